@@ -1,0 +1,64 @@
+#pragma once
+// JSON output helpers for the hot paths (event encoding, bulk bodies, log lines).
+// Appending to a caller-owned std::string lets callers reuse one buffer per batch: no per-event
+// allocation once the buffer has grown.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace logship::json {
+
+// Appends `s` as a quoted JSON string. Invalid UTF-8 never breaks the output: each invalid byte
+// becomes U+FFFD. Returns false when a replacement was made (callers may flag the event).
+bool appendString(std::string& out, std::string_view s);
+
+// Appends `s` escaped but without quotes (for building strings piecewise).
+bool appendEscaped(std::string& out, std::string_view s);
+
+void appendInt(std::string& out, int64_t v);
+void appendUint(std::string& out, uint64_t v);
+
+// True when `s` is valid UTF-8 (SIMD-accelerated).
+bool validUtf8(std::string_view s);
+
+// Builds a JSON object into a caller-owned buffer, tracking commas. Keys are escaped too.
+class ObjectWriter {
+ public:
+  explicit ObjectWriter(std::string& out) : out_(out) { out_.push_back('{'); }
+  ObjectWriter& key(std::string_view k) {
+    if (!first_) out_.push_back(',');
+    first_ = false;
+    appendString(out_, k);
+    out_.push_back(':');
+    return *this;
+  }
+  ObjectWriter& field(std::string_view k, std::string_view v) {
+    key(k);
+    appendString(out_, v);
+    return *this;
+  }
+  ObjectWriter& fieldInt(std::string_view k, int64_t v) {
+    key(k);
+    appendInt(out_, v);
+    return *this;
+  }
+  ObjectWriter& fieldBool(std::string_view k, bool v) {
+    key(k);
+    out_ += v ? "true" : "false";
+    return *this;
+  }
+  // `raw` must already be valid JSON.
+  ObjectWriter& fieldRaw(std::string_view k, std::string_view raw) {
+    key(k);
+    out_ += raw;
+    return *this;
+  }
+  void close() { out_.push_back('}'); }
+  std::string& buffer() { return out_; }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+}  // namespace logship::json
