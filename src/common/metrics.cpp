@@ -1,7 +1,7 @@
 #include "logship/common/metrics.h"
 
 #include <cmath>
-#include <sstream>
+#include <charconv>
 
 #include "logship/common/error.h"
 
@@ -37,10 +37,10 @@ std::string renderLabels(const Labels& labels, const std::string& extra = {}) {
 
 std::string formatNumber(double v) {
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  std::ostringstream os;
-  os.precision(17);
-  os << v;
-  return os.str();
+  char buf[32];
+  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);  // shortest exact form: 0.1, not 0.1000...01
+  (void)ec;
+  return std::string(buf, ptr);
 }
 
 }  // namespace
