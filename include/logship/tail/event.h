@@ -1,0 +1,84 @@
+#pragma once
+// One event on its way from a file to the output, as a flat list of (dotted key, value) entries.
+// Values are views: into the line buffer, into the JSON decoder's buffer, into config-owned
+// strings, or into the event's Arena. Nothing is allocated per event once buffers have grown.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace logship::tail {
+
+// Chunked bump allocator: views into it stay valid until reset().
+class Arena {
+ public:
+  std::string_view copy(std::string_view s);
+  void reset() {
+    block_ = 0;
+    used_ = 0;
+  }
+
+ private:
+  static constexpr size_t kBlock = 64 * 1024;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::vector<size_t> sizes_;
+  size_t block_ = 0;
+  size_t used_ = 0;
+};
+
+struct Entry {
+  enum class Kind : uint8_t { kString, kRaw };  // kString: text to be escaped; kRaw: JSON
+  std::string_view key;                         // dotted: "log.file.path"
+  std::string_view value;
+  Kind kind = Kind::kString;
+  bool removed = false;
+};
+
+class Event {
+ public:
+  void clear() {
+    entries_.clear();
+    arena_.reset();
+    timestamp_.clear();
+    truncated = false;
+    dropped = false;
+  }
+  // Adds or replaces `key` (replacing keeps the slot).
+  void set(std::string_view key, std::string_view value, Entry::Kind kind);
+  void setString(std::string_view key, std::string_view v) { set(key, v, Entry::Kind::kString); }
+  void setRaw(std::string_view key, std::string_view v) { set(key, v, Entry::Kind::kRaw); }
+  // Adds without checking for an existing key (callers that know the key is new).
+  void append(std::string_view key, std::string_view value, Entry::Kind kind) {
+    entries_.push_back(Entry{key, value, kind, false});
+  }
+  const Entry* find(std::string_view key) const;
+  // True when `key` or anything under it (`key.x`) exists.
+  bool has(std::string_view key) const;
+  // Removes `key` and everything under it; returns whether anything was removed.
+  bool remove(std::string_view key);
+  // The value as text: a string's contents, or the raw JSON of other values. `scratch` holds an
+  // unescaped copy when needed.
+  static std::string_view text(const Entry& e, std::string& scratch);
+
+  std::vector<Entry>& entries() { return entries_; }
+  const std::vector<Entry>& entries() const { return entries_; }
+  Arena& arena() { return arena_; }
+
+  // "@timestamp" as RFC 3339 UTC with milliseconds; set by the harvester or the JSON decoder.
+  std::string timestamp_;
+  bool truncated = false;  // max_bytes hit: log.flags: ["truncated"]
+  bool dropped = false;    // drop_event
+
+ private:
+  std::vector<Entry> entries_;
+  Arena arena_;
+};
+
+// True when `key` equals `prefix` or starts with `prefix.`.
+inline bool keyUnder(std::string_view key, std::string_view prefix) {
+  return key.size() >= prefix.size() && key.compare(0, prefix.size(), prefix) == 0 &&
+         (key.size() == prefix.size() || key[prefix.size()] == '.');
+}
+
+}  // namespace logship::tail

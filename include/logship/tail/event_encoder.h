@@ -1,0 +1,26 @@
+#pragma once
+// Writes an Event as Filebeat 8's JSON into a reusable buffer:
+//   {"@timestamp":"...","@metadata":{"beat":"filebeat","type":"_doc","version":"8.6.2","_id":"..."},
+//    "agent":{...},"ecs":{"version":"8.0.0"},"host":{"name":"..."},"input":{"type":"log"},
+//    "log":{"file":{"path":"..."},"offset":0},"message":"..."}
+// Dotted entry keys become nested objects; keys are written in sorted order.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace logship::tail {
+
+class Event;
+
+inline constexpr std::string_view kBeatVersion = "8.6.2";  // the Filebeat version we mimic
+
+class EventEncoder {
+ public:
+  // `id` is @metadata._id (empty: none). Appends to `out` (callers clear it per event).
+  void encode(Event& event, std::string_view id, std::string& out, bool pretty = false);
+};
+
+// @metadata._id: "<16 hex digits of the file identity>-<offset>" (deterministic across restarts).
+void appendEventId(uint64_t file_hash, uint64_t offset, std::string& out);
+
+}  // namespace logship::tail

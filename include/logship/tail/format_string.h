@@ -1,0 +1,35 @@
+#pragma once
+// Beats format strings: `%{[fields.log_topic]}`, `logs-%{[level]}`, `%{[fields.x]:default}`.
+// Compiled once; evaluation appends to a caller-owned buffer.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace logship::tail {
+
+class Event;
+
+class FormatString {
+ public:
+  FormatString() = default;
+  // Throws std::invalid_argument on an unterminated `%{`.
+  explicit FormatString(std::string_view text);
+
+  bool empty() const { return parts_.empty(); }
+  bool isConstant() const { return parts_.size() <= 1 && (parts_.empty() || !parts_[0].is_field); }
+  const std::string& source() const { return source_; }
+  // Appends the value to `out`; returns false when a referenced field is missing and has no default.
+  bool evaluate(const Event& event, std::string& out) const;
+
+ private:
+  struct Part {
+    bool is_field = false;
+    std::string text;      // literal, or the dotted field name
+    bool has_default = false;
+    std::string fallback;
+  };
+  std::string source_;
+  std::vector<Part> parts_;
+};
+
+}  // namespace logship::tail

@@ -1,0 +1,63 @@
+#pragma once
+// Reads one open file from an offset: lines -> (multiline) -> Pipeline. The file descriptor stays
+// open across renames, so a rotated file is read to its end. Rotation and truncation are
+// detected here (checkRotation); the Prospector decides what to do about them.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "logship/tail/file_identity.h"
+#include "logship/tail/line_reader.h"
+#include "logship/tail/multiline.h"
+#include "logship/tail/pipeline.h"
+
+namespace logship::tail {
+
+class Harvester {
+ public:
+  using Clock = std::chrono::steady_clock;
+  enum class State { kReading, kEof, kError };
+  enum class Change { kNone, kTruncated, kRenamed, kRemoved };
+
+  // Takes ownership of `fd`.
+  Harvester(Pipeline& pipeline, int fd, std::string path, const FileIdentity& identity, uint64_t offset,
+            AckTracker::FileId ack_file);
+  ~Harvester();
+  Harvester(const Harvester&) = delete;
+  Harvester& operator=(const Harvester&) = delete;
+
+  // Reads at most `max_lines` lines. Returns the number read; state() tells why it stopped.
+  size_t read(size_t max_lines, Clock::time_point now);
+  // Emits a pending multiline message whose timeout has passed (or any, with force).
+  void flushMultiline(Clock::time_point now, bool force);
+  bool multilinePending() const { return multiline_ && multiline_->pending(); }
+  // Compares the open file with what is at its path now.
+  Change checkRotation() const;
+  // copytruncate: start again from offset 0 with a new identity and ack slot.
+  void restartFromZero(const FileIdentity& identity, AckTracker::FileId ack_file);
+  // The fingerprint is taken again once the file has grown past a short first fingerprint.
+  void setPath(const std::string& path) { ctx_.path = path; }
+
+  State state() const { return state_; }
+  const std::string& path() const { return ctx_.path; }
+  const FileIdentity& identity() const { return identity_; }
+  AckTracker::FileId ackFile() const { return ctx_.file; }
+  uint64_t readOffset() const { return reader_->offset(); }
+  Clock::time_point lastActivity() const { return last_activity_; }
+  int fd() const { return fd_; }
+  uint64_t linesRead() const { return lines_read_; }
+
+ private:
+  Pipeline& pipeline_;
+  int fd_;
+  FileIdentity identity_;
+  HarvesterContext ctx_;
+  std::unique_ptr<LineReader> reader_;
+  std::optional<Multiline> multiline_;
+  State state_ = State::kReading;
+  Clock::time_point last_activity_;
+  uint64_t lines_read_ = 0;
+};
+
+}  // namespace logship::tail

@@ -1,0 +1,39 @@
+#pragma once
+// Decodes a JSON line (Filebeat's json.* for the log input, the ndjson parser for filestream)
+// into event entries. Values stay raw JSON views into the decoder's buffer (valid until the next
+// decode). `@timestamp` in the line replaces the read time when overwrite_keys is on.
+#include <string>
+#include <string_view>
+
+#include <simdjson.h>
+
+#include "logship/tail/tail_config.h"
+
+namespace logship::tail {
+
+class Event;
+
+class JsonDecoder {
+ public:
+  explicit JsonDecoder(const JsonConfig& config);
+  // Returns false when the line is not a JSON object (the event keeps `message` and, with
+  // add_error_key, gets error.message / error.type).
+  bool decode(std::string_view line, Event& event);
+  // The text for multiline/filters when message_key is set (empty otherwise or when missing).
+  std::string_view messageText() const { return message_text_; }
+
+ private:
+  JsonConfig config_;
+  simdjson::ondemand::parser parser_;
+  std::string buffer_;  // the line with simdjson's padding
+  std::string scratch_;
+  std::string_view message_text_;
+};
+
+// Parses an RFC 3339 time (`2022-09-08T21:51:10.346+08:00`) and writes it as Filebeat does:
+// UTC with milliseconds (`2022-09-08T13:51:10.346Z`). Returns false when it is not a time.
+bool normalizeTimestamp(std::string_view in, std::string& out);
+// Formats unix milliseconds as `2022-09-08T13:51:10.346Z`.
+void formatTimestamp(int64_t unix_ms, std::string& out);
+
+}  // namespace logship::tail

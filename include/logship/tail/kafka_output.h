@@ -1,0 +1,80 @@
+#pragma once
+// output.kafka: topic/key format strings, the Producer, and the delivery policy:
+//  - success -> ack(ok)
+//  - retriable error (timeout, brokers down, unknown topic) -> the message is produced again
+//    after a back-off; nothing is dropped
+//  - permanent error (MSG_SIZE_TOO_LARGE, invalid message) -> counted, logged, ack(failed)
+// While nothing is delivered, a clear error naming the topic and brokers is logged every few
+// seconds. Runs on the caller's thread (poll()).
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "logship/common/metrics.h"
+#include "logship/kafka/producer.h"
+#include "logship/tail/format_string.h"
+#include "logship/tail/output.h"
+#include "logship/tail/tail_config.h"
+
+namespace logship::tail {
+
+class KafkaOutput : public Output {
+ public:
+  using Clock = std::chrono::steady_clock;
+  KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics::Registry& metrics);
+  ~KafkaOutput() override;
+
+  void publish(const Event& event, std::string_view payload, AckToken token) override;
+  void poll(std::chrono::milliseconds wait) override;
+  size_t queued() const override { return in_flight_; }
+  bool healthy() const override;
+  void setUnhealthyAfter(std::chrono::milliseconds d) { unhealthy_after_ = d; }
+  std::chrono::milliseconds retryBackoff() const { return retry_backoff_; }
+
+ private:
+  struct Retry {
+    std::string topic, key, payload;
+    AckToken token;
+    Clock::time_point due;
+  };
+  void onDelivery(const kafka::DeliveryReport& r);
+  void produceOrQueue(const std::string& topic, std::string_view key, std::string_view payload, AckToken token);
+  void fail(AckToken token, const std::string& topic, RdKafka::ErrorCode err);
+  void reportStall(Clock::time_point now);
+
+  const KafkaOutputConfig& config_;
+  AckFn on_ack_;
+  std::vector<std::pair<FormatString, std::shared_ptr<const Condition>>> rules_;
+  FormatString topic_;
+  FormatString key_;
+  std::unique_ptr<kafka::Producer> producer_;
+  std::deque<Retry> retries_;
+  size_t in_flight_ = 0;
+  std::string topic_buf_, key_buf_;
+  std::string last_topic_;
+  std::string last_error_;
+  Clock::time_point last_progress_ = Clock::now();
+  Clock::time_point last_stall_log_{};
+  std::chrono::milliseconds unhealthy_after_{30000};
+  std::chrono::milliseconds retry_backoff_{1000};
+  metrics::Counter& acked_;
+  metrics::Counter& failed_;
+  metrics::Counter& retried_;
+};
+
+// output.console: one JSON document per line on stdout (acked when written).
+class ConsoleOutput : public Output {
+ public:
+  ConsoleOutput(std::FILE* out, AckFn on_ack, metrics::Registry& metrics);
+  void publish(const Event& event, std::string_view payload, AckToken token) override;
+  void poll(std::chrono::milliseconds wait) override;
+  size_t queued() const override { return 0; }
+
+ private:
+  std::FILE* out_;
+  AckFn on_ack_;
+  metrics::Counter& acked_;
+};
+
+}  // namespace logship::tail

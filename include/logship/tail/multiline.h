@@ -1,0 +1,61 @@
+#pragma once
+// Filebeat's pattern multiline: lines are joined with "\n" into one message.
+//   negate=false match=after : a matching line belongs to the previous line
+//   negate=true  match=after : a non-matching line belongs to the previous line (stack traces)
+//   match=before             : the line is joined with the next one
+// max_lines caps the lines kept (further lines are consumed and dropped, message flagged
+// truncated); timeout flushes a pending message when no new line arrived.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "logship/tail/line_reader.h"
+#include "logship/tail/tail_config.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace logship::tail {
+
+struct Message {
+  std::string_view text;
+  uint64_t offset = 0;
+  uint64_t end_offset = 0;
+  bool truncated = false;
+  int lines = 1;
+};
+
+class Multiline {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using Emit = std::function<void(const Message&)>;
+
+  Multiline(const MultilineConfig& config, uint64_t max_bytes);
+  ~Multiline();
+
+  // Feeds one line; calls `emit` for every completed message (zero, one or two).
+  void feed(const Line& line, Clock::time_point now, const Emit& emit);
+  // Emits the pending message if it has waited longer than the timeout.
+  void flushIfStale(Clock::time_point now, const Emit& emit);
+  void flush(const Emit& emit);
+  bool pending() const { return lines_ > 0; }
+
+ private:
+  bool matches(std::string_view text) const;
+  void start(const Line& line, Clock::time_point now);
+  void append(const Line& line, Clock::time_point now);
+
+  MultilineConfig config_;
+  uint64_t max_bytes_;
+  std::unique_ptr<re2::RE2> re_;
+  std::string buffer_;
+  Message message_;
+  int lines_ = 0;
+  Clock::time_point last_;
+};
+
+}  // namespace logship::tail

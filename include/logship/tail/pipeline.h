@@ -1,0 +1,73 @@
+#pragma once
+// Per input: turns a Message (line or multiline block) of one file into an encoded event and
+// hands it to the Output. Order: JSON decoding -> include/exclude lines -> processors -> encode.
+// Filtered and dropped events still advance the file's offset (AckTracker::skip).
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "logship/common/metrics.h"
+#include "logship/tail/ack_tracker.h"
+#include "logship/tail/event.h"
+#include "logship/tail/event_encoder.h"
+#include "logship/tail/json_decoder.h"
+#include "logship/tail/line_filter.h"
+#include "logship/tail/multiline.h"
+#include "logship/tail/output.h"
+#include "logship/tail/processors.h"
+#include "logship/tail/tail_config.h"
+
+namespace logship::tail {
+
+struct HarvesterContext {
+  std::string path;
+  uint64_t file_hash = 0;   // FileIdentity::hash(), for @metadata._id
+  AckTracker::FileId file = 0;
+};
+
+struct PipelineMetrics {
+  metrics::Counter* events = nullptr;     // handed to the output
+  metrics::Counter* filtered = nullptr;   // include/exclude_lines
+  metrics::Counter* dropped = nullptr;    // drop_event
+  metrics::Counter* bytes = nullptr;      // encoded bytes handed to the output
+  static PipelineMetrics in(metrics::Registry& registry);
+};
+
+struct AgentInfo {
+  std::string host_name;
+  std::string id;            // agent.id (persisted under path.data)
+  std::string ephemeral_id;  // per run
+};
+
+class Pipeline {
+ public:
+  Pipeline(const InputConfig& input, const std::vector<ProcessorConfig>& global, const AgentInfo& agent,
+           AckTracker& acks, Output& output, PipelineMetrics metrics, bool pretty = false);
+  void process(const Message& message, const HarvesterContext& ctx);
+  const InputConfig& input() const { return input_; }
+
+ private:
+  void stampReadTime();
+
+  const InputConfig& input_;
+  AckTracker& acks_;
+  Output& output_;
+  PipelineMetrics metrics_;
+  bool pretty_;
+  LineFilter filter_;
+  std::optional<JsonDecoder> json_;
+  Processors processors_;
+  EventEncoder encoder_;
+  std::vector<std::pair<std::string, std::string>> static_raw_;  // owned storage for static_
+  std::vector<Entry> static_;
+  Event event_;
+  std::string payload_;
+  std::string id_;
+  char offset_buf_[24];
+  int64_t ts_ms_ = -1;
+  std::string ts_text_;
+};
+
+}  // namespace logship::tail

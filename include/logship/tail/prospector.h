@@ -1,0 +1,74 @@
+#pragma once
+// One input's files: finds them (Scanner), opens harvesters where the registry says there is
+// something left to read, follows renames/truncation/removal, closes inactive files, and keeps
+// the registry's offsets in step with the AckTracker.
+#include <chrono>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "logship/common/metrics.h"
+#include "logship/tail/ack_tracker.h"
+#include "logship/tail/harvester.h"
+#include "logship/tail/pipeline.h"
+#include "logship/tail/registry.h"
+#include "logship/tail/scanner.h"
+
+namespace logship::tail {
+
+struct ProspectorOptions {
+  bool from_start = false;  // --dry-run: every file from offset 0, no registry
+  bool once = false;        // --once / --dry-run: flush multiline at EOF, never wait for more
+};
+
+class Prospector {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  Prospector(const InputConfig& input, Pipeline& pipeline, AckTracker& acks, Registry* registry,
+             ProspectorOptions options, metrics::Registry& metrics);
+  ~Prospector();
+
+  void scan(Clock::time_point now);
+  // Reads up to `budget` lines across this input's files; returns lines read.
+  size_t harvest(size_t budget, Clock::time_point now);
+  // Multiline timeouts, rotation checks at EOF, close_inactive, registry offsets.
+  void tick(Clock::time_point now);
+  // --once: every file at EOF with nothing pending in multiline.
+  bool atEof() const;
+  size_t openFiles() const { return harvesters_.size(); }
+  // Registry keys of files still open or waiting for acks.
+  void activeKeys(std::set<std::string>& out) const;
+  // Writes the current committed offsets into the registry (also done by tick()).
+  void syncRegistry();
+
+ private:
+  struct Draining {
+    FileIdentity identity;
+    std::string path;
+    AckTracker::FileId file;
+  };
+  void open(const FoundFile& f, Clock::time_point now);
+  void close(size_t index, const char* reason);
+  void checkAtEof(size_t index, Clock::time_point now);
+
+  const InputConfig& input_;
+  Pipeline& pipeline_;
+  AckTracker& acks_;
+  Registry* registry_;
+  ProspectorOptions options_;
+  Scanner scanner_;
+  std::vector<std::unique_ptr<Harvester>> harvesters_;
+  std::vector<Draining> draining_;
+  std::set<std::string> done_once_;  // --once: files already read to EOF
+  size_t next_ = 0;                  // round-robin start
+  bool scanned_ = false;
+  metrics::Counter& lines_;
+  metrics::Counter& opened_;
+  metrics::Counter& closed_;
+  metrics::Counter& truncations_;
+};
+
+}  // namespace logship::tail

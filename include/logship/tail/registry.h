@@ -1,0 +1,53 @@
+#pragma once
+// The registry: per file identity, the offset up to which every event is acknowledged.
+// Stored as JSON under path.data (registry/logship-tail/registry.json); written atomically
+// (temp file, fsync, rename, fsync of the directory) and batched by the caller (flushIfDue).
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "logship/tail/file_identity.h"
+
+namespace logship::tail {
+
+struct FileState {
+  FileIdentity identity;
+  std::string path;     // last known path (informational)
+  uint64_t offset = 0;  // everything before is acknowledged
+  int64_t updated_ms = 0;  // unix ms of the last change
+};
+
+class Registry {
+ public:
+  using Clock = std::chrono::steady_clock;
+  // `dir` is created if missing. Throws Error(kIo) when it cannot be.
+  explicit Registry(std::string dir);
+
+  // Reads the file if it exists. A corrupt file is renamed aside (registry.json.corrupt) and the
+  // registry starts empty; returns false in that case.
+  bool load();
+  const FileState* find(const FileIdentity& id) const;
+  void update(const FileState& state);
+  void remove(const FileIdentity& id);
+  const std::map<std::string, FileState>& states() const { return states_; }
+
+  // Writes when dirty and `interval` has passed since the last write. Returns true on a write.
+  bool flushIfDue(Clock::time_point now, std::chrono::milliseconds interval);
+  // Writes if dirty (shutdown). Throws Error(kIo) on failure.
+  void flush();
+  bool dirty() const { return dirty_; }
+  uint64_t writes() const { return writes_; }
+  Clock::time_point lastWrite() const { return last_write_; }
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string dir_;
+  std::string file_;
+  std::map<std::string, FileState> states_;
+  bool dirty_ = false;
+  uint64_t writes_ = 0;
+  Clock::time_point last_write_ = Clock::now();
+};
+
+}  // namespace logship::tail

@@ -1,0 +1,141 @@
+#pragma once
+// filebeat.yml -> plain structs. Only this file knows Filebeat's key names; every stage gets the
+// struct it needs. Defaults are Filebeat 8's (see docs/tail.md for the list and the differences).
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "logship/common/config.h"
+#include "logship/kafka/client_config.h"
+#include "logship/tail/condition.h"
+
+namespace logship::tail {
+
+using std::chrono::milliseconds;
+
+struct MultilineConfig {
+  bool enabled = false;
+  std::string pattern;       // RE2
+  bool negate = false;
+  bool match_after = true;   // match: after (default) | before
+  int max_lines = 500;
+  milliseconds timeout{5000};
+};
+
+struct JsonConfig {
+  bool enabled = false;
+  bool keys_under_root = false;  // log input: json.keys_under_root; ndjson: target ""
+  std::string target = "json";   // where decoded keys go when not under root
+  bool overwrite_keys = false;
+  bool add_error_key = false;
+  std::string message_key;       // the key that holds the text (multiline/filters apply to it)
+};
+
+// One processor; conditions are compiled once (condition.h).
+struct ProcessorConfig {
+  enum class Kind { kAddFields, kDropFields, kDropEvent, kAddHostMetadata };
+  Kind kind;
+  std::shared_ptr<const Condition> when;  // null: always
+  // add_fields: flattened (dotted key, raw JSON value) pairs, target already applied.
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::vector<std::string> drop_fields;   // drop_fields.fields (prefix match on dotted keys)
+  bool ignore_missing = false;
+};
+
+struct InputConfig {
+  std::string type = "log";  // log | filestream
+  std::string id;
+  bool enabled = true;
+  std::vector<std::string> paths;
+  std::vector<std::string> exclude_files;   // RE2 on the path
+  std::vector<std::string> include_lines;   // RE2
+  std::vector<std::string> exclude_lines;   // RE2
+  // fields as flattened (dotted key, raw JSON) pairs, prefix `fields.` unless fields_under_root.
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::vector<std::string> tags;
+  std::string encoding = "utf-8";  // utf-8 | plain
+  milliseconds ignore_older{0};    // 0: off
+  bool tail_files = false;         // start at the end of files seen for the first time
+  milliseconds scan_frequency{10000};
+  milliseconds close_inactive{300000};
+  bool close_renamed = false;
+  bool close_removed = true;
+  bool clean_removed = true;
+  int harvester_limit = 0;         // 0: unlimited
+  uint64_t max_bytes = 10 * 1024 * 1024;
+  MultilineConfig multiline;
+  JsonConfig json;
+  std::vector<ProcessorConfig> processors;
+};
+
+struct TopicRule {
+  std::string topic;  // format string
+  std::shared_ptr<const Condition> when;
+};
+
+struct KafkaOutputConfig {
+  bool enabled = false;
+  std::vector<std::string> hosts;
+  std::string topic;                 // format string
+  std::vector<TopicRule> topics;
+  std::string key;                   // format string, empty: no key
+  std::string partitioner = "hash";  // hash | random | round_robin
+  bool reachable_only = false;
+  int required_acks = 1;
+  std::string compression = "gzip";
+  int compression_level = -1;        // -1: codec default (Filebeat: 4 for gzip)
+  uint64_t max_message_bytes = 1000000;
+  int bulk_max_size = 2048;
+  milliseconds bulk_flush_frequency{0};
+  std::string client_id = "beats";
+  milliseconds timeout{30000};       // broker request timeout (Filebeat `timeout`)
+  kafka::Properties properties;      // everything handed to librdkafka (built from the above)
+};
+
+struct ConsoleOutputConfig {
+  bool enabled = false;
+  bool pretty = false;
+};
+
+struct HttpConfig {
+  bool enabled = false;
+  std::string host = "localhost";
+  int port = 5066;
+};
+
+struct TailConfig {
+  std::string config_file;
+  std::vector<InputConfig> inputs;
+  std::vector<ProcessorConfig> processors;  // global
+  KafkaOutputConfig kafka;
+  ConsoleOutputConfig console;
+  std::string path_data;
+  std::string logging_level = "info";
+  bool logging_json = false;
+  HttpConfig http;
+  int queue_events = 4096;                  // queue.mem.events: bound on events in flight
+  milliseconds shutdown_timeout{5000};      // filebeat.shutdown_timeout (grace period)
+  milliseconds registry_flush{1000};        // filebeat.registry.flush
+  milliseconds unhealthy_after{30000};      // logship extension: /healthz threshold
+  std::string name;                         // agent.name / host.name override (`name`)
+  std::vector<std::string> warnings;        // unknown keys and skipped processors
+};
+
+struct LoadArgs {
+  std::string file;
+  std::vector<std::string> overrides;  // -E
+  std::string path_home;               // default: directory of the binary's cwd
+};
+
+// Throws config::ConfigError (file:line:col: key: message).
+TailConfig loadTailConfig(const LoadArgs& args);
+TailConfig parseTailConfig(config::Document& doc, const std::string& path_home);
+
+// Flattens a YAML map into (dotted key, raw JSON) pairs under `prefix` ("fields").
+void flattenYaml(const config::Node& node, const std::string& prefix,
+                 std::vector<std::pair<std::string, std::string>>& out);
+
+}  // namespace logship::tail

@@ -1,0 +1,70 @@
+#include "logship/kafka/producer.h"
+
+#include "logship/common/error.h"
+
+namespace logship::kafka {
+
+class Producer::DrCb : public RdKafka::DeliveryReportCb {
+ public:
+  explicit DrCb(DeliveryFn fn) : fn_(std::move(fn)) {}
+  void dr_cb(RdKafka::Message& m) override {
+    DeliveryReport r;
+    r.opaque = m.msg_opaque();
+    r.err = m.err();
+    r.topic = m.topic_name();
+    if (m.key()) r.key = *m.key();
+    r.payload = std::string_view(static_cast<const char*>(m.payload()), m.len());
+    r.partition = m.partition();
+    r.offset = m.offset();
+    fn_(r);
+  }
+
+ private:
+  DeliveryFn fn_;
+};
+
+Producer::Producer(const Properties& props, DeliveryFn on_delivery) : dr_(std::make_unique<DrCb>(std::move(on_delivery))) {
+  auto conf = makeConf(props);
+  std::string err;
+  if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(dr_.get()), err) != RdKafka::Conf::CONF_OK)
+    throw Error(ErrorCode::kInternal, "cannot install the delivery report callback", err);
+  if (auto it = props.find("bootstrap.servers"); it != props.end()) brokers_ = it->second;
+  producer_.reset(RdKafka::Producer::create(conf.get(), err));
+  if (!producer_) throw Error(ErrorCode::kKafkaFatal, "cannot create Kafka producer", err);
+}
+
+Producer::~Producer() = default;
+
+RdKafka::ErrorCode Producer::produce(const std::string& topic, std::string_view key, std::string_view payload,
+                                     void* opaque) {
+  return producer_->produce(topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+                            const_cast<char*>(payload.data()), payload.size(), key.empty() ? nullptr : key.data(),
+                            key.size(), 0, opaque);
+}
+
+int Producer::poll(int timeout_ms) { return producer_->poll(timeout_ms); }
+
+int Producer::outqLen() const { return producer_->outq_len(); }
+
+bool Producer::flush(int timeout_ms) { return producer_->flush(timeout_ms) == RdKafka::ERR_NO_ERROR; }
+
+std::string Producer::probeTopic(const std::string& topic, int timeout_ms) {
+  std::string err;
+  std::unique_ptr<RdKafka::Topic> handle(RdKafka::Topic::create(producer_.get(), topic, nullptr, err));
+  if (!handle) return "invalid topic: " + err;
+  RdKafka::Metadata* raw = nullptr;
+  const auto code = producer_->metadata(false, handle.get(), &raw, timeout_ms);
+  std::unique_ptr<RdKafka::Metadata> md(raw);
+  if (code != RdKafka::ERR_NO_ERROR) return "brokers unreachable (" + RdKafka::err2str(code) + ")";
+  for (const auto* t : *md->topics()) {
+    if (t->topic() != topic) continue;
+    if (t->err() == RdKafka::ERR_UNKNOWN_TOPIC_OR_PART || t->err() == RdKafka::ERR__UNKNOWN_TOPIC)
+      return "topic does not exist (create it; auto-creation is off on the broker)";
+    if (t->err() != RdKafka::ERR_NO_ERROR) return "topic error: " + RdKafka::err2str(t->err());
+    if (t->partitions()->empty()) return "topic has no partitions";
+    return {};
+  }
+  return "topic does not exist";
+}
+
+}  // namespace logship::kafka

@@ -1,0 +1,137 @@
+#include "logship/tail/event_encoder.h"
+
+#include <algorithm>
+
+#include "logship/common/json.h"
+#include "logship/tail/event.h"
+
+namespace logship::tail {
+namespace {
+
+// Orders keys so that "a.b" sorts right after "a" and before "a-b": '.' counts as the lowest byte.
+bool keyLess(const Entry& a, const Entry& b) {
+  const size_t n = std::min(a.key.size(), b.key.size());
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char x = static_cast<unsigned char>(a.key[i]);
+    unsigned char y = static_cast<unsigned char>(b.key[i]);
+    if (x == y) continue;
+    if (x == '.') x = 0;
+    if (y == '.') y = 0;
+    return x < y;
+  }
+  return a.key.size() < b.key.size();
+}
+
+void writeValue(const Entry& e, std::string& out) {
+  if (e.kind == Entry::Kind::kString) {
+    json::appendString(out, e.value);
+  } else {
+    out.append(e.value);
+  }
+}
+
+}  // namespace
+
+void appendEventId(uint64_t file_hash, uint64_t offset, std::string& out) {
+  static const char* hex = "0123456789abcdef";
+  char buf[17];
+  for (int i = 15; i >= 0; --i) {
+    buf[i] = hex[file_hash & 0xf];
+    file_hash >>= 4;
+  }
+  out.append(buf, 16);
+  out.push_back('-');
+  json::appendUint(out, offset);
+}
+
+void EventEncoder::encode(Event& event, std::string_view id, std::string& out, bool pretty) {
+  auto& entries = event.entries();
+  std::sort(entries.begin(), entries.end(), keyLess);
+  out.append("{\"@timestamp\":\"");
+  out.append(event.timestamp_);
+  out.append("\",\"@metadata\":{\"beat\":\"filebeat\",\"type\":\"_doc\",\"version\":\"");
+  out.append(kBeatVersion);
+  out.push_back('"');
+  if (!id.empty()) {
+    out.append(",\"_id\":\"");
+    out.append(id);
+    out.push_back('"');
+  }
+  out.push_back('}');
+
+  // Open object path, as views of key components.
+  std::string_view open[16];
+  size_t depth = 0;
+  bool first = false;  // first member of the innermost open object (top level has members already)
+  std::string_view prev_key;
+  for (const auto& e : entries) {
+    if (e.removed || e.key.empty()) continue;
+    if (e.key == prev_key) continue;  // duplicate key: the first (sorted stable enough) wins
+    prev_key = e.key;
+    // Split into components (at most 16 levels; deeper keys keep their dots in the last one).
+    std::string_view comps[16];
+    size_t n = 0;
+    std::string_view rest = e.key;
+    while (n < 15) {
+      const size_t dot = rest.find('.');
+      if (dot == std::string_view::npos) break;
+      comps[n++] = rest.substr(0, dot);
+      rest.remove_prefix(dot + 1);
+    }
+    comps[n++] = rest;
+    size_t common = 0;
+    while (common < depth && common + 1 < n && open[common] == comps[common]) ++common;
+    while (depth > common) {
+      out.push_back('}');
+      --depth;
+      first = false;
+    }
+    for (size_t i = common; i + 1 < n; ++i) {
+      if (!first) out.push_back(',');
+      json::appendString(out, comps[i]);
+      out.append(":{");
+      open[depth++] = comps[i];
+      first = true;
+    }
+    if (!first) out.push_back(',');
+    json::appendString(out, comps[n - 1]);
+    out.push_back(':');
+    writeValue(e, out);
+    first = false;
+  }
+  while (depth > 0) {
+    out.push_back('}');
+    --depth;
+  }
+  out.push_back('}');
+  if (pretty) {
+    // Console output only: re-indent (not on the Kafka path).
+    std::string indented;
+    int level = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < out.size(); ++i) {
+      const char c = out[i];
+      indented.push_back(c);
+      if (in_string) {
+        if (c == '\\' && i + 1 < out.size()) {
+          indented.push_back(out[++i]);
+        } else if (c == '"') {
+          in_string = false;
+        }
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        indented += "\n" + std::string(static_cast<size_t>(2 * ++level), ' ');
+      } else if (c == ',') {
+        indented += "\n" + std::string(static_cast<size_t>(2 * level), ' ');
+      } else if (c == ':') {
+        indented.push_back(' ');
+      }
+      if (!in_string && i + 1 < out.size() && (out[i + 1] == '}' || out[i + 1] == ']'))
+        indented += "\n" + std::string(static_cast<size_t>(2 * --level), ' ');
+    }
+    out.swap(indented);
+  }
+}
+
+}  // namespace logship::tail

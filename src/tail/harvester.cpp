@@ -1,0 +1,85 @@
+#include "logship/tail/harvester.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace logship::tail {
+
+Harvester::Harvester(Pipeline& pipeline, int fd, std::string path, const FileIdentity& identity, uint64_t offset,
+                     AckTracker::FileId ack_file)
+    : pipeline_(pipeline), fd_(fd), identity_(identity), last_activity_(Clock::now()) {
+  ctx_.path = std::move(path);
+  ctx_.file_hash = identity.hash();
+  ctx_.file = ack_file;
+  const auto& in = pipeline.input();
+  reader_ = std::make_unique<LineReader>(fd_, offset, in.max_bytes);
+  if (in.multiline.enabled) multiline_.emplace(in.multiline, in.max_bytes);
+}
+
+Harvester::~Harvester() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+size_t Harvester::read(size_t max_lines, Clock::time_point now) {
+  size_t n = 0;
+  Line line;
+  auto emit = [this](const Message& m) { pipeline_.process(m, ctx_); };
+  while (n < max_lines) {
+    const auto status = reader_->next(line);
+    if (status == LineReader::Status::kLine) {
+      ++n;
+      if (multiline_) {
+        multiline_->feed(line, now, emit);
+      } else {
+        Message m;
+        m.text = line.text;
+        m.offset = line.offset;
+        m.end_offset = line.end_offset;
+        m.truncated = line.truncated;
+        pipeline_.process(m, ctx_);
+      }
+      continue;
+    }
+    state_ = status == LineReader::Status::kEof ? State::kEof : State::kError;
+    lines_read_ += n;
+    if (n > 0) last_activity_ = now;
+    return n;
+  }
+  state_ = State::kReading;
+  lines_read_ += n;
+  last_activity_ = now;
+  return n;
+}
+
+void Harvester::flushMultiline(Clock::time_point now, bool force) {
+  if (!multiline_) return;
+  auto emit = [this](const Message& m) { pipeline_.process(m, ctx_); };
+  if (force) {
+    multiline_->flush(emit);
+  } else {
+    multiline_->flushIfStale(now, emit);
+  }
+}
+
+Harvester::Change Harvester::checkRotation() const {
+  struct stat open_st {};
+  if (::fstat(fd_, &open_st) == 0 && static_cast<uint64_t>(open_st.st_size) < reader_->offset())
+    return Change::kTruncated;
+  if (!fingerprintMatches(fd_, identity_)) return Change::kTruncated;  // truncated and rewritten
+  struct stat path_st {};
+  if (::stat(ctx_.path.c_str(), &path_st) != 0) return Change::kRemoved;
+  if (static_cast<uint64_t>(path_st.st_ino) != identity_.inode || static_cast<uint64_t>(path_st.st_dev) != identity_.dev)
+    return Change::kRenamed;
+  return Change::kNone;
+}
+
+void Harvester::restartFromZero(const FileIdentity& identity, AckTracker::FileId ack_file) {
+  identity_ = identity;
+  ctx_.file_hash = identity.hash();
+  ctx_.file = ack_file;
+  reader_ = std::make_unique<LineReader>(fd_, 0, pipeline_.input().max_bytes);
+  if (multiline_) multiline_.emplace(pipeline_.input().multiline, pipeline_.input().max_bytes);
+  state_ = State::kReading;
+}
+
+}  // namespace logship::tail

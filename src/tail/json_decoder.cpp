@@ -1,0 +1,171 @@
+#include "logship/tail/json_decoder.h"
+
+#include <cstring>
+#include <ctime>
+
+#include "logship/tail/event.h"
+
+namespace logship::tail {
+namespace {
+
+bool digits(std::string_view s, size_t pos, size_t n, int& out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const char c = s[pos + i];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  out = v;
+  return true;
+}
+
+int64_t daysFromCivil(int y, unsigned m, unsigned d) {  // Howard Hinnant's algorithm
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return static_cast<int64_t>(era) * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+}  // namespace
+
+void formatTimestamp(int64_t unix_ms, std::string& out) {
+  const time_t secs = static_cast<time_t>(unix_ms / 1000);
+  struct tm tm {};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  const int n = std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                              tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                              static_cast<int>(unix_ms % 1000));
+  out.assign(buf, static_cast<size_t>(n));
+}
+
+bool normalizeTimestamp(std::string_view s, std::string& out) {
+  int y, mo, d, h, mi, se;
+  if (!digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
+      !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ') || !digits(s, 11, 2, h) || s[13] != ':' ||
+      !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, se))
+    return false;
+  size_t pos = 19;
+  int ms = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    int scale = 100;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      ms += (s[pos] - '0') * scale;
+      scale /= 10;
+      ++pos;
+    }
+  }
+  int offset_min = 0;
+  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+    ++pos;
+  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    int oh, om;
+    if (!digits(s, pos + 1, 2, oh)) return false;
+    size_t p = pos + 3;
+    if (p < s.size() && s[p] == ':') ++p;
+    if (!digits(s, p, 2, om)) return false;
+    offset_min = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
+    pos = p + 2;
+  } else {
+    return false;
+  }
+  if (pos != s.size() || mo < 1 || mo > 12 || d < 1 || d > 31) return false;
+  const int64_t days = daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  const int64_t unix_ms = ((days * 86400 + h * 3600 + mi * 60 + se) - offset_min * 60) * 1000 + ms;
+  formatTimestamp(unix_ms, out);
+  return true;
+}
+
+JsonDecoder::JsonDecoder(const JsonConfig& config) : config_(config) {}
+
+bool JsonDecoder::decode(std::string_view line, Event& event) {
+  message_text_ = {};
+  buffer_.assign(line);
+  buffer_.append(simdjson::SIMDJSON_PADDING, '\0');
+  simdjson::padded_string_view input(buffer_.data(), line.size(), buffer_.size());
+  const size_t mark = event.entries().size();
+  auto fail = [&](std::string_view why) {
+    event.entries().resize(mark);
+    if (config_.add_error_key) {
+      std::string& msg = scratch_;
+      msg.assign("Error decoding JSON: ");
+      msg.append(why);
+      event.setString("error.message", event.arena().copy(msg));
+      event.setString("error.type", "json");
+    }
+    return false;
+  };
+  {
+    // ondemand does not look past the object's end: require the line to be just the object.
+    size_t b = 0, e = line.size();
+    while (b < e && (line[b] == ' ' || line[b] == '\t')) ++b;
+    while (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t' || line[e - 1] == '\r')) --e;
+    if (b == e || line[b] != '{' || line[e - 1] != '}') return fail("not a JSON object");
+  }
+  simdjson::ondemand::document doc;
+  if (parser_.iterate(input).get(doc)) return fail("invalid JSON");
+  simdjson::ondemand::object obj;
+  if (doc.get_object().get(obj)) return fail("not a JSON object");
+  const bool under_root = config_.keys_under_root;
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return fail("invalid key");
+    // unescaped keys live in the parser's string buffer until the next iterate(): keep a copy.
+    key = event.arena().copy(key);
+    simdjson::ondemand::value value;
+    if (field.value().get(value)) return fail("invalid value");
+    simdjson::ondemand::json_type type;
+    if (value.type().get(type)) return fail("invalid value");
+    std::string_view raw;
+    simdjson::error_code err = simdjson::SUCCESS;
+    if (type == simdjson::ondemand::json_type::object) {
+      simdjson::ondemand::object o;
+      err = value.get_object().get(o);
+      if (!err) err = o.raw_json().get(raw);
+    } else if (type == simdjson::ondemand::json_type::array) {
+      simdjson::ondemand::array a;
+      err = value.get_array().get(a);
+      if (!err) err = a.raw_json().get(raw);
+    } else {
+      raw = value.raw_json_token();
+      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' || raw.back() == '\r'))
+        raw.remove_suffix(1);
+    }
+    if (err) return fail("invalid value");
+    if (under_root && key == "@timestamp") {
+      if (config_.overwrite_keys && type == simdjson::ondemand::json_type::string) {
+        std::string_view ts;
+        if (!value.get_string().get(ts) && normalizeTimestamp(ts, event.timestamp_)) continue;
+        if (config_.add_error_key) {
+          event.setString("error.message", "@timestamp not overwritten (parse error)");
+          event.setString("error.type", "json");
+        }
+      }
+      continue;
+    }
+    std::string_view full_key = key;
+    if (!under_root) {
+      scratch_.assign(config_.target);
+      scratch_.push_back('.');
+      scratch_.append(key);
+      full_key = event.arena().copy(scratch_);
+    }
+    if (!config_.message_key.empty() && key == config_.message_key &&
+        type == simdjson::ondemand::json_type::string && raw.size() >= 2) {
+      message_text_ = raw.substr(1, raw.size() - 2);
+      if (message_text_.find('\\') != std::string_view::npos) {
+        std::string_view unescaped;
+        if (!value.get_string().get(unescaped)) message_text_ = event.arena().copy(unescaped);
+      }
+    }
+    if (under_root && !config_.overwrite_keys && event.find(full_key)) continue;
+    event.setRaw(full_key, raw);
+  }
+  return true;
+}
+
+}  // namespace logship::tail

@@ -1,0 +1,149 @@
+#include "logship/tail/kafka_output.h"
+
+#include "logship/common/logging.h"
+#include "logship/common/outcome.h"
+#include "logship/tail/condition.h"
+#include "logship/tail/event.h"
+
+namespace logship::tail {
+namespace {
+
+void* toOpaque(AckToken t) { return reinterpret_cast<void*>(static_cast<uintptr_t>(t)); }
+AckToken fromOpaque(void* p) { return static_cast<AckToken>(reinterpret_cast<uintptr_t>(p)); }
+
+}  // namespace
+
+KafkaOutput::KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics::Registry& m)
+    : config_(config),
+      on_ack_(std::move(on_ack)),
+      topic_(config.topic),
+      key_(config.key),
+      acked_(m.counter("logship_tail_events_acked_total", "Events acknowledged by the output")),
+      failed_(m.counter("logship_tail_events_failed_total", "Events that failed permanently (e.g. too large)")),
+      retried_(m.counter("logship_tail_events_retried_total", "Deliveries retried after a retriable error")) {
+  for (const auto& r : config.topics) rules_.emplace_back(FormatString(r.topic), r.when);
+  auto props = config.properties;
+  // Deliveries that time out come back as retriable errors and are produced again: bound the
+  // wait inside librdkafka so that the stall is reported, not hidden.
+  props.emplace("message.timeout.ms", "30000");
+  props.emplace("topic.metadata.refresh.interval.ms", "10000");
+  props.emplace("queue.buffering.max.messages", "1000000");
+  producer_ = std::make_unique<kafka::Producer>(props, [this](const kafka::DeliveryReport& r) { onDelivery(r); });
+  m.callbackGauge("logship_tail_kafka_queue_depth", "Events handed to Kafka and not yet acknowledged", {},
+                  [this] { return static_cast<double>(in_flight_); });
+  log::info(*log::get("kafka"), "kafka output ready", {{"config", kafka::describe(props)}});
+}
+
+KafkaOutput::~KafkaOutput() = default;
+
+void KafkaOutput::publish(const Event& event, std::string_view payload, AckToken token) {
+  ++in_flight_;
+  topic_buf_.clear();
+  bool resolved = false;
+  for (const auto& [fmt, when] : rules_) {
+    if (when && !when->matches(event)) continue;
+    resolved = fmt.evaluate(event, topic_buf_);
+    if (resolved) break;
+    topic_buf_.clear();
+  }
+  if (!resolved) resolved = !topic_.empty() && topic_.evaluate(event, topic_buf_);
+  if (!resolved || topic_buf_.empty()) {
+    // Filebeat drops events whose topic cannot be resolved; we count them as failed.
+    log::error(*log::get("kafka"), "cannot resolve topic for event, dropping it", {{"topic", config_.topic}});
+    fail(token, config_.topic, RdKafka::ERR__INVALID_ARG);
+    return;
+  }
+  key_buf_.clear();
+  if (!key_.empty()) key_.evaluate(event, key_buf_);
+  produceOrQueue(topic_buf_, key_buf_, payload, token);
+}
+
+void KafkaOutput::produceOrQueue(const std::string& topic, std::string_view key, std::string_view payload,
+                                 AckToken token) {
+  const auto err = producer_->produce(topic, key, payload, toOpaque(token));
+  if (err == RdKafka::ERR_NO_ERROR) return;
+  const auto disposition = classifyKafka(static_cast<rd_kafka_resp_err_t>(err));
+  if (disposition == Disposition::kPermanent) {
+    fail(token, topic, err);
+    return;
+  }
+  last_topic_ = topic;
+  last_error_ = RdKafka::err2str(err);
+  retried_.inc();
+  const auto delay = err == RdKafka::ERR__QUEUE_FULL ? std::chrono::milliseconds(10) : retry_backoff_;
+  retries_.push_back(Retry{topic, std::string(key), std::string(payload), token, Clock::now() + delay});
+}
+
+void KafkaOutput::fail(AckToken token, const std::string& topic, RdKafka::ErrorCode err) {
+  failed_.inc();
+  --in_flight_;
+  log::error(*log::get("kafka"), "event dropped after a permanent error",
+             {{"topic", topic}, {"error", RdKafka::err2str(err)}, {"brokers", producer_->brokers()}});
+  on_ack_(token, false);
+}
+
+void KafkaOutput::onDelivery(const kafka::DeliveryReport& r) {
+  const AckToken token = fromOpaque(r.opaque);
+  const auto disposition = classifyKafka(static_cast<rd_kafka_resp_err_t>(r.err));
+  if (disposition == Disposition::kSuccess || disposition == Disposition::kDuplicate) {
+    --in_flight_;
+    acked_.inc();
+    last_progress_ = Clock::now();
+    on_ack_(token, true);
+    return;
+  }
+  const std::string topic(r.topic);
+  if (disposition == Disposition::kPermanent) {
+    fail(token, topic, r.err);
+    return;
+  }
+  last_topic_ = topic;
+  last_error_ = RdKafka::err2str(r.err);
+  retried_.inc();
+  retries_.push_back(Retry{topic, std::string(r.key), std::string(r.payload), token, Clock::now() + retry_backoff_});
+}
+
+void KafkaOutput::poll(std::chrono::milliseconds wait) {
+  const int waited = retries_.empty() ? static_cast<int>(wait.count()) : 0;
+  producer_->poll(waited);
+  const auto now = Clock::now();
+  while (!retries_.empty() && retries_.front().due <= now) {
+    Retry r = std::move(retries_.front());
+    retries_.pop_front();
+    const auto err = producer_->produce(r.topic, r.key, r.payload, toOpaque(r.token));
+    if (err == RdKafka::ERR_NO_ERROR) continue;
+    if (classifyKafka(static_cast<rd_kafka_resp_err_t>(err)) == Disposition::kPermanent) {
+      fail(r.token, r.topic, err);
+      continue;
+    }
+    last_error_ = RdKafka::err2str(err);
+    r.due = now + (err == RdKafka::ERR__QUEUE_FULL ? std::chrono::milliseconds(10) : retry_backoff_);
+    retries_.push_front(std::move(r));
+    break;
+  }
+  if (!retries_.empty() && waited == 0 && wait.count() > 0) producer_->poll(std::min<int>(static_cast<int>(wait.count()), 50));
+  if (in_flight_ == 0) {
+    last_progress_ = now;
+  } else {
+    reportStall(now);
+  }
+}
+
+void KafkaOutput::reportStall(Clock::time_point now) {
+  if (now - last_progress_ < std::chrono::seconds(5) || now - last_stall_log_ < std::chrono::seconds(5)) return;
+  last_stall_log_ = now;
+  const std::string topic = last_topic_.empty() ? config_.topic : last_topic_;
+  const std::string why = producer_->probeTopic(topic, 1000);
+  log::error(*log::get("kafka"),
+             "cannot deliver events to Kafka; reading is paused once the queue is full and resumes by itself",
+             {{"topic", topic},
+              {"brokers", producer_->brokers()},
+              {"reason", why.empty() ? (last_error_.empty() ? std::string("no acknowledgement yet") : last_error_) : why},
+              {"waiting_events", static_cast<uint64_t>(in_flight_)},
+              {"stalled_seconds",
+               static_cast<int64_t>(std::chrono::duration_cast<std::chrono::seconds>(now - last_progress_).count())}});
+}
+
+bool KafkaOutput::healthy() const { return in_flight_ == 0 || Clock::now() - last_progress_ < unhealthy_after_; }
+
+}  // namespace logship::tail

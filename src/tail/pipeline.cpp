@@ -1,0 +1,116 @@
+#include "logship/tail/pipeline.h"
+
+#include <charconv>
+
+#include "logship/common/json.h"
+
+namespace logship::tail {
+
+PipelineMetrics PipelineMetrics::in(metrics::Registry& r) {
+  PipelineMetrics m;
+  m.events = &r.counter("logship_tail_events_published_total", "Events handed to the output");
+  m.filtered = &r.counter("logship_tail_events_filtered_total", "Lines dropped by include_lines/exclude_lines");
+  m.dropped = &r.counter("logship_tail_events_dropped_total", "Events dropped by processors (drop_event)");
+  m.bytes = &r.counter("logship_tail_bytes_published_total", "Bytes of encoded events handed to the output");
+  return m;
+}
+
+Pipeline::Pipeline(const InputConfig& input, const std::vector<ProcessorConfig>& global, const AgentInfo& agent,
+                   AckTracker& acks, Output& output, PipelineMetrics metrics, bool pretty)
+    : input_(input),
+      acks_(acks),
+      output_(output),
+      metrics_(metrics),
+      pretty_(pretty),
+      filter_(input.include_lines, input.exclude_lines),
+      processors_(&input.processors, &global) {
+  if (input.json.enabled) json_.emplace(input.json);
+  auto str = [](std::string_view s) {
+    std::string out;
+    json::appendString(out, s);
+    return out;
+  };
+  static_raw_ = {{"agent.ephemeral_id", str(agent.ephemeral_id)},
+                 {"agent.id", str(agent.id)},
+                 {"agent.name", str(agent.host_name)},
+                 {"agent.type", str("filebeat")},
+                 {"agent.version", str(kBeatVersion)},
+                 {"ecs.version", str("8.0.0")},
+                 {"host.name", str(agent.host_name)},
+                 {"input.type", str(input.type)}};
+  for (const auto& f : input.fields) static_raw_.push_back(f);
+  if (!input.tags.empty()) {
+    std::string tags = "[";
+    for (size_t i = 0; i < input.tags.size(); ++i) {
+      if (i) tags.push_back(',');
+      json::appendString(tags, input.tags[i]);
+    }
+    tags.push_back(']');
+    static_raw_.emplace_back("tags", tags);
+  }
+  for (const auto& [k, v] : static_raw_) static_.push_back(Entry{k, v, Entry::Kind::kRaw, false});
+}
+
+void Pipeline::stampReadTime() {
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  if (now_ms != ts_ms_) {
+    ts_ms_ = now_ms;
+    formatTimestamp(now_ms, ts_text_);
+  }
+  event_.timestamp_ = ts_text_;
+}
+
+void Pipeline::process(const Message& message, const HarvesterContext& ctx) {
+  event_.clear();
+  auto& entries = event_.entries();
+  entries.insert(entries.end(), static_.begin(), static_.end());
+
+  std::string_view filter_text = message.text;
+  if (json_) {
+    if (json_->decode(message.text, event_)) {
+      if (!input_.json.message_key.empty()) filter_text = json_->messageText();
+    } else {
+      event_.setString("message", message.text);
+    }
+  } else {
+    event_.append("message", message.text, Entry::Kind::kString);
+  }
+  if (filter_.active() && !filter_.keep(filter_text)) {
+    metrics_.filtered->inc();
+    acks_.skip(ctx.file, message.end_offset);
+    return;
+  }
+  if (event_.timestamp_.empty()) stampReadTime();
+
+  auto [end, ec] = std::to_chars(offset_buf_, offset_buf_ + sizeof(offset_buf_), message.offset);
+  (void)ec;
+  event_.append("log.offset", std::string_view(offset_buf_, static_cast<size_t>(end - offset_buf_)), Entry::Kind::kRaw);
+  event_.append("log.file.path", ctx.path, Entry::Kind::kString);
+  if (message.truncated || message.lines > 1) {
+    event_.append("log.flags",
+                  message.truncated && message.lines > 1 ? "[\"multiline\",\"truncated\"]"
+                  : message.truncated                    ? "[\"truncated\"]"
+                                                         : "[\"multiline\"]",
+                  Entry::Kind::kRaw);
+  }
+  if (!processors_.empty()) {
+    processors_.run(event_);
+    if (event_.dropped) {
+      metrics_.dropped->inc();
+      acks_.skip(ctx.file, message.end_offset);
+      return;
+    }
+  }
+  id_.clear();
+  appendEventId(ctx.file_hash, message.offset, id_);
+  payload_.clear();
+  encoder_.encode(event_, id_, payload_, pretty_);
+  metrics_.events->inc();
+  metrics_.bytes->inc(payload_.size());
+  const AckToken token = acks_.track(ctx.file, message.end_offset);
+  output_.publish(event_, payload_, token);
+}
+
+}  // namespace logship::tail

@@ -1,0 +1,206 @@
+#include "logship/tail/prospector.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "logship/common/logging.h"
+
+namespace logship::tail {
+namespace {
+
+int64_t unixMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Prospector::Prospector(const InputConfig& input, Pipeline& pipeline, AckTracker& acks, Registry* registry,
+                       ProspectorOptions options, metrics::Registry& m)
+    : input_(input),
+      pipeline_(pipeline),
+      acks_(acks),
+      registry_(registry),
+      options_(options),
+      scanner_(input.paths, input.exclude_files),
+      lines_(m.counter("logship_tail_lines_read_total", "Lines read from files")),
+      opened_(m.counter("logship_tail_files_opened_total", "Files opened by harvesters")),
+      closed_(m.counter("logship_tail_files_closed_total", "Files closed by harvesters")),
+      truncations_(m.counter("logship_tail_files_truncated_total", "Truncations (copytruncate) detected")) {}
+
+Prospector::~Prospector() = default;
+
+void Prospector::activeKeys(std::set<std::string>& out) const {
+  for (const auto& h : harvesters_) out.insert(h->identity().key());
+  for (const auto& d : draining_) out.insert(d.identity.key());
+}
+
+void Prospector::scan(Clock::time_point now) {
+  scanned_ = true;
+  const int64_t now_ms = unixMs();
+  for (const auto& f : scanner_.scan()) {
+    if (f.size == 0) continue;  // nothing to read yet; fingerprinted once it has data
+    bool known = false;
+    for (auto& h : harvesters_) {
+      if (h->identity().dev == f.dev && h->identity().inode == f.inode) {
+        if (h->path() != f.path) h->setPath(f.path);  // renamed, still matched
+        known = true;
+        break;
+      }
+    }
+    for (const auto& d : draining_) {
+      if (d.identity.dev == f.dev && d.identity.inode == f.inode) known = true;  // wait for its acks
+    }
+    if (known) continue;
+    if (options_.once && done_once_.count(f.path)) continue;
+    if (input_.harvester_limit > 0 && harvesters_.size() >= static_cast<size_t>(input_.harvester_limit)) break;
+    const FileState* state = registry_ ? registry_->find(FileIdentity{f.dev, f.inode, 0, 0}) : nullptr;
+    if (state && state->offset == f.size) continue;  // fully shipped, unchanged
+    if (!state && !options_.from_start && input_.ignore_older.count() > 0 &&
+        now_ms - f.mtime_ms > input_.ignore_older.count())
+      continue;
+    open(f, now);
+  }
+}
+
+void Prospector::open(const FoundFile& f, Clock::time_point now) {
+  auto logger = log::get("tail");
+  const int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    log::warn(*logger, "cannot open file", {{"file", f.path}, {"error", std::strerror(errno)}});
+    return;
+  }
+  FileIdentity identity;
+  if (!identify(fd, identity)) {
+    ::close(fd);
+    return;
+  }
+  uint64_t offset = 0;
+  const FileState* state = registry_ && !options_.from_start ? registry_->find(identity) : nullptr;
+  if (state) {
+    if (fingerprintMatches(fd, state->identity) && state->offset <= f.size) {
+      offset = state->offset;
+      identity = state->identity;  // keep the first fingerprint: @metadata._id stays stable
+    } else {
+      log::info(*logger, "file identity changed (inode reused or truncated): reading from the start",
+                {{"file", f.path}, {"old_offset", state->offset}});
+    }
+  } else if (input_.tail_files && !options_.from_start) {
+    offset = f.size;
+  }
+  const auto slot = acks_.open(offset);
+  harvesters_.push_back(std::make_unique<Harvester>(pipeline_, fd, f.path, identity, offset, slot));
+  (void)now;
+  opened_.inc();
+  log::info(*logger, "harvester started", {{"file", f.path}, {"offset", offset}, {"inode", identity.inode}});
+  if (registry_) registry_->update(FileState{identity, f.path, offset, unixMs()});
+}
+
+void Prospector::close(size_t index, const char* reason) {
+  auto& h = harvesters_[index];
+  h->flushMultiline(Clock::now(), true);
+  log::info(*log::get("tail"), "harvester closed",
+            {{"file", h->path()}, {"reason", reason}, {"offset", h->readOffset()}});
+  if (options_.once) done_once_.insert(h->path());
+  draining_.push_back(Draining{h->identity(), h->path(), h->ackFile()});
+  harvesters_.erase(harvesters_.begin() + static_cast<std::ptrdiff_t>(index));
+  closed_.inc();
+  if (next_ > index && next_ > 0) --next_;
+}
+
+size_t Prospector::harvest(size_t budget, Clock::time_point now) {
+  size_t total = 0;
+  const size_t n = harvesters_.size();
+  for (size_t k = 0; k < n && total < budget; ++k) {
+    Harvester& h = *harvesters_[(next_ + k) % n];
+    // Small slices keep files fair and let the caller re-check backpressure often.
+    const size_t got = h.read(std::min<size_t>(budget - total, 1024), now);
+    total += got;
+  }
+  if (n > 0) next_ = (next_ + 1) % n;
+  lines_.inc(total);
+  return total;
+}
+
+void Prospector::checkAtEof(size_t index, Clock::time_point now) {
+  Harvester& h = *harvesters_[index];
+  if (h.state() == Harvester::State::kError) {
+    close(index, "read error");
+    return;
+  }
+  if (options_.once) {
+    h.flushMultiline(now, true);
+    close(index, "eof (--once)");
+    return;
+  }
+  switch (h.checkRotation()) {
+    case Harvester::Change::kTruncated: {
+      FileIdentity fresh;
+      if (!identify(h.fd(), fresh)) {
+        close(index, "truncated, cannot re-identify");
+        return;
+      }
+      truncations_.inc();
+      h.flushMultiline(now, true);
+      log::info(*log::get("tail"), "file truncated (copytruncate): reading again from offset 0",
+                {{"file", h.path()}, {"old_offset", h.readOffset()}});
+      draining_.push_back(Draining{h.identity(), h.path(), h.ackFile()});
+      h.restartFromZero(fresh, acks_.open(0));
+      return;
+    }
+    case Harvester::Change::kRemoved:
+      if (input_.close_removed) close(index, "removed");
+      return;
+    case Harvester::Change::kRenamed:
+      if (input_.close_renamed) {
+        close(index, "renamed");
+        return;
+      }
+      break;
+    case Harvester::Change::kNone:
+      break;
+  }
+  if (input_.close_inactive.count() > 0 && now - h.lastActivity() >= input_.close_inactive) close(index, "inactive");
+}
+
+void Prospector::tick(Clock::time_point now) {
+  for (size_t i = harvesters_.size(); i-- > 0;) {
+    harvesters_[i]->flushMultiline(now, false);
+    if (harvesters_[i]->state() != Harvester::State::kReading) checkAtEof(i, now);
+  }
+  syncRegistry();
+}
+
+void Prospector::syncRegistry() {
+  const int64_t now_ms = unixMs();
+  for (const auto& h : harvesters_) {
+    if (registry_) registry_->update(FileState{h->identity(), h->path(), acks_.committed(h->ackFile()), now_ms});
+  }
+  for (size_t i = draining_.size(); i-- > 0;) {
+    const auto& d = draining_[i];
+    const bool superseded = [&] {
+      for (const auto& h : harvesters_) {
+        if (h->identity().sameInode(d.identity)) return true;  // copytruncate: the new slot owns the state
+      }
+      return false;
+    }();
+    if (registry_ && !superseded) registry_->update(FileState{d.identity, d.path, acks_.committed(d.file), now_ms});
+    if (acks_.pending(d.file) == 0) {
+      acks_.close(d.file);
+      draining_.erase(draining_.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+  }
+}
+
+bool Prospector::atEof() const {
+  if (!scanned_) return false;
+  for (const auto& h : harvesters_) {
+    if (h->state() == Harvester::State::kReading || h->multilinePending()) return false;
+  }
+  return true;
+}
+
+}  // namespace logship::tail

@@ -1,0 +1,141 @@
+#include "logship/tail/registry.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <rapidjson/document.h>
+
+#include "logship/common/error.h"
+#include "logship/common/json.h"
+#include "logship/common/logging.h"
+
+namespace logship::tail {
+namespace fs = std::filesystem;
+
+Registry::Registry(std::string dir) : dir_(std::move(dir)), file_(dir_ + "/registry.json") {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) throw Error(ErrorCode::kIo, "cannot create registry directory " + dir_, ec.message());
+}
+
+bool Registry::load() {
+  std::ifstream in(file_, std::ios::binary);
+  if (!in) return true;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  rapidjson::Document doc;
+  doc.Parse(text.c_str(), text.size());
+  bool ok = !doc.HasParseError() && doc.IsObject() && doc.HasMember("files") && doc["files"].IsArray();
+  std::map<std::string, FileState> states;
+  if (ok) {
+    for (const auto& f : doc["files"].GetArray()) {
+      if (!f.IsObject() || !f.HasMember("dev") || !f.HasMember("inode") || !f.HasMember("offset") ||
+          !f["dev"].IsUint64() || !f["inode"].IsUint64() || !f["offset"].IsUint64()) {
+        ok = false;
+        break;
+      }
+      FileState s;
+      s.identity.dev = f["dev"].GetUint64();
+      s.identity.inode = f["inode"].GetUint64();
+      s.offset = f["offset"].GetUint64();
+      if (f.HasMember("fp_len") && f["fp_len"].IsUint()) s.identity.fp_len = f["fp_len"].GetUint();
+      if (f.HasMember("fp") && f["fp"].IsString()) s.identity.fp_hash = std::strtoull(f["fp"].GetString(), nullptr, 16);
+      if (f.HasMember("path") && f["path"].IsString()) s.path = f["path"].GetString();
+      if (f.HasMember("updated_ms") && f["updated_ms"].IsInt64()) s.updated_ms = f["updated_ms"].GetInt64();
+      states[s.identity.key()] = std::move(s);
+    }
+  }
+  if (!ok) {
+    const std::string aside = file_ + ".corrupt";
+    std::rename(file_.c_str(), aside.c_str());
+    log::error(*log::get("registry"), "registry file is corrupt, moved aside; files will be read from the start",
+               {{"file", file_}, {"moved_to", aside}});
+    return false;
+  }
+  states_ = std::move(states);
+  return true;
+}
+
+const FileState* Registry::find(const FileIdentity& id) const {
+  auto it = states_.find(id.key());
+  return it == states_.end() ? nullptr : &it->second;
+}
+
+void Registry::update(const FileState& state) {
+  auto& slot = states_[state.identity.key()];
+  if (slot.offset == state.offset && slot.path == state.path && slot.identity.fp_hash == state.identity.fp_hash &&
+      slot.identity.fp_len == state.identity.fp_len && slot.identity.inode == state.identity.inode)
+    return;
+  slot = state;
+  dirty_ = true;
+}
+
+void Registry::remove(const FileIdentity& id) {
+  if (states_.erase(id.key())) dirty_ = true;
+}
+
+bool Registry::flushIfDue(Clock::time_point now, std::chrono::milliseconds interval) {
+  if (!dirty_ || now - last_write_ < interval) return false;
+  flush();
+  return true;
+}
+
+void Registry::flush() {
+  if (!dirty_) return;
+  std::string out = "{\"version\":1,\"files\":[";
+  bool first = true;
+  char fp[32];
+  for (const auto& [key, s] : states_) {
+    if (!first) out.push_back(',');
+    first = false;
+    json::ObjectWriter w(out);
+    w.field("key", key).field("path", s.path);
+    w.key("dev");
+    json::appendUint(out, s.identity.dev);
+    w.key("inode");
+    json::appendUint(out, s.identity.inode);
+    w.key("offset");
+    json::appendUint(out, s.offset);
+    w.key("fp_len");
+    json::appendUint(out, s.identity.fp_len);
+    std::snprintf(fp, sizeof(fp), "%016llx", static_cast<unsigned long long>(s.identity.fp_hash));
+    w.field("fp", fp).fieldInt("updated_ms", s.updated_ms);
+    w.close();
+  }
+  out += "]}\n";
+  const std::string tmp = file_ + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw Error(ErrorCode::kIo, "cannot write registry " + tmp, std::strerror(errno));
+  size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t n = ::write(fd, out.data() + done, out.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int e = errno;
+      ::close(fd);
+      throw Error(ErrorCode::kIo, "cannot write registry " + tmp, std::strerror(e));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) throw Error(ErrorCode::kIo, "cannot fsync registry " + tmp, std::strerror(errno));
+  if (std::rename(tmp.c_str(), file_.c_str()) != 0)
+    throw Error(ErrorCode::kIo, "cannot rename registry into place " + file_, std::strerror(errno));
+  const int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  dirty_ = false;
+  ++writes_;
+  last_write_ = Clock::now();
+}
+
+}  // namespace logship::tail

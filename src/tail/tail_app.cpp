@@ -1,0 +1,198 @@
+#include "logship/tail/tail_app.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "logship/admin/admin_server.h"
+#include "logship/common/logging.h"
+#include "logship/common/metrics.h"
+#include "logship/tail/kafka_output.h"
+#include "logship/tail/prospector.h"
+#include "logship/tail/registry.h"
+
+namespace logship::tail {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+std::string randomUuid() {
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  const uint64_t a = gen(), b = gen();
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
+                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
+                static_cast<unsigned long long>(b & 0xffffffffffffull));
+  return buf;
+}
+
+// agent.id, kept in path.data/meta.json like Filebeat's.
+std::string loadAgentId(const std::string& data_dir, bool persist) {
+  const std::string file = data_dir + "/meta.json";
+  std::ifstream in(file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  const auto pos = text.find("\"uuid\":\"");
+  if (pos != std::string::npos && text.size() >= pos + 8 + 36) return text.substr(pos + 8, 36);
+  std::string id = randomUuid();
+  if (persist) {
+    std::filesystem::create_directories(data_dir);
+    std::ofstream(file) << "{\"uuid\":\"" << id << "\"}\n";
+  }
+  return id;
+}
+
+}  // namespace
+
+void validate(const TailConfig& config) {
+  for (const auto& in : config.inputs) {
+    Scanner scanner(in.paths, in.exclude_files);
+    LineFilter filter(in.include_lines, in.exclude_lines);
+    if (in.multiline.enabled) Multiline m(in.multiline, in.max_bytes);
+  }
+  if (config.kafka.enabled) {
+    FormatString topic(config.kafka.topic);
+    FormatString key(config.kafka.key);
+    for (const auto& r : config.kafka.topics) FormatString t(r.topic);
+    kafka::makeConf(config.kafka.properties);  // librdkafka rejects unknown/invalid properties
+  }
+}
+
+int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal& shutdown) {
+  auto logger = log::get("tail");
+  metrics::Registry metrics;
+  AgentInfo agent;
+  agent.host_name = config.name.empty() ? hostName() : config.name;
+  agent.id = loadAgentId(config.path_data, !options.dry_run);
+  agent.ephemeral_id = randomUuid();
+
+  std::unique_ptr<Registry> registry;
+  if (!options.dry_run) {
+    registry = std::make_unique<Registry>(config.path_data + "/registry/logship-tail");
+    registry->load();
+  }
+  AckTracker acks;
+  auto& acked_failed = metrics.counter("logship_tail_events_ack_failed_total", "Events acknowledged as failed");
+  AckFn on_ack = [&acks, &acked_failed](AckToken token, bool ok) {
+    if (!ok) acked_failed.inc();
+    acks.ack(token);
+  };
+  std::unique_ptr<Output> output;
+  KafkaOutput* kafka = nullptr;
+  if (options.dry_run || config.console.enabled) {
+    output = std::make_unique<ConsoleOutput>(stdout, on_ack, metrics);
+  } else {
+    auto k = std::make_unique<KafkaOutput>(config.kafka, on_ack, metrics);
+    k->setUnhealthyAfter(config.unhealthy_after);
+    kafka = k.get();
+    output = std::move(k);
+  }
+
+  const auto pmetrics = PipelineMetrics::in(metrics);
+  std::vector<std::unique_ptr<Pipeline>> pipelines;
+  std::vector<std::unique_ptr<Prospector>> prospectors;
+  ProspectorOptions popts;
+  popts.from_start = options.dry_run;
+  popts.once = options.dry_run || options.once;
+  for (const auto& in : config.inputs) {
+    pipelines.push_back(std::make_unique<Pipeline>(in, config.processors, agent, acks, *output, pmetrics,
+                                                   config.console.enabled && config.console.pretty));
+    prospectors.push_back(
+        std::make_unique<Prospector>(in, *pipelines.back(), acks, registry.get(), popts, metrics));
+  }
+
+  auto& open_files = metrics.gauge("logship_tail_open_files", "Files held open by harvesters");
+  auto& registry_writes = metrics.gauge("logship_tail_registry_writes", "Registry writes since start");
+  auto& registry_age = metrics.gauge("logship_tail_registry_age_seconds", "Seconds since the last registry write");
+  auto& inflight = metrics.gauge("logship_tail_events_inflight", "Events read and not yet acknowledged");
+
+  std::unique_ptr<admin::AdminServer> admin;
+  if (config.http.enabled && !options.dry_run) {
+    admin::AdminOptions ao;
+    ao.enabled = true;
+    ao.host = config.http.host == "localhost" ? "127.0.0.1" : config.http.host;
+    ao.port = static_cast<uint16_t>(config.http.port);
+    std::vector<admin::HealthCheck> checks;
+    Output* out = output.get();
+    checks.push_back({"output", [out] {
+                        admin::HealthStatus s;
+                        if (!out->healthy()) {
+                          s.code = ErrorCode::kKafkaTransport;
+                          s.message = "Kafka has not acknowledged events for longer than the threshold";
+                        }
+                        return s;
+                      }});
+    admin = std::make_unique<admin::AdminServer>(ao, metrics, checks);
+    admin->start();
+    log::info(*logger, "admin endpoint listening", {{"url", admin->url()}});
+  }
+
+  std::vector<Clock::time_point> next_scan(prospectors.size(), Clock::now());
+  auto last_tick = Clock::time_point{};
+  const size_t queue_limit = static_cast<size_t>(config.queue_events);
+  bool paused_logged = false;
+  log::info(*logger, "logship-tail started", {{"inputs", static_cast<uint64_t>(config.inputs.size())},
+                                               {"mode", options.dry_run ? "dry-run" : options.once ? "once" : "run"}});
+  while (!shutdown.triggered()) {
+    const auto now = Clock::now();
+    for (size_t i = 0; i < prospectors.size(); ++i) {
+      if (now >= next_scan[i]) {
+        prospectors[i]->scan(now);
+        next_scan[i] = now + std::max(config.inputs[i].scan_frequency, milliseconds(100));
+      }
+    }
+    size_t read = 0;
+    const size_t budget = acks.inflight() < queue_limit ? queue_limit - acks.inflight() : 0;
+    for (auto& p : prospectors) {
+      if (read < budget) read += p->harvest(budget - read, now);
+    }
+    if (budget == 0 && !paused_logged) {
+      log::debug(*logger, "queue full: reading paused", {{"inflight", static_cast<uint64_t>(acks.inflight())}});
+    }
+    paused_logged = budget == 0;
+    if (read == 0 || now - last_tick >= milliseconds(100)) {
+      for (auto& p : prospectors) p->tick(now);
+      last_tick = now;
+      size_t open = 0;
+      for (auto& p : prospectors) open += p->openFiles();
+      open_files.set(static_cast<int64_t>(open));
+      inflight.set(static_cast<int64_t>(acks.inflight()));
+      if (registry) {
+        registry->flushIfDue(now, config.registry_flush);
+        registry_writes.set(static_cast<int64_t>(registry->writes()));
+        registry_age.set(std::chrono::duration_cast<std::chrono::seconds>(now - registry->lastWrite()).count());
+      }
+    }
+    output->poll(read == 0 || budget == 0 ? milliseconds(100) : milliseconds(0));
+    if (popts.once) {
+      bool eof = true;
+      for (auto& p : prospectors) eof = eof && p->atEof() && p->openFiles() == 0;
+      if (eof && acks.inflight() == 0 && output->queued() == 0) {
+        for (auto& p : prospectors) p->tick(Clock::now());
+        break;
+      }
+    }
+  }
+  // Shutdown: stop reading, give outstanding events the grace period, record what was acked.
+  const auto deadline = Clock::now() + config.shutdown_timeout;
+  while (output->queued() > 0 && Clock::now() < deadline) output->poll(milliseconds(50));
+  for (auto& p : prospectors) p->syncRegistry();
+  if (registry) registry->flush();
+  if (output->queued() > 0) {
+    log::warn(*logger, "stopped with unacknowledged events; they will be sent again on restart",
+              {{"events", static_cast<uint64_t>(output->queued())}});
+  }
+  log::info(*logger, "logship-tail stopped", {{"acked_events", metrics.counter("logship_tail_events_acked_total", "").value()}});
+  if (admin) admin->stop();
+  (void)kafka;
+  return 0;
+}
+
+}  // namespace logship::tail

@@ -1,0 +1,321 @@
+#include "logship/tail/tail_config.h"
+
+#include <filesystem>
+
+#include <re2/re2.h>
+
+#include "logship/common/json.h"
+#include "logship/tail/processors.h"
+
+namespace logship::tail {
+namespace {
+
+using config::Node;
+
+void appendScalarJson(const std::string& s, bool plain, std::string& out) {
+  if (plain && !s.empty()) {  // unquoted: numbers and booleans stay JSON literals
+    if (s == "true" || s == "false") {
+      out += s;
+      return;
+    }
+    char* end = nullptr;
+    std::strtod(s.c_str(), &end);
+    if (end && *end == '\0' && s.find_first_not_of("0123456789.-+eE") == std::string::npos) {
+      out += s;
+      return;
+    }
+  }
+  json::appendString(out, s);
+}
+
+void yamlToJson(const YAML::Node& n, std::string& out) {
+  if (!n.IsDefined() || n.IsNull()) {
+    out += "null";
+  } else if (n.IsScalar()) {
+    appendScalarJson(n.Scalar(), n.Tag() != "!", out);
+  } else if (n.IsSequence()) {
+    out.push_back('[');
+    bool first = true;
+    for (const auto& item : n) {
+      if (!first) out.push_back(',');
+      first = false;
+      yamlToJson(item, out);
+    }
+    out.push_back(']');
+  } else {
+    json::ObjectWriter w(out);
+    for (const auto& kv : n) {
+      w.key(kv.first.Scalar());
+      yamlToJson(kv.second, out);
+    }
+    w.close();
+  }
+}
+
+void checkRegex(const Node& n, const std::string& pattern) {
+  re2::RE2 re(pattern, re2::RE2::Quiet);
+  if (!re.ok()) n.fail("invalid regular expression \"" + pattern + "\": " + re.error());
+}
+
+std::vector<std::string> regexList(const Node& n) {
+  auto list = n.strings();
+  const auto items = n.items();
+  for (size_t i = 0; i < list.size() && i < items.size(); ++i) checkRegex(items[i], list[i]);
+  return list;
+}
+
+void parseMultiline(const Node& n, MultilineConfig& m) {
+  if (!n.exists()) return;
+  m.enabled = true;
+  n.child("type").oneOf({"pattern"}, "pattern");
+  m.pattern = n.child("pattern").str();
+  if (m.pattern.empty()) n.fail("multiline needs a pattern");
+  checkRegex(n.child("pattern"), m.pattern);
+  m.negate = n.child("negate").boolean(false);
+  m.match_after = n.child("match").oneOf({"after", "before"}, "after") == "after";
+  m.max_lines = static_cast<int>(n.child("max_lines").integer(500));
+  m.timeout = n.child("timeout").duration(milliseconds(5000));
+}
+
+void parseJsonLogInput(const Node& n, JsonConfig& j) {
+  if (!n.exists()) return;
+  j.enabled = true;
+  j.keys_under_root = n.child("keys_under_root").boolean(false);
+  j.target = j.keys_under_root ? "" : "json";
+  j.overwrite_keys = n.child("overwrite_keys").boolean(false);
+  j.add_error_key = n.child("add_error_key").boolean(false);
+  j.message_key = n.child("message_key").str();
+  n.child("ignore_decoding_error").boolean(false);
+  n.child("expand_keys").boolean(false);
+}
+
+void parseNdjson(const Node& n, JsonConfig& j) {
+  j.enabled = true;
+  j.target = n.child("target").str("");
+  j.keys_under_root = j.target.empty();
+  j.overwrite_keys = n.child("overwrite_keys").boolean(false);
+  j.add_error_key = n.child("add_error_key").boolean(false);
+  j.message_key = n.child("message_key").str();
+  n.child("expand_keys").boolean(false);
+  n.child("ignore_decoding_error").boolean(false);
+}
+
+InputConfig parseInput(const Node& n, std::vector<std::string>& warnings) {
+  InputConfig in;
+  in.type = n.child("type").oneOf({"log", "filestream"}, "log");
+  in.id = n.child("id").str();
+  in.enabled = n.child("enabled").boolean(true);
+  in.paths = n.child("paths").strings();
+  if (in.enabled && in.paths.empty()) n.child("paths").fail("an input needs at least one path");
+  in.include_lines = regexList(n.child("include_lines"));
+  in.exclude_lines = regexList(n.child("exclude_lines"));
+  const bool under_root = n.child("fields_under_root").boolean(false);
+  if (n.child("fields").exists()) {
+    if (!n.child("fields").isMap()) n.child("fields").fail("expected a map");
+    flattenYaml(n.child("fields"), under_root ? "" : "fields", in.fields);
+  }
+  in.tags = n.child("tags").strings();
+  in.encoding = n.child("encoding").oneOf({"utf-8", "utf8", "plain"}, "utf-8");
+  in.ignore_older = n.child("ignore_older").duration(milliseconds(0));
+  in.tail_files = n.child("tail_files").boolean(false);
+  in.harvester_limit = static_cast<int>(n.child("harvester_limit").integer(0));
+  in.clean_removed = n.child("clean_removed").boolean(true);
+  if (n.child("processors").exists()) in.processors = parseProcessors(n.child("processors"), warnings);
+
+  if (in.type == "log") {
+    in.exclude_files = regexList(n.child("exclude_files"));
+    in.scan_frequency = n.child("scan_frequency").duration(milliseconds(10000));
+    in.close_inactive = n.child("close_inactive").duration(milliseconds(300000));
+    in.close_renamed = n.child("close_renamed").boolean(false);
+    in.close_removed = n.child("close_removed").boolean(true);
+    in.max_bytes = n.child("max_bytes").bytes(10 * 1024 * 1024);
+    parseMultiline(n.child("multiline"), in.multiline);
+    parseJsonLogInput(n.child("json"), in.json);
+  } else {
+    const Node scanner = n.child("prospector").child("scanner");
+    in.exclude_files = regexList(n.child("exclude_files"));
+    for (auto& e : regexList(scanner.child("exclude_files"))) in.exclude_files.push_back(e);
+    in.scan_frequency = scanner.child("check_interval").duration(milliseconds(10000));
+    const Node state = n.child("close").child("on_state_change");
+    in.close_inactive = state.child("inactive").duration(milliseconds(300000));
+    in.close_renamed = state.child("renamed").boolean(false);
+    in.close_removed = state.child("removed").boolean(true);
+    in.max_bytes = n.child("message_max_bytes").bytes(10 * 1024 * 1024);
+    for (const auto& parser : n.child("parsers").items()) {
+      for (const auto& [name, body] : parser.entries()) {
+        if (name == "ndjson") {
+          parseNdjson(body, in.json);
+        } else if (name == "multiline") {
+          parseMultiline(body, in.multiline);
+        } else {
+          body.markSubtreeUsed();
+          warnings.push_back(body.path() + ": parser \"" + name + "\" is not supported and is skipped");
+        }
+      }
+    }
+  }
+  if (in.max_bytes == 0) n.child("max_bytes").fail("must be greater than 0");
+  return in;
+}
+
+std::shared_ptr<const Condition> parseWhen(const Node& n) {
+  return n.exists() ? Condition::parse(n) : nullptr;
+}
+
+void parseKafka(const Node& n, KafkaOutputConfig& k) {
+  k.enabled = n.child("enabled").boolean(true);
+  if (!k.enabled) {
+    n.markSubtreeUsed();
+    return;
+  }
+  k.hosts = n.child("hosts").strings();
+  if (k.hosts.empty()) n.child("hosts").fail("output.kafka needs at least one host");
+  k.topic = n.child("topic").str();
+  for (const auto& rule : n.child("topics").items()) {
+    TopicRule r;
+    r.topic = rule.child("topic").str();
+    if (r.topic.empty()) rule.child("topic").fail("a topics rule needs a topic");
+    r.when = parseWhen(rule.child("when"));
+    k.topics.push_back(std::move(r));
+  }
+  if (k.topic.empty() && k.topics.empty()) n.child("topic").fail("output.kafka.topic is required");
+  k.key = n.child("key").str();
+  const Node part = n.child("partition");
+  if (part.exists()) {
+    const auto entries = part.entries();
+    if (entries.size() != 1) part.fail("expected exactly one of hash, random, round_robin");
+    k.partitioner = entries[0].first;
+    if (k.partitioner != "hash" && k.partitioner != "random" && k.partitioner != "round_robin")
+      entries[0].second.fail("unknown partitioner (hash, random, round_robin)");
+    k.reachable_only = entries[0].second.child("reachable_only").boolean(false);
+    entries[0].second.markSubtreeUsed();  // hash: [fields], random.group_events: accepted
+  }
+  k.required_acks = static_cast<int>(n.child("required_acks").integer(1));
+  if (k.required_acks < -1 || k.required_acks > 1) n.child("required_acks").fail("expected -1, 0 or 1");
+  k.compression = n.child("compression").oneOf({"none", "gzip", "snappy", "lz4", "zstd"}, "gzip");
+  k.compression_level = static_cast<int>(n.child("compression_level").integer(-1));
+  k.max_message_bytes = n.child("max_message_bytes").bytes(1000000);
+  k.bulk_max_size = static_cast<int>(n.child("bulk_max_size").integer(2048));
+  k.bulk_flush_frequency = n.child("bulk_flush_frequency").duration(milliseconds(0));
+  k.client_id = n.child("client_id").str("beats");
+  k.timeout = n.child("timeout").duration(milliseconds(30000));
+  n.child("version").str();  // accepted: librdkafka negotiates the protocol version
+  n.child("worker").integer(1);
+  n.child("codec").markSubtreeUsed();
+
+  auto& p = k.properties;
+  std::string hosts;
+  for (const auto& h : k.hosts) hosts += (hosts.empty() ? "" : ",") + h;
+  p["bootstrap.servers"] = hosts;
+  p["client.id"] = k.client_id;
+  p["acks"] = std::to_string(k.required_acks);
+  p["compression.codec"] = k.compression;
+  if (k.compression_level >= 0) p["compression.level"] = std::to_string(k.compression_level);
+  p["message.max.bytes"] = std::to_string(std::max<uint64_t>(k.max_message_bytes, 1000));
+  p["batch.num.messages"] = std::to_string(std::max(1, k.bulk_max_size));
+  p["linger.ms"] = std::to_string(k.bulk_flush_frequency.count() > 0 ? k.bulk_flush_frequency.count() : 5);
+  p["request.timeout.ms"] = std::to_string(k.timeout.count());
+  p["partitioner"] = k.partitioner == "hash" ? "murmur2_random" : "random";
+  const Node user = n.child("username");
+  if (user.exists()) {
+    p["sasl.username"] = user.str();
+    p["sasl.password"] = n.child("password").str();
+    p["sasl.mechanisms"] = n.child("sasl").child("mechanism").oneOf({"plain", "scram-sha-256", "scram-sha-512"}, "plain");
+    for (auto& c : p["sasl.mechanisms"]) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  const Node ssl = n.child("ssl");
+  const bool ssl_on = ssl.exists() && ssl.child("enabled").boolean(true);
+  if (ssl_on) {
+    const auto cas = ssl.child("certificate_authorities").strings();
+    if (!cas.empty()) p["ssl.ca.location"] = cas.front();
+    if (ssl.child("certificate").exists()) p["ssl.certificate.location"] = ssl.child("certificate").str();
+    if (ssl.child("key").exists()) p["ssl.key.location"] = ssl.child("key").str();
+    if (ssl.child("key_passphrase").exists()) p["ssl.key.password"] = ssl.child("key_passphrase").str();
+    if (ssl.child("verification_mode").oneOf({"full", "strict", "certificate", "none"}, "full") == "none")
+      p["enable.ssl.certificate.verification"] = "false";
+  }
+  if (user.exists() || ssl_on) p["security.protocol"] = std::string(user.exists() ? "sasl_" : "") + (ssl_on ? "ssl" : "plaintext");
+  // Pass-through for any other librdkafka property (logship extension).
+  for (const auto& [key, value] : n.child("librdkafka").entries()) p[key] = value.str();
+}
+
+}  // namespace
+
+void flattenYaml(const Node& node, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
+  for (const auto& [key, child] : node.entries()) {
+    const std::string full = prefix.empty() ? key : prefix + "." + key;
+    if (child.isMap()) {
+      flattenYaml(child, full, out);
+    } else {
+      std::string raw;
+      if (child.isScalar()) {
+        // Expand ${VAR} through the config layer, keep numbers/booleans as JSON literals.
+        appendScalarJson(child.str(), child.yaml().Tag() != "!", raw);
+      } else {
+        child.markSubtreeUsed();
+        yamlToJson(child.yaml(), raw);
+      }
+      out.emplace_back(full, raw);
+    }
+  }
+}
+
+TailConfig parseTailConfig(config::Document& doc, const std::string& path_home) {
+  TailConfig c;
+  c.config_file = doc.file();
+  Node root = doc.root();
+  const Node fb = root.child("filebeat");
+  for (const auto& item : fb.child("inputs").items()) {
+    InputConfig in = parseInput(item, c.warnings);
+    if (in.enabled) c.inputs.push_back(std::move(in));
+  }
+  if (root.child("processors").exists()) c.processors = parseProcessors(root.child("processors"), c.warnings);
+  c.shutdown_timeout = fb.child("shutdown_timeout").duration(milliseconds(5000));
+  c.registry_flush = fb.child("registry").child("flush").duration(milliseconds(1000));
+
+  const Node out = root.child("output");
+  if (out.child("kafka").exists()) parseKafka(out.child("kafka"), c.kafka);
+  if (out.child("console").exists()) {
+    c.console.enabled = out.child("console").child("enabled").boolean(true);
+    c.console.pretty = out.child("console").child("pretty").boolean(false);
+    out.child("console").child("codec").markSubtreeUsed();
+  }
+  if (c.kafka.enabled == c.console.enabled) {
+    out.fail(c.kafka.enabled ? "only one output may be enabled (kafka and console are both enabled)"
+                             : "no output configured: set output.kafka or output.console");
+  }
+
+  const Node path = root.child("path");
+  const std::string home = path.child("home").str(path_home);
+  c.path_data = path.child("data").str(home + "/data");
+  path.child("config").str();
+  path.child("logs").str();
+  c.logging_level = root.child("logging").child("level").oneOf(
+      {"debug", "info", "warning", "warn", "error", "critical"}, "info");
+  c.logging_json = root.child("logging").child("json").boolean(false);
+  const Node http = root.child("http");
+  c.http.enabled = http.child("enabled").boolean(false);
+  c.http.host = http.child("host").str("localhost");
+  c.http.port = static_cast<int>(http.child("port").integer(5066));
+  c.queue_events = static_cast<int>(root.child("queue").child("mem").child("events").integer(4096));
+  if (c.queue_events < 1) root.child("queue").child("mem").child("events").fail("must be positive");
+  c.unhealthy_after = root.child("logship").child("unhealthy_after").duration(milliseconds(30000));
+  c.name = root.child("name").str();
+
+  for (const auto& key : doc.unknownKeys()) c.warnings.push_back(key + ": not supported by logship-tail, ignored");
+  return c;
+}
+
+TailConfig loadTailConfig(const LoadArgs& args) {
+  config::LoadOptions opts;
+  opts.split_dotted_keys = true;
+  opts.overrides = args.overrides;
+  std::string home = args.path_home.empty() ? std::filesystem::current_path().string() : args.path_home;
+  std::string cfg_dir = std::filesystem::absolute(args.file).parent_path().string();
+  opts.builtins = {{"path.home", home}, {"path.config", cfg_dir}, {"path.data", home + "/data"},
+                   {"path.logs", home + "/logs"}};
+  auto doc = config::Document::loadFile(args.file, opts);
+  return parseTailConfig(*doc, home);
+}
+
+}  // namespace logship::tail
