@@ -301,6 +301,24 @@ std::vector<std::string> Document::unknownKeys() const {
 
 // ---- Node ------------------------------------------------------------------------------------
 
+// Maps rebuilt by splitDottedKeys have no position: use the first positioned node inside them.
+static YAML::Mark firstMark(const YAML::Node& node) {
+  if (!node.Mark().is_null()) return node.Mark();
+  if (node.IsMap()) {
+    for (const auto& kv : node) {
+      if (!kv.first.Mark().is_null()) return kv.first.Mark();
+      const YAML::Mark m = firstMark(kv.second);
+      if (!m.is_null()) return m;
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) {
+      const YAML::Mark m = firstMark(item);
+      if (!m.is_null()) return m;
+    }
+  }
+  return YAML::Mark::null_mark();
+}
+
 Node Node::child(std::string_view key) const {
   const std::string child_path = path_.empty() ? std::string(key) : path_ + "." + std::string(key);
   if (!doc_ || !node_.IsMap()) return Node(doc_, YAML::Node(), child_path, mark_);
@@ -310,6 +328,7 @@ Node Node::child(std::string_view key) const {
       doc_->used_.insert(actual);
       YAML::Mark mark = kv.second.Mark();
       if (mark.is_null()) mark = kv.first.Mark();
+      if (mark.is_null()) mark = firstMark(kv.second);
       if (mark.is_null()) mark = mark_;
       return Node(doc_, kv.second, actual, mark);
     }

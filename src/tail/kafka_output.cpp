@@ -30,7 +30,7 @@ KafkaOutput::KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics:
   props.emplace("queue.buffering.max.messages", "1000000");
   producer_ = std::make_unique<kafka::Producer>(props, [this](const kafka::DeliveryReport& r) { onDelivery(r); });
   m.callbackGauge("logship_tail_kafka_queue_depth", "Events handed to Kafka and not yet acknowledged", {},
-                  [this] { return static_cast<double>(in_flight_); });
+                  [this] { return static_cast<double>(in_flight_.load()); });
   log::info(*log::get("kafka"), "kafka output ready", {{"config", kafka::describe(props)}});
 }
 
@@ -88,7 +88,7 @@ void KafkaOutput::onDelivery(const kafka::DeliveryReport& r) {
   if (disposition == Disposition::kSuccess || disposition == Disposition::kDuplicate) {
     --in_flight_;
     acked_.inc();
-    last_progress_ = Clock::now();
+    markProgress(Clock::now());
     on_ack_(token, true);
     return;
   }
@@ -123,14 +123,14 @@ void KafkaOutput::poll(std::chrono::milliseconds wait) {
   }
   if (!retries_.empty() && waited == 0 && wait.count() > 0) producer_->poll(std::min<int>(static_cast<int>(wait.count()), 50));
   if (in_flight_ == 0) {
-    last_progress_ = now;
+    markProgress(now);
   } else {
     reportStall(now);
   }
 }
 
 void KafkaOutput::reportStall(Clock::time_point now) {
-  if (now - last_progress_ < std::chrono::seconds(5) || now - last_stall_log_ < std::chrono::seconds(5)) return;
+  if (now - lastProgress() < std::chrono::seconds(5) || now - last_stall_log_ < std::chrono::seconds(5)) return;
   last_stall_log_ = now;
   const std::string topic = last_topic_.empty() ? config_.topic : last_topic_;
   const std::string why = producer_->probeTopic(topic, 1000);
@@ -139,11 +139,11 @@ void KafkaOutput::reportStall(Clock::time_point now) {
              {{"topic", topic},
               {"brokers", producer_->brokers()},
               {"reason", why.empty() ? (last_error_.empty() ? std::string("no acknowledgement yet") : last_error_) : why},
-              {"waiting_events", static_cast<uint64_t>(in_flight_)},
+              {"waiting_events", static_cast<uint64_t>(in_flight_.load())},
               {"stalled_seconds",
-               static_cast<int64_t>(std::chrono::duration_cast<std::chrono::seconds>(now - last_progress_).count())}});
+               static_cast<int64_t>(std::chrono::duration_cast<std::chrono::seconds>(now - lastProgress()).count())}});
 }
 
-bool KafkaOutput::healthy() const { return in_flight_ == 0 || Clock::now() - last_progress_ < unhealthy_after_; }
+bool KafkaOutput::healthy() const { return in_flight_ == 0 || Clock::now() - lastProgress() < unhealthy_after_; }
 
 }  // namespace logship::tail

@@ -1,6 +1,7 @@
 #include "logship/tail/tail_config.h"
 
 #include <filesystem>
+#include <functional>
 
 #include <re2/re2.h>
 
@@ -236,7 +237,18 @@ void parseKafka(const Node& n, KafkaOutputConfig& k) {
   }
   if (user.exists() || ssl_on) p["security.protocol"] = std::string(user.exists() ? "sasl_" : "") + (ssl_on ? "ssl" : "plaintext");
   // Pass-through for any other librdkafka property (logship extension).
-  for (const auto& [key, value] : n.child("librdkafka").entries()) p[key] = value.str();
+  // Dotted keys were split into maps on load: join them back into librdkafka property names.
+  std::function<void(const Node&, const std::string&)> passThrough = [&](const Node& node, const std::string& prefix) {
+    for (const auto& [key, value] : node.entries()) {
+      const std::string name = prefix.empty() ? key : prefix + "." + key;
+      if (value.isMap()) {
+        passThrough(value, name);
+      } else {
+        p[name] = value.str();
+      }
+    }
+  };
+  passThrough(n.child("librdkafka"), "");
 }
 
 }  // namespace

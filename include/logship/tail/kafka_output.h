@@ -6,6 +6,7 @@
 //  - permanent error (MSG_SIZE_TOO_LARGE, invalid message) -> counted, logged, ack(failed)
 // While nothing is delivered, a clear error naming the topic and brokers is logged every few
 // seconds. Runs on the caller's thread (poll()).
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <memory>
@@ -50,11 +51,13 @@ class KafkaOutput : public Output {
   FormatString key_;
   std::unique_ptr<kafka::Producer> producer_;
   std::deque<Retry> retries_;
-  size_t in_flight_ = 0;
+  std::atomic<size_t> in_flight_{0};  // read by the admin thread too
   std::string topic_buf_, key_buf_;
   std::string last_topic_;
   std::string last_error_;
-  Clock::time_point last_progress_ = Clock::now();
+  std::atomic<int64_t> last_progress_ns_{Clock::now().time_since_epoch().count()};
+  Clock::time_point lastProgress() const { return Clock::time_point(Clock::duration(last_progress_ns_.load())); }
+  void markProgress(Clock::time_point t) { last_progress_ns_.store(t.time_since_epoch().count()); }
   Clock::time_point last_stall_log_{};
   std::chrono::milliseconds unhealthy_after_{30000};
   std::chrono::milliseconds retry_backoff_{1000};

@@ -1,0 +1,124 @@
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "logship/tail/ack_tracker.h"
+#include "logship/tail/file_identity.h"
+#include "logship/tail/registry.h"
+#include "support/paths.h"
+
+namespace logship::tail {
+namespace {
+
+using logship::testing::TempDir;
+
+TEST(AckTracker, OffsetAdvancesOnlyOverContiguousAcks) {
+  AckTracker acks;
+  const auto f = acks.open(100);
+  const auto t1 = acks.track(f, 110);
+  const auto t2 = acks.track(f, 120);
+  const auto t3 = acks.track(f, 130);
+  EXPECT_EQ(acks.inflight(), 3u);
+  acks.ack(t3);  // out of order: nothing before it is acked
+  EXPECT_EQ(acks.committed(f), 100u);
+  acks.ack(t1);
+  EXPECT_EQ(acks.committed(f), 110u);
+  acks.ack(t2);  // fills the gap: jumps over the already acked t3
+  EXPECT_EQ(acks.committed(f), 130u);
+  EXPECT_EQ(acks.inflight(), 0u);
+  EXPECT_EQ(acks.pending(f), 0u);
+}
+
+TEST(AckTracker, FilesAreIndependentAndSkipsCount) {
+  AckTracker acks;
+  const auto a = acks.open(0);
+  const auto b = acks.open(0);
+  const auto ta = acks.track(a, 10);
+  acks.skip(a, 20);  // filtered line after a pending one: waits for it
+  acks.skip(b, 5);   // nothing pending: immediate
+  EXPECT_EQ(acks.committed(a), 0u);
+  EXPECT_EQ(acks.committed(b), 5u);
+  acks.ack(ta);
+  EXPECT_EQ(acks.committed(a), 20u);
+  EXPECT_THROW(acks.ack(ta), std::logic_error);  // double ack is a bug
+}
+
+TEST(AckTracker, ClosedSlotsAreReused) {
+  AckTracker acks;
+  const auto a = acks.open(0);
+  acks.close(a);
+  const auto b = acks.open(42);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(acks.committed(b), 42u);
+}
+
+TEST(Registry, RoundTripsAtomically) {
+  TempDir dir;
+  FileState s;
+  s.identity = FileIdentity{1, 2, 3, 0xabcdef};
+  s.path = "/var/log/a.log";
+  s.offset = 12345;
+  {
+    Registry r((dir / "reg").string());
+    r.load();
+    r.update(s);
+    EXPECT_TRUE(r.dirty());
+    r.flush();
+    EXPECT_EQ(r.writes(), 1u);
+    EXPECT_FALSE(std::filesystem::exists(dir / "reg" / "registry.json.tmp"));
+  }
+  Registry r2((dir / "reg").string());
+  ASSERT_TRUE(r2.load());
+  const FileState* got = r2.find(FileIdentity{1, 2, 0, 0});
+  ASSERT_NE(got, nullptr);
+  EXPECT_EQ(got->offset, 12345u);
+  EXPECT_EQ(got->path, "/var/log/a.log");
+  EXPECT_EQ(got->identity.fp_hash, 0xabcdefu);
+  EXPECT_EQ(got->identity.fp_len, 3u);
+}
+
+TEST(Registry, BatchesWritesByInterval) {
+  TempDir dir;
+  Registry r(dir.path().string());
+  FileState s;
+  s.identity = FileIdentity{1, 2, 0, 0};
+  s.offset = 1;
+  r.update(s);
+  const auto now = Registry::Clock::now();
+  EXPECT_FALSE(r.flushIfDue(now, std::chrono::hours(1)));
+  EXPECT_TRUE(r.flushIfDue(now + std::chrono::hours(2), std::chrono::hours(1)));
+  EXPECT_FALSE(r.flushIfDue(now + std::chrono::hours(4), std::chrono::hours(1)));  // not dirty
+}
+
+TEST(Registry, CorruptFileIsMovedAside) {
+  TempDir dir;
+  logship::testing::writeFile(dir / "registry.json", "{not json");
+  Registry r(dir.path().string());
+  EXPECT_FALSE(r.load());
+  EXPECT_TRUE(r.states().empty());
+  EXPECT_TRUE(std::filesystem::exists(dir / "registry.json.corrupt"));
+}
+
+TEST(FileIdentity, FingerprintDetectsRewrittenFile) {
+  TempDir dir;
+  const auto path = dir / "f.log";
+  logship::testing::writeFile(path, "first content line\n");
+  int fd = ::open(path.c_str(), O_RDONLY);
+  FileIdentity id;
+  ASSERT_TRUE(identify(fd, id));
+  EXPECT_EQ(id.fp_len, 19u);
+  EXPECT_TRUE(fingerprintMatches(fd, id));
+  ::close(fd);
+  logship::testing::writeFile(path, "other content line\nmore\n");  // same inode, new bytes
+  fd = ::open(path.c_str(), O_RDONLY);
+  EXPECT_FALSE(fingerprintMatches(fd, id));
+  FileIdentity again;
+  ASSERT_TRUE(identify(fd, again));
+  EXPECT_TRUE(again.sameInode(id));
+  EXPECT_NE(again.hash(), id.hash());  // new _id prefix after the rewrite
+  ::close(fd);
+}
+
+}  // namespace
+}  // namespace logship::tail

@@ -1,0 +1,211 @@
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include "logship/common/config.h"
+#include "logship/tail/event.h"
+#include "logship/tail/event_encoder.h"
+#include "logship/tail/format_string.h"
+#include "logship/tail/json_decoder.h"
+#include "logship/tail/processors.h"
+
+namespace logship::tail {
+namespace {
+
+std::string encode(Event& e) {
+  EventEncoder enc;
+  std::string out;
+  enc.encode(e, "abc-1", out);
+  return out;
+}
+
+simdjson::dom::element parse(simdjson::dom::parser& p, const std::string& s) { return p.parse(s).value(); }
+
+TEST(EventEncoder, NestsDottedKeysInFilebeatShape) {
+  Event e;
+  e.timestamp_ = "2022-09-08T13:51:10.346Z";
+  e.setString("message", "hi \"there\"\n");
+  e.setRaw("log.offset", "42");
+  e.setString("log.file.path", "/x/a.log");
+  e.setString("input.type", "log");
+  e.setRaw("fields.n", "1");
+  const std::string out = encode(e);
+  simdjson::dom::parser p;
+  auto doc = parse(p, out);
+  EXPECT_EQ(std::string_view(doc["@timestamp"]), "2022-09-08T13:51:10.346Z");
+  EXPECT_EQ(std::string_view(doc["@metadata"]["_id"]), "abc-1");
+  EXPECT_EQ(std::string_view(doc["@metadata"]["beat"]), "filebeat");
+  EXPECT_EQ(int64_t(doc["log"]["offset"]), 42);
+  EXPECT_EQ(std::string_view(doc["log"]["file"]["path"]), "/x/a.log");
+  EXPECT_EQ(std::string_view(doc["message"]), "hi \"there\"\n");
+  EXPECT_EQ(int64_t(doc["fields"]["n"]), 1);
+}
+
+TEST(EventEncoder, InvalidUtf8StaysValidJson) {
+  Event e;
+  e.timestamp_ = "t";
+  e.setString("message", std::string_view("a\xff\xfe" "b", 4));
+  const std::string out = encode(e);
+  simdjson::dom::parser p;
+  EXPECT_EQ(p.parse(out).error(), simdjson::SUCCESS) << out;
+}
+
+TEST(EventEncoder, IdIsDeterministicFromFileAndOffset) {
+  std::string a, b, c;
+  appendEventId(0x1234, 99, a);
+  appendEventId(0x1234, 99, b);
+  appendEventId(0x1234, 100, c);
+  EXPECT_EQ(a, "0000000000001234-99");
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+}
+
+TEST(JsonDecoder, GoZeroLineUnderRootWithTimestamp) {
+  JsonConfig c;
+  c.enabled = true;
+  c.keys_under_root = true;
+  c.target = "";
+  c.overwrite_keys = true;
+  JsonDecoder d(c);
+  Event e;
+  ASSERT_TRUE(d.decode(R"({"@timestamp":"2022-09-08T21:51:10.346+08:00","level":"error","content":"x\ty","n":{"a":[1,2]}})", e));
+  EXPECT_EQ(e.timestamp_, "2022-09-08T13:51:10.346Z");
+  std::string scratch;
+  ASSERT_NE(e.find("level"), nullptr);
+  EXPECT_EQ(Event::text(*e.find("level"), scratch), "error");
+  EXPECT_EQ(Event::text(*e.find("content"), scratch), "x\ty");
+  EXPECT_EQ(e.find("n")->value, R"({"a":[1,2]})");
+  EXPECT_EQ(e.find("@timestamp"), nullptr);
+}
+
+TEST(JsonDecoder, TargetAndErrorKey) {
+  JsonConfig c;
+  c.enabled = true;
+  c.target = "json";
+  c.add_error_key = true;
+  c.message_key = "msg";
+  JsonDecoder d(c);
+  Event e;
+  ASSERT_TRUE(d.decode(R"({"msg":"hello","x":true})", e));
+  ASSERT_NE(e.find("json.msg"), nullptr);
+  EXPECT_EQ(d.messageText(), "hello");
+  EXPECT_EQ(e.find("json.x")->value, "true");
+  Event bad;
+  EXPECT_FALSE(d.decode("{\"a\":", bad));
+  ASSERT_NE(bad.find("error.message"), nullptr);
+  EXPECT_EQ(bad.find("error.type")->value, "json");
+  EXPECT_EQ(bad.find("json.a"), nullptr);
+}
+
+TEST(JsonDecoder, WithoutOverwriteKeepsExistingFieldsAndReadTime) {
+  JsonConfig c;
+  c.enabled = true;
+  c.keys_under_root = true;
+  c.target = "";
+  JsonDecoder d(c);
+  Event e;
+  e.setString("host.name", "real");
+  ASSERT_TRUE(d.decode(R"({"host.name":"fake","@timestamp":"2020-01-01T00:00:00Z"})", e));
+  EXPECT_EQ(e.find("host.name")->value, "real");
+  EXPECT_TRUE(e.timestamp_.empty());
+}
+
+TEST(Timestamp, NormalizesToUtcMillis) {
+  std::string out;
+  ASSERT_TRUE(normalizeTimestamp("2022-09-08T21:51:10.346+08:00", out));
+  EXPECT_EQ(out, "2022-09-08T13:51:10.346Z");
+  ASSERT_TRUE(normalizeTimestamp("2022-01-01T00:00:00Z", out));
+  EXPECT_EQ(out, "2022-01-01T00:00:00.000Z");
+  ASSERT_TRUE(normalizeTimestamp("2022-03-01T00:30:00.5-01:00", out));
+  EXPECT_EQ(out, "2022-03-01T01:30:00.500Z");
+  EXPECT_FALSE(normalizeTimestamp("yesterday", out));
+}
+
+TEST(FormatString, ResolvesFieldsAndDefaults) {
+  Event e;
+  e.setString("fields.log_topic", "courseware-log");
+  e.setRaw("level", "\"error\"");
+  std::string out;
+  ASSERT_TRUE(FormatString("%{[fields.log_topic]}").evaluate(e, out));
+  EXPECT_EQ(out, "courseware-log");
+  out.clear();
+  ASSERT_TRUE(FormatString("logs-%{[level]}-x").evaluate(e, out));
+  EXPECT_EQ(out, "logs-error-x");
+  out.clear();
+  EXPECT_FALSE(FormatString("%{[fields.missing]}").evaluate(e, out));
+  out.clear();
+  ASSERT_TRUE(FormatString("%{[fields.missing]:fallback}").evaluate(e, out));
+  EXPECT_EQ(out, "fallback");
+  EXPECT_TRUE(FormatString("plain").isConstant());
+  EXPECT_THROW(FormatString("%{[oops"), std::invalid_argument);
+}
+
+std::vector<ProcessorConfig> procs(const std::string& yaml, std::vector<std::string>& warnings,
+                                   std::unique_ptr<config::Document>& doc) {
+  doc = config::Document::loadString(yaml, "p.yml", {});
+  return parseProcessors(doc->root().child("processors"), warnings);
+}
+
+TEST(Processors, AddDropFieldsDropEventAndConditions) {
+  std::vector<std::string> warnings;
+  std::unique_ptr<config::Document> doc;
+  auto list = procs(R"(
+processors:
+  - add_fields: {target: project, fields: {name: demo, id: 7}}
+  - drop_fields: {fields: [agent, "@timestamp"]}
+  - drop_event:
+      when:
+        and:
+          - equals: {level: info}
+          - regexp: {message: "^GET "}
+  - add_cloud_metadata: ~
+)", warnings, doc);
+  ASSERT_EQ(list.size(), 3u);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("add_cloud_metadata"), std::string::npos);
+  Processors p(nullptr, &list);
+  Event e;
+  e.setString("agent.name", "x");
+  e.setString("level", "info");
+  e.setString("message", "POST /a");
+  p.run(e);
+  EXPECT_FALSE(e.dropped);
+  EXPECT_EQ(e.find("project.name")->value, "\"demo\"");
+  EXPECT_EQ(e.find("project.id")->value, "7");
+  EXPECT_FALSE(e.has("agent"));
+  Event g;
+  g.setString("level", "info");
+  g.setString("message", "GET /health");
+  p.run(g);
+  EXPECT_TRUE(g.dropped);
+}
+
+TEST(Processors, ConditionOperators) {
+  std::vector<std::string> warnings;
+  std::unique_ptr<config::Document> doc;
+  auto list = procs(R"(
+processors:
+  - drop_event:
+      when:
+        or:
+          - contains: {message: secret}
+          - not: {has_fields: [level]}
+)", warnings, doc);
+  Processors p(nullptr, &list);
+  Event a;
+  a.setString("level", "x");
+  a.setString("message", "top secret");
+  p.run(a);
+  EXPECT_TRUE(a.dropped);
+  Event b;
+  b.setString("message", "no level");
+  p.run(b);
+  EXPECT_TRUE(b.dropped);
+  Event c;
+  c.setString("level", "x");
+  c.setString("message", "fine");
+  p.run(c);
+  EXPECT_FALSE(c.dropped);
+}
+
+}  // namespace
+}  // namespace logship::tail

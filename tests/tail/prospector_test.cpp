@@ -1,0 +1,210 @@
+// Scanning, rotation and restart behaviour of Prospector + Harvester against real files.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "logship/tail/prospector.h"
+#include "support/paths.h"
+#include "tail/tail_test_util.h"
+
+namespace logship::tail {
+namespace {
+
+namespace fs = std::filesystem;
+using logship::testing::TempDir;
+using testing::RecordingOutput;
+
+void append(const fs::path& p, const std::string& text) {
+  std::ofstream(p, std::ios::app) << text;
+}
+
+std::string lines(int from, int to) {
+  std::string s;
+  for (int i = from; i < to; ++i) s += "line " + std::to_string(i) + "\n";
+  return s;
+}
+
+// One input over `dir`, recording events; the registry lives in `data`.
+struct Rig {
+  Rig(const fs::path& dir, const fs::path& data, InputConfig in = {}) {
+    input = std::move(in);
+    if (input.paths.empty()) input.paths = {(dir / "*.log").string()};
+    registry = std::make_unique<Registry>(data.string());
+    registry->load();
+    output = std::make_unique<RecordingOutput>([this](AckToken t, bool) { acks.ack(t); });
+    pipeline = std::make_unique<Pipeline>(input, global, AgentInfo{"h", "id", "eph"}, acks, *output,
+                                          PipelineMetrics::in(metrics));
+    prospector = std::make_unique<Prospector>(input, *pipeline, acks, registry.get(), ProspectorOptions{}, metrics);
+  }
+  // Scans and reads until nothing more arrives.
+  void pump() {
+    for (int i = 0; i < 5; ++i) {
+      const auto now = Prospector::Clock::now();
+      prospector->scan(now);
+      while (prospector->harvest(100000, now) > 0) {
+      }
+      prospector->tick(now);
+    }
+  }
+  std::vector<std::string> messages() const {
+    std::vector<std::string> out;
+    for (const auto& p : output->payloads) {
+      const auto b = p.find("\"message\":\"") + 11;
+      out.push_back(p.substr(b, p.find('"', b) - b));
+    }
+    return out;
+  }
+  metrics::Registry metrics;
+  InputConfig input;
+  std::vector<ProcessorConfig> global;
+  AckTracker acks;
+  std::unique_ptr<Registry> registry;
+  std::unique_ptr<RecordingOutput> output;
+  std::unique_ptr<Pipeline> pipeline;
+  std::unique_ptr<Prospector> prospector;
+};
+
+std::vector<std::string> expected(int from, int to) {
+  std::vector<std::string> v;
+  for (int i = from; i < to; ++i) v.push_back("line " + std::to_string(i));
+  return v;
+}
+
+TEST(Scanner, RecursiveGlobAndExclude) {
+  TempDir dir;
+  fs::create_directories(dir / "a" / "b");
+  logship::testing::writeFile(dir / "top.log", "x\n");
+  logship::testing::writeFile(dir / "a" / "mid.log", "x\n");
+  logship::testing::writeFile(dir / "a" / "b" / "deep.log", "x\n");
+  logship::testing::writeFile(dir / "a" / "b" / "skip.gz", "x\n");
+  Scanner s({(dir / "**" / "*.log").string()}, {"mid"});
+  const auto found = s.scan();
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].path, (dir / "a" / "b" / "deep.log").string());
+  EXPECT_EQ(found[1].path, (dir / "top.log").string());
+  EXPECT_EQ(Scanner::expandRecursive("/x/**", 1), (std::vector<std::string>{"/x/*", "/x/*/*"}));
+}
+
+TEST(Prospector, RenameRotationReadsOldFileToEndAndNewFile) {
+  TempDir dir, data;
+  Rig rig(dir.path(), data.path());
+  append(dir / "app.log", lines(0, 10));
+  rig.pump();
+  append(dir / "app.log", lines(10, 15));  // written just before rotation
+  fs::rename(dir / "app.log", dir / "app.log.1");
+  append(dir / "app.log", lines(15, 20));
+  rig.pump();
+  EXPECT_EQ(rig.messages(), expected(0, 20));
+}
+
+TEST(Prospector, CopyTruncateIsDetectedAndFileReadAgainFromZero) {
+  TempDir dir, data;
+  Rig rig(dir.path(), data.path());
+  append(dir / "app.log", lines(0, 10));
+  rig.pump();
+  fs::resize_file(dir / "app.log", 0);
+  append(dir / "app.log", lines(10, 13));
+  rig.pump();
+  EXPECT_EQ(rig.messages(), expected(0, 13));
+  EXPECT_EQ(rig.metrics.counter("logship_tail_files_truncated_total", "").value(), 1u);
+}
+
+TEST(Prospector, RestartResumesAfterLastAckedLine) {
+  TempDir dir, data;
+  append(dir / "app.log", lines(0, 5));
+  {
+    Rig rig(dir.path(), data.path());
+    rig.pump();
+    rig.prospector->syncRegistry();
+    rig.registry->flush();
+  }
+  append(dir / "app.log", lines(5, 8));
+  Rig again(dir.path(), data.path());
+  again.pump();
+  EXPECT_EQ(again.messages(), expected(5, 8));
+}
+
+TEST(Prospector, UnackedLinesAreReadAgainAfterRestart) {
+  TempDir dir, data;
+  append(dir / "app.log", lines(0, 6));
+  {
+    Rig rig(dir.path(), data.path());
+    rig.output = std::make_unique<RecordingOutput>([&rig](AckToken t, bool) { rig.acks.ack(t); }, false);
+    rig.pipeline = std::make_unique<Pipeline>(rig.input, rig.global, AgentInfo{"h", "id", "eph"}, rig.acks,
+                                              *rig.output, PipelineMetrics::in(rig.metrics));
+    rig.prospector = std::make_unique<Prospector>(rig.input, *rig.pipeline, rig.acks, rig.registry.get(),
+                                                  ProspectorOptions{}, rig.metrics);
+    rig.pump();
+    ASSERT_EQ(rig.output->tokens.size(), 6u);
+    // Ack 0,1,2 and 4: the offset may only move past line 2.
+    for (int i : {4, 0, 2, 1}) rig.acks.ack(rig.output->tokens[static_cast<size_t>(i)]);
+    rig.prospector->syncRegistry();
+    rig.registry->flush();
+  }
+  Rig again(dir.path(), data.path());
+  again.pump();
+  EXPECT_EQ(again.messages(), expected(3, 6));  // 3 and 5 were never acked; 4 is sent again
+}
+
+TEST(Prospector, InodeReuseDetectedByFingerprint) {
+  TempDir dir, data;
+  append(dir / "app.log", lines(0, 5));
+  {
+    Rig rig(dir.path(), data.path());
+    rig.pump();
+    rig.prospector->syncRegistry();
+    rig.registry->flush();
+  }
+  // Same inode, different content that is longer than the old offset.
+  {
+    std::ofstream f(dir / "app.log", std::ios::in | std::ios::out);
+    f << "LINE X\n" << lines(100, 110);
+  }
+  Rig again(dir.path(), data.path());
+  again.pump();
+  ASSERT_FALSE(again.messages().empty());
+  EXPECT_EQ(again.messages().front(), "LINE X");
+}
+
+TEST(Prospector, RemovedFileIsClosedAfterItsData) {
+  TempDir dir, data;
+  Rig rig(dir.path(), data.path());
+  append(dir / "app.log", lines(0, 3));
+  rig.pump();
+  EXPECT_EQ(rig.prospector->openFiles(), 1u);
+  fs::remove(dir / "app.log");
+  rig.pump();
+  EXPECT_EQ(rig.prospector->openFiles(), 0u);
+  EXPECT_EQ(rig.messages(), expected(0, 3));
+}
+
+TEST(Prospector, HarvesterLimitAndIgnoreOlderAndTailFiles) {
+  TempDir dir, data;
+  append(dir / "a.log", lines(0, 2));
+  append(dir / "b.log", lines(0, 2));
+  InputConfig in;
+  in.harvester_limit = 1;
+  Rig rig(dir.path(), data.path(), in);
+  const auto now = Prospector::Clock::now();
+  rig.prospector->scan(now);
+  EXPECT_EQ(rig.prospector->openFiles(), 1u);
+
+  TempDir dir2, data2;
+  append(dir2 / "old.log", lines(0, 2));
+  fs::last_write_time(dir2 / "old.log", fs::file_time_type::clock::now() - std::chrono::hours(48));
+  append(dir2 / "tail.log", lines(0, 2));
+  InputConfig in2;
+  in2.ignore_older = std::chrono::hours(24);
+  in2.tail_files = true;
+  Rig rig2(dir2.path(), data2.path(), in2);
+  rig2.pump();
+  EXPECT_TRUE(rig2.messages().empty());  // old.log ignored, tail.log starts at its end
+  append(dir2 / "tail.log", lines(2, 3));
+  rig2.pump();
+  EXPECT_EQ(rig2.messages(), expected(2, 3));
+}
+
+}  // namespace
+}  // namespace logship::tail

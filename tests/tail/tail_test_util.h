@@ -1,0 +1,35 @@
+#pragma once
+// Helpers for the tail unit tests: an Output that records payloads and acks at once (or later).
+#include <string>
+#include <vector>
+
+#include "logship/tail/output.h"
+
+namespace logship::tail::testing {
+
+class RecordingOutput : public Output {
+ public:
+  explicit RecordingOutput(AckFn ack, bool ack_now = true) : ack_(std::move(ack)), ack_now_(ack_now) {}
+  void publish(const Event&, std::string_view payload, AckToken token) override {
+    payloads.emplace_back(payload);
+    if (ack_now_) {
+      ack_(token, true);
+    } else {
+      tokens.push_back(token);
+    }
+  }
+  void poll(std::chrono::milliseconds) override {}
+  size_t queued() const override { return tokens.size(); }
+  void ackAll() {
+    for (auto t : tokens) ack_(t, true);
+    tokens.clear();
+  }
+  std::vector<std::string> payloads;
+  std::vector<AckToken> tokens;
+
+ private:
+  AckFn ack_;
+  bool ack_now_;
+};
+
+}  // namespace logship::tail::testing
