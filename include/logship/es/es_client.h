@@ -1,0 +1,69 @@
+#pragma once
+// HTTP to an Elasticsearch / OpenSearch cluster: one cpprestsdk client per host, hosts used
+// round-robin, a failed connection tries the next host at once. Basic auth (Username/Password or
+// user:pass@ in the URL) or an API key.
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace logship::es {
+
+struct HttpResult {
+  int status = 0;      // 0: no answer (connection refused, reset, timeout)
+  std::string body;
+  std::string error;   // transport error text when status is 0
+  std::string host;    // redacted
+};
+
+// What the bulk writer needs; EsClient is the real one, tests may inject others.
+class BulkTransport {
+ public:
+  virtual ~BulkTransport() = default;
+  virtual HttpResult bulk(const std::string& body, bool gzip) = 0;
+};
+
+struct EsClientOptions {
+  std::vector<std::string> hosts;
+  std::string username;
+  std::string password;
+  std::string api_key;
+  std::chrono::milliseconds timeout{60000};
+  bool tls_verify = true;
+};
+
+struct EsVersion {
+  int major = 0;
+  int minor = 0;
+  std::string number;
+  std::string distribution = "elasticsearch";  // or "opensearch"
+  // `_type` in bulk actions: only before Elasticsearch 7.
+  bool acceptsDocType() const { return distribution == "elasticsearch" && major > 0 && major < 7; }
+};
+
+// Parses the answer to `GET /`.
+std::optional<EsVersion> parseVersion(const std::string& body);
+
+class EsClient : public BulkTransport {
+ public:
+  explicit EsClient(EsClientOptions options);
+  ~EsClient() override;
+
+  HttpResult request(const std::string& method, const std::string& path, const std::string& body,
+                     const std::string& content_type = "application/json", bool gzip = false);
+  HttpResult bulk(const std::string& body, bool gzip) override {
+    return request("POST", "/_bulk", body, "application/x-ndjson", gzip);
+  }
+  // GET / on the hosts in turn; nullopt when none answers.
+  std::optional<EsVersion> detectVersion();
+
+ private:
+  struct Host;
+  std::vector<std::unique_ptr<Host>> hosts_;
+  std::string auth_header_;
+  std::atomic<size_t> next_{0};
+};
+
+}  // namespace logship::es

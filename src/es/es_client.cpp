@@ -1,0 +1,130 @@
+#include "logship/es/es_client.h"
+
+#include <cpprest/http_client.h>
+#include <cpprest/rawptrstream.h>
+#include <simdjson.h>
+
+#include "logship/common/error.h"
+#include "logship/common/logging.h"
+#include "logship/es/gzip.h"
+
+namespace logship::es {
+
+using web::http::client::http_client;
+using web::http::client::http_client_config;
+
+struct EsClient::Host {
+  std::string url;
+  std::string shown;
+  std::unique_ptr<http_client> client;
+};
+
+namespace {
+std::string base64(const std::string& s) {
+  std::vector<unsigned char> bytes(s.begin(), s.end());
+  return utility::conversions::to_base64(bytes);
+}
+}  // namespace
+
+std::optional<EsVersion> parseVersion(const std::string& body) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(body).get(root) != simdjson::SUCCESS) return std::nullopt;
+  std::string_view number;
+  if (root["version"]["number"].get(number) != simdjson::SUCCESS) return std::nullopt;
+  EsVersion v;
+  v.number = std::string(number);
+  std::string_view dist;
+  if (root["version"]["distribution"].get(dist) == simdjson::SUCCESS) v.distribution = std::string(dist);
+  v.major = std::atoi(v.number.c_str());
+  const auto dot = v.number.find('.');
+  if (dot != std::string::npos) v.minor = std::atoi(v.number.c_str() + dot + 1);
+  return v;
+}
+
+EsClient::EsClient(EsClientOptions options) {
+  std::string user = options.username, pass = options.password;
+  for (auto url : options.hosts) {
+    if (url.find("://") == std::string::npos) url = "http://" + url;
+    // user:pass@ in the URL becomes basic auth (unless Username is set).
+    const auto scheme_end = url.find("://") + 3;
+    const auto at = url.find('@', scheme_end);
+    const auto slash = url.find('/', scheme_end);
+    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+      const std::string info = url.substr(scheme_end, at - scheme_end);
+      url.erase(scheme_end, at - scheme_end + 1);
+      if (user.empty()) {
+        const auto colon = info.find(':');
+        user = info.substr(0, colon);
+        pass = colon == std::string::npos ? "" : info.substr(colon + 1);
+      }
+    }
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    http_client_config cfg;
+    cfg.set_timeout(std::chrono::duration_cast<std::chrono::seconds>(options.timeout));
+    cfg.set_validate_certificates(options.tls_verify);
+    auto h = std::make_unique<Host>();
+    h->url = url;
+    h->shown = log::redactUrl(url);
+    try {
+      h->client = std::make_unique<http_client>(url, cfg);
+    } catch (const std::exception& e) {
+      throw Error(ErrorCode::kConfigInvalid, "invalid Elasticsearch host " + h->shown, e.what());
+    }
+    hosts_.push_back(std::move(h));
+  }
+  if (!options.api_key.empty()) auth_header_ = "ApiKey " + options.api_key;
+  else if (!user.empty()) auth_header_ = "Basic " + base64(user + ":" + pass);
+}
+
+EsClient::~EsClient() = default;
+
+HttpResult EsClient::request(const std::string& method, const std::string& path, const std::string& body,
+                             const std::string& content_type, bool gzip) {
+  HttpResult result;
+  if (hosts_.empty()) {
+    result.error = "no hosts";
+    return result;
+  }
+  std::string compressed;
+  if (gzip && !body.empty()) gzipCompress(body, compressed);
+  const size_t first = next_.fetch_add(1) % hosts_.size();
+  for (size_t k = 0; k < hosts_.size(); ++k) {
+    Host& h = *hosts_[(first + k) % hosts_.size()];
+    result.host = h.shown;
+    try {
+      web::http::http_request req(method);
+      req.set_request_uri(path);
+      if (!auth_header_.empty()) req.headers().add("Authorization", auth_header_);
+      if (!body.empty()) {
+        if (gzip) {
+          req.set_body(std::string(compressed), content_type);
+          req.headers().add("Content-Encoding", "gzip");
+        } else {
+          req.set_body(std::string(body), content_type);
+        }
+      }
+      auto resp = h.client->request(req).get();
+      result.status = resp.status_code();
+      result.body = resp.extract_utf8string(true).get();
+      result.error.clear();
+      return result;
+    } catch (const std::exception& e) {
+      result.status = 0;
+      result.error = e.what();
+      // Connection-level failure: fail over to the next host.
+    }
+  }
+  return result;
+}
+
+std::optional<EsVersion> EsClient::detectVersion() {
+  for (size_t k = 0; k < hosts_.size(); ++k) {
+    auto r = request("GET", "/", "");
+    if (r.status == 200) return parseVersion(r.body);
+    if (r.status != 0) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace logship::es

@@ -1,0 +1,172 @@
+#include <gtest/gtest.h>
+
+#include "logship/stash/config.h"
+#include "support/paths.h"
+
+namespace logship::stash {
+namespace {
+
+using logship::testing::TempDir;
+using logship::testing::writeFile;
+
+LoadedConfig loadText(const std::string& yaml, TempDir& dir, const HostOverrides& o = {}) {
+  const auto file = dir / "stash.yml";
+  writeFile(file, yaml);
+  return loadStashConfig(file.string(), o);
+}
+
+std::string errorOf(const std::string& yaml) {
+  TempDir dir;
+  try {
+    loadText(yaml, dir);
+  } catch (const config::ConfigError& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+TEST(StashConfig, ReferenceGoStashYamlLoadsWithDefaults) {
+  const auto file = logship::testing::sharedDir() / "reference-configs" / "go-stash.yml";
+  const auto loaded = loadStashConfig(file.string());
+  EXPECT_TRUE(loaded.unknown_keys.empty()) << loaded.unknown_keys.front();
+  const auto& c = loaded.config;
+  ASSERT_EQ(c.clusters.size(), 1u);
+  const auto& k = c.clusters[0].kafka;
+  EXPECT_EQ(k.name, "go-stash");
+  EXPECT_EQ(k.brokers, std::vector<std::string>{"kafka:9092"});
+  EXPECT_EQ(k.topics, std::vector<std::string>{"courseware-log"});
+  EXPECT_EQ(k.group, "pro");
+  EXPECT_EQ(k.consumers, 16);
+  EXPECT_EQ(k.offset, "last");
+  EXPECT_EQ(k.conns, 1);
+  EXPECT_EQ(k.processors, 8);
+  EXPECT_EQ(k.min_bytes, 10240);
+  EXPECT_EQ(k.max_bytes, 10485760);
+  const auto& f = c.clusters[0].filters;
+  ASSERT_EQ(f.size(), 3u);
+  EXPECT_EQ(f[0].action, "drop");
+  ASSERT_EQ(f[0].conditions.size(), 2u);
+  EXPECT_EQ(f[0].conditions[0].type, "contains");
+  EXPECT_EQ(f[0].conditions[0].op, "and");  // default
+  EXPECT_EQ(f[0].conditions[1].type, "match");
+  EXPECT_EQ(f[1].fields.size(), 14u);
+  EXPECT_EQ(f[1].fields.back(), "@metadata");
+  EXPECT_EQ(f[2].field, "message");
+  EXPECT_EQ(f[2].target, "data");
+  const auto& es = c.clusters[0].es;
+  EXPECT_EQ(es.hosts, std::vector<std::string>{"http://elasticsearch:9200"});
+  EXPECT_EQ(es.index, "courseware-{{yyyy-MM-dd}}");
+  EXPECT_EQ(es.doc_type, "doc");
+  EXPECT_EQ(es.max_chunk_bytes, 15728640);
+  EXPECT_FALSE(es.compress);
+  EXPECT_EQ(es.time_zone, "");
+  EXPECT_EQ(c.grace_period, std::chrono::seconds(10));
+  EXPECT_EQ(c.clusters[0].dead_letter.invalid_json, "dead_letter");
+}
+
+TEST(StashConfig, HostOverridesReplaceHostsOfEveryCluster) {
+  const auto file = logship::testing::sharedDir() / "reference-configs" / "go-stash.yml";
+  const auto loaded = loadStashConfig(file.string(), {{"http://127.0.0.1:9200"}, {"127.0.0.1:9092"}});
+  EXPECT_EQ(loaded.config.clusters[0].es.hosts, std::vector<std::string>{"http://127.0.0.1:9200"});
+  EXPECT_EQ(loaded.config.clusters[0].kafka.brokers, std::vector<std::string>{"127.0.0.1:9092"});
+}
+
+TEST(StashConfig, KeysAreCaseInsensitiveAndExtensionsRead) {
+  TempDir dir;
+  const auto c = loadText(R"(
+clusters:
+  - input:
+      KAFKA:
+        brokers: [a:1, b:2]
+        topic: single
+        topicspattern: "^logs-.*"
+        group: g
+        offset: First
+        librdkafka: {fetch.wait.max.ms: "50"}
+        Log: {Level: error, Encoding: json, Mode: console}
+        Prometheus: {Host: 127.0.0.1, Port: 9101, Path: /m}
+        Mode: dev
+    filters:
+      - action: drop
+        conditions:
+          - {key: a, value: "x.*", type: regex, op: or}
+    deadletter: {topic: dead, invalidjson: wrap}
+    output:
+      elasticsearch:
+        hosts: [h1]
+        index: idx
+        timezone: Asia/Shanghai
+        compress: true
+        maxchunkbytes: 1MiB
+        flushinterval: 250ms
+        maxinflight: 2
+        apikey: secret
+gracePeriod: 3s
+)", dir).config;
+  const auto& k = c.clusters[0].kafka;
+  EXPECT_EQ(k.brokers.size(), 2u);
+  EXPECT_EQ(k.topics, std::vector<std::string>{"single"});
+  EXPECT_EQ(k.topics_pattern, "^logs-.*");
+  EXPECT_EQ(k.offset, "first");
+  EXPECT_EQ(k.librdkafka.at("fetch.wait.max.ms"), "50");
+  EXPECT_EQ(c.clusters[0].filters[0].conditions[0].type, "regex");
+  EXPECT_EQ(c.clusters[0].filters[0].conditions[0].op, "or");
+  EXPECT_EQ(c.clusters[0].dead_letter.topic, "dead");
+  EXPECT_EQ(c.clusters[0].dead_letter.invalid_json, "wrap");
+  EXPECT_EQ(c.clusters[0].es.max_chunk_bytes, 1048576);
+  EXPECT_EQ(c.clusters[0].es.flush_interval, std::chrono::milliseconds(250));
+  EXPECT_EQ(c.clusters[0].es.max_in_flight, 2);
+  EXPECT_TRUE(c.clusters[0].es.compress);
+  EXPECT_EQ(c.grace_period, std::chrono::seconds(3));
+  EXPECT_TRUE(c.prometheus.enabled);
+  EXPECT_EQ(c.prometheus.port, 9101);
+  EXPECT_EQ(c.prometheus.path, "/m");
+  EXPECT_EQ(c.log_level, "error");
+  EXPECT_EQ(c.log_encoding, "json");
+}
+
+TEST(StashConfig, UnknownKeysAreReportedNotFatal) {
+  TempDir dir;
+  const auto loaded = loadText(R"(
+Clusters:
+  - Input: {Kafka: {Brokers: [a], Topics: [t], Group: g, Bogus: 1}}
+    Output: {ElasticSearch: {Hosts: [h], Index: i}}
+Extra: true
+)", dir);
+  ASSERT_EQ(loaded.unknown_keys.size(), 2u);
+  EXPECT_EQ(loaded.unknown_keys[0], "Clusters[0].Input.Kafka.Bogus");
+  EXPECT_EQ(loaded.unknown_keys[1], "Extra");
+}
+
+TEST(StashConfig, MissingRequiredKeysNameFileLineAndKey) {
+  const std::string base = "Clusters:\n  - Input:\n      Kafka:\n        Brokers: [a]\n        Topics: [t]\n";
+  auto e = errorOf(base + "    Output: {ElasticSearch: {Hosts: [h], Index: i}}\n");
+  EXPECT_NE(e.find("stash.yml:"), std::string::npos) << e;
+  EXPECT_NE(e.find("Group"), std::string::npos) << e;
+  e = errorOf(base + "        Group: g\n    Output: {ElasticSearch: {Index: i}}\n");
+  EXPECT_NE(e.find("Hosts"), std::string::npos) << e;
+  e = errorOf(base + "        Group: g\n    Output: {ElasticSearch: {Hosts: [h]}}\n");
+  EXPECT_NE(e.find("Index"), std::string::npos) << e;
+  e = errorOf("Clusters:\n  - Input: {Kafka: {Topics: [t], Group: g}}\n    Output: {ElasticSearch: {Hosts: [h], Index: i}}\n");
+  EXPECT_NE(e.find("Brokers"), std::string::npos) << e;
+  EXPECT_NE(errorOf("GracePeriod: 1s\n").find("Clusters"), std::string::npos);
+}
+
+TEST(StashConfig, BadValuesFailWithLine) {
+  const std::string head = "Clusters:\n  - Input: {Kafka: {Brokers: [a], Topics: [t], Group: g}}\n";
+  auto e = errorOf(head + "    Output: {ElasticSearch: {Hosts: [h], Index: i, TimeZone: Mars/Base}}\n");
+  EXPECT_NE(e.find("stash.yml:3:"), std::string::npos) << e;
+  EXPECT_NE(e.find("TimeZone"), std::string::npos) << e;
+  e = errorOf(head + "    Filters: [{Action: explode}]\n    Output: {ElasticSearch: {Hosts: [h], Index: i}}\n");
+  EXPECT_NE(e.find("Action"), std::string::npos) << e;
+  e = errorOf(head + "    Filters: [{Action: drop, Conditions: [{Key: a, Value: b, Type: like}]}]\n"
+                     "    Output: {ElasticSearch: {Hosts: [h], Index: i}}\n");
+  EXPECT_NE(e.find("Type"), std::string::npos) << e;
+  e = errorOf(head + "    Output: {ElasticSearch: {Hosts: [h], Index: i, MaxChunkBytes: lots}}\n");
+  EXPECT_NE(e.find("MaxChunkBytes"), std::string::npos) << e;
+  e = errorOf("Clusters: [\n");
+  EXPECT_NE(e.find("invalid YAML"), std::string::npos) << e;
+}
+
+}  // namespace
+}  // namespace logship::stash
