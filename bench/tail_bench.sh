@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# logship-tail benchmark (not a test): go-zero-like corpus -> real broker, side by side with
+# `kcat -P` producing the same lines (the librdkafka floor). Prints lines/s and CPU-seconds per
+# million lines for both.
+#   bench/tail_bench.sh [SIZE_MB]        default 1024 (about 1 GB)
+# Needs: scripts/services running (KAFKA_BOOTSTRAP in its env file), build dir with logship-tail
+# (LOGSHIP_BUILD_DIR, default build-tail), kcat.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${LOGSHIP_BUILD_DIR:-$root/build-tail}"
+size_mb="${1:-1024}"
+env_file="${LOGSHIP_SERVICES_ENV:-${LOGSHIP_RUN_DIR:-${LOGSHIP_CACHE:-$HOME/.cache/logship}/run}/services.env}"
+# shellcheck disable=SC1090
+source "$env_file"
+bootstrap="$KAFKA_BOOTSTRAP"
+work="$(mktemp -d /tmp/tail-bench.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/logs"
+
+echo "generating ${size_mb} MB corpus..." >&2
+awk -v target=$((size_mb * 1024 * 1024)) 'BEGIN {
+  srand(42); split("info info info info error slow stat", lv, " ");
+  pad = "abcdefghijklmnopqrstuvwxyz0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ/:-_=.,";
+  while (bytes < target) {
+    n++; len = 20 + int(rand() * rand() * 600);
+    body = ""; while (length(body) < len) body = body substr(pad, 1 + int(rand() * 60), 12);
+    line = sprintf("{\"@timestamp\":\"2022-09-08T21:51:%02d.%03d+08:00\",\"level\":\"%s\",\"content\":\"req-%d %s\"}", n % 60, n % 1000, lv[1 + n % 7], n, body);
+    print line; bytes += length(line) + 1;
+  } }' > "$work/logs/app.log"
+lines=$(wc -l < "$work/logs/app.log")
+echo "corpus: $lines lines, $(du -m "$work/logs/app.log" | cut -f1) MB" >&2
+
+topic_k="bench-kcat-$$"; topic_t="bench-tail-$$"
+for t in "$topic_k" "$topic_t"; do "$root/scripts/services" topic create "$t" 3 >/dev/null; done
+trap '"$root/scripts/services" topic delete "$topic_k" >/dev/null 2>&1; "$root/scripts/services" topic delete "$topic_t" >/dev/null 2>&1; rm -rf "$work"' EXIT
+
+measure() {  # prints "wall_s cpu_s"
+  local out; out="$( { /usr/bin/time -f '%e %U %S' "$@" >/dev/null 2>"$work/err"; } 2>&1; tail -1 "$work/err")"
+  awk '{print $1, $2 + $3}' <<<"$out"
+}
+
+cat > "$work/filebeat.yml" <<YML
+filebeat.inputs:
+  - type: log
+    paths: ["$work/logs/*.log"]
+path.data: $work/data
+queue.mem.events: ${QUEUE_EVENTS:-65536}
+output.kafka:
+  hosts: ["$bootstrap"]
+  topic: $topic_t
+  compression: lz4
+  required_acks: 1
+YML
+
+read -r kw kc < <(measure kcat -P -b "$bootstrap" -t "$topic_k" -z lz4 -X linger.ms=5 -l "$work/logs/app.log")
+read -r tw tc < <(measure "$build/logship-tail" -c "$work/filebeat.yml" --once)
+awk -v l="$lines" -v kw="$kw" -v kc="$kc" -v tw="$tw" -v tc="$tc" 'BEGIN {
+  printf "%-14s %10s %10s %12s %16s\n", "producer", "wall_s", "cpu_s", "lines/s", "cpu_s/M_lines";
+  printf "%-14s %10.2f %10.2f %12.0f %16.3f\n", "kcat -P", kw, kc, l / kw, kc / l * 1e6;
+  printf "%-14s %10.2f %10.2f %12.0f %16.3f\n", "logship-tail", tw, tc, l / tw, tc / l * 1e6;
+  printf "cpu ratio tail/kcat: %.2f   lines/s per cpu-second (tail): %.0f\n", tc / kc, l / tc }'
