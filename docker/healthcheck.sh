@@ -8,7 +8,7 @@ host="${LOGSHIP_HEALTH_HOST:-127.0.0.1}"
 port="${LOGSHIP_HEALTH_PORT:-5066}"
 timeout="${LOGSHIP_HEALTH_TIMEOUT:-4}"
 
-if ! exec 3<>"/dev/tcp/$host/$port"; then
+if ! { exec 3<>"/dev/tcp/$host/$port"; } 2>/dev/null; then
   echo "unhealthy: nothing listens on $host:$port" >&2
   exit 1
 fi
@@ -17,7 +17,8 @@ status=""
 IFS= read -r -t "$timeout" status <&3 || true
 status="${status%$'\r'}"
 body=""
-while IFS= read -r -t "$timeout" line <&3; do body="$line"; done
+line=""
+while IFS= read -r -t "$timeout" line <&3 || [ -n "$line" ]; do body="$line"; line=""; done
 exec 3<&-
 case "$status" in
   "HTTP/1."?" 200"*) echo "healthy: $body"; exit 0 ;;
