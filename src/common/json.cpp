@@ -1,6 +1,8 @@
 #include "logship/common/json.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 
 #include <simdjson.h>
 
@@ -53,41 +55,98 @@ size_t utf8SequenceLength(std::string_view s, size_t i) {
 
 bool validUtf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
 
-bool appendEscaped(std::string& out, std::string_view s) {
-  // Most log text is ASCII without quotes: find runs that need nothing and copy them in one go.
-  const bool utf8_ok = validUtf8(s);
-  size_t run = 0;
+namespace {
+
+// A mask with the high bit set in each byte of `w` that may need attention: a control character
+// (< 0x20), '"', '\\' or a non-ASCII byte. SWAR: eight bytes per step. Borrows can only create
+// false positives above a true one, so the lowest set bit is always a byte that needs a look.
+inline uint64_t attentionMask(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  const uint64_t quote = w ^ (kOnes * '"');
+  const uint64_t backslash = w ^ (kOnes * '\\');
+  const uint64_t control = (w - kOnes * 0x20) & ~w;
+  const uint64_t zero_quote = (quote - kOnes) & ~quote;
+  const uint64_t zero_backslash = (backslash - kOnes) & ~backslash;
+  return (zero_quote | zero_backslash | control | w) & kHigh;
+}
+
+// Writes into a std::string through a raw cursor: one resize up front instead of a capacity
+// check per append (escapes are frequent in JSON-in-JSON log lines).
+class Cursor {
+ public:
+  Cursor(std::string& out, size_t expected) : out_(out), pos_(out.size()) { out_.resize(pos_ + expected); }
+  ~Cursor() { out_.resize(pos_); }
+  void write(const char* p, size_t n) {
+    reserve(n);
+    std::memcpy(&out_[pos_], p, n);
+    pos_ += n;
+  }
+
+ private:
+  void reserve(size_t n) {
+    if (pos_ + n > out_.size()) out_.resize(std::max(out_.size() * 2, pos_ + n));
+  }
+  std::string& out_;
+  size_t pos_;
+};
+
+}  // namespace
+
+// Index of the first byte that needs a look (escaping or UTF-8 validation), or s.size().
+static size_t firstAttention(std::string_view s) {
   size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (const uint64_t mask = attentionMask(w)) return i + (__builtin_ctzll(mask) >> 3);
+  }
+  while (i < s.size() && kTable.kind[static_cast<unsigned char>(s[i])] == kNone) ++i;
+  return i;
+}
+
+bool appendEscaped(std::string& out, std::string_view s) {
+  // Most strings (keys, paths, plain messages) need nothing: one scan, one append.
+  const size_t clean = firstAttention(s);
+  out.append(s.data(), clean);
+  if (clean == s.size()) return true;
+  // Log text with quotes or non-ASCII: jump from one byte that needs a look to the next.
+  // Multi-byte UTF-8 is validated where it occurs.
+  bool valid = true;
+  const char* p = s.data() + clean;
+  const char* const end = s.data() + s.size();
+  const char* run = p;
+  Cursor cursor(out, static_cast<size_t>(end - p) + (end - p) / 8 + 16);
+  while (p < end) {
+    const size_t skip = firstAttention(std::string_view(p, static_cast<size_t>(end - p)));
+    p += skip;
+    if (p == end) break;
+    const auto c = static_cast<unsigned char>(*p);
     const unsigned char kind = kTable.kind[c];
-    if (kind == kNone || (kind == kHigh && utf8_ok)) {
-      ++i;
+    if (kind == kHigh) {
+      const size_t len = utf8SequenceLength(s, static_cast<size_t>(p - s.data()));
+      if (len != 0) {
+        p += len;
+        continue;
+      }
+      valid = false;
+      cursor.write(run, static_cast<size_t>(p - run));
+      cursor.write(kReplacement.data(), kReplacement.size());
+      run = ++p;
       continue;
     }
-    out.append(s.data() + run, i - run);
+    cursor.write(run, static_cast<size_t>(p - run));
     if (kind == kShort) {
-      out.push_back('\\');
-      out.push_back(kTable.short_char[c]);
-      ++i;
-    } else if (kind == kUnicode) {
-      const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-      out.append(esc, 6);
-      ++i;
+      const char esc[2] = {'\\', kTable.short_char[c]};
+      cursor.write(esc, 2);
     } else {
-      const size_t len = utf8SequenceLength(s, i);
-      if (len == 0) {
-        out.append(kReplacement);
-        ++i;
-      } else {
-        out.append(s.data() + i, len);
-        i += len;
-      }
+      const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+      cursor.write(esc, 6);
     }
-    run = i;
+    run = ++p;
   }
-  out.append(s.data() + run, s.size() - run);
-  return utf8_ok;
+  cursor.write(run, static_cast<size_t>(end - run));
+  return valid;
 }
 
 bool appendString(std::string& out, std::string_view s) {
