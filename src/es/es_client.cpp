@@ -119,10 +119,31 @@ HttpResult EsClient::request(const std::string& method, const std::string& path,
 }
 
 std::optional<EsVersion> EsClient::detectVersion() {
-  for (size_t k = 0; k < hosts_.size(); ++k) {
-    auto r = request("GET", "/", "");
-    if (r.status == 200) return parseVersion(r.body);
-    if (r.status != 0) return std::nullopt;
+  // `GET /` first; some distributions (the integ-test zip) do not serve it: then the nodes API.
+  auto r = request("GET", "/", "");
+  if (r.status == 0) return std::nullopt;
+  if (r.status == 200)
+    if (auto v = parseVersion(r.body)) return v;
+  r = request("GET", "/_nodes/_local?filter_path=nodes.*.version,nodes.*.attributes", "");
+  if (r.status == 200)
+    if (auto v = parseNodesVersion(r.body)) return v;
+  if (r.status == 0) return std::nullopt;
+  // It answers but says nothing about its version: assume a current one (no `_type`).
+  EsVersion v;
+  v.number = "unknown";
+  return v;
+}
+
+std::optional<EsVersion> parseNodesVersion(const std::string& body) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  simdjson::dom::object nodes;
+  if (parser.parse(body).get(root) != simdjson::SUCCESS || root["nodes"].get(nodes) != simdjson::SUCCESS) return std::nullopt;
+  for (auto [id, node] : nodes) {
+    (void)id;
+    std::string_view number;
+    if (node["version"].get(number) != simdjson::SUCCESS) continue;
+    return parseVersion("{\"version\":{\"number\":\"" + std::string(number) + "\"}}");
   }
   return std::nullopt;
 }

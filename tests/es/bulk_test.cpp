@@ -71,6 +71,10 @@ TEST(Version, ParsesElasticsearchAndOpenSearch) {
   EXPECT_EQ(v->distribution, "opensearch");
   EXPECT_FALSE(v->acceptsDocType());
   EXPECT_FALSE(parseVersion("nope"));
+  v = parseNodesVersion(R"({"nodes":{"Wy0y5F6n":{"version":"8.19.21"}}})");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->major, 8);
+  EXPECT_EQ(v->minor, 19);
 }
 
 TEST(Gzip, RoundTrip) {

@@ -45,6 +45,8 @@ struct EsVersion {
 
 // Parses the answer to `GET /`.
 std::optional<EsVersion> parseVersion(const std::string& body);
+// Parses `GET /_nodes/_local?filter_path=nodes.*.version` (the first node's version).
+std::optional<EsVersion> parseNodesVersion(const std::string& body);
 
 class EsClient : public BulkTransport {
  public:

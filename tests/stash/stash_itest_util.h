@@ -1,0 +1,158 @@
+#pragma once
+// Helpers for the stash integration tests: config files, the daemon as a child process, committed
+// offsets of a group. Header-only: each *_itest.cpp is its own program.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fcntl.h>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include "support/es_http.h"
+#include "support/kafka_admin.h"
+#include "support/paths.h"
+#include "support/services_env.h"
+
+namespace logship::testing::stash {
+
+struct StashSetup {
+  std::string topic;
+  std::string group;
+  std::string index_prefix;  // "itest-<random>"; the index format is prefix + "-{{yyyy-MM-dd}}"
+  std::string extra_es;      // more keys under Output.ElasticSearch (8-space indent)
+  std::string extra_cluster; // more keys under the cluster (4-space indent)
+  // librdkafka passthrough: a dead member's partitions move after 6 s instead of 45 s.
+  std::string extra_kafka = "        Librdkafka: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"1000\"}\n";
+  std::string filters = R"(    Filters:
+      - Action: drop
+        Conditions:
+          - Key: k8s_container_name
+            Value: "-rpc"
+            Type: contains
+          - Key: level
+            Value: info
+            Type: match
+            Op: and
+      - Action: remove_field
+        Fields: [beat, offset, source, "@metadata"]
+      - Action: transfer
+        Field: message
+        Target: data
+)";
+};
+
+inline std::string configYaml(const ServicesEnv& env, const StashSetup& s) {
+  return "Clusters:\n"
+         "  - Input:\n"
+         "      Kafka:\n"
+         "        Name: itest\n"
+         "        Brokers: [\"" + env.kafka_bootstrap + "\"]\n"
+         "        Topics: [\"" + s.topic + "\"]\n"
+         "        Group: " + s.group + "\n"
+         "        Offset: first\n" +
+         s.extra_kafka + s.filters + s.extra_cluster +
+         "    Output:\n"
+         "      ElasticSearch:\n"
+         "        Hosts: [\"" + env.es_url + "\"]\n"
+         "        Index: \"" + s.index_prefix + "-{{yyyy-MM-dd}}\"\n"
+         "        TimeZone: Asia/Shanghai\n"
+         "        FlushInterval: 200ms\n"
+         "        BackoffMax: 2s\n" + s.extra_es +
+         "GracePeriod: 10s\n";
+}
+
+// A Filebeat-shaped event carrying a go-zero JSON line; `n` makes it unique.
+inline std::string filebeatEvent(int n, const std::string& ts, const std::string& container = "user-api",
+                                 const std::string& level = "error") {
+  return R"({"@timestamp":")" + ts + R"(","@metadata":{"beat":"filebeat","type":"_doc"},"k8s_container_name":")" +
+         container + R"(","level":")" + level + R"(","beat":{"name":"node-1"},"offset":)" + std::to_string(n * 100) +
+         R"(,"source":"/var/log/app/error.log","message":"{\"@timestamp\":\"2022-09-09T07:30:00.000+08:00\",\"level\":\"error\",\"seq\":)" +
+         std::to_string(n) + R"(,\"content\":\"line )" + std::to_string(n) + R"(\"}"})";
+}
+
+class StashProcess {
+ public:
+  StashProcess(const std::filesystem::path& config, const std::filesystem::path& log) {
+    const std::string bin = daemonPath("logship-stash").string();
+    pid_ = fork();
+    if (pid_ == 0) {
+      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      dup2(fd, 1);
+      dup2(fd, 2);
+      execl(bin.c_str(), bin.c_str(), "-f", config.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+  }
+  ~StashProcess() {
+    if (pid_ > 0) kill9();
+  }
+  void kill9() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int st;
+    waitpid(pid_, &st, 0);
+    pid_ = -1;
+  }
+  // SIGTERM, then the exit status (or -1 when it did not exit in time).
+  int terminate(std::chrono::seconds timeout) {
+    ::kill(pid_, SIGTERM);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int st = 0;
+      if (waitpid(pid_, &st, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return -1;
+  }
+  bool running() {
+    int st;
+    return pid_ > 0 && waitpid(pid_, &st, WNOHANG) == 0;
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// The sum over partitions of the group's committed offsets (-1 offsets count as 0).
+inline int64_t committedTotal(const std::string& bootstrap, const std::string& group, const std::string& topic,
+                              int partitions) {
+  std::string err;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  conf->set("bootstrap.servers", bootstrap, err);
+  conf->set("group.id", group, err);
+  std::unique_ptr<RdKafka::KafkaConsumer> c(RdKafka::KafkaConsumer::create(conf.get(), err));
+  std::vector<RdKafka::TopicPartition*> parts;
+  for (int p = 0; p < partitions; ++p) parts.push_back(RdKafka::TopicPartition::create(topic, p));
+  int64_t total = 0;
+  if (c->committed(parts, 10000) == RdKafka::ERR_NO_ERROR)
+    for (auto* p : parts) total += p->offset() > 0 ? p->offset() : 0;
+  RdKafka::TopicPartition::destroy(parts);
+  c->close();
+  return total;
+}
+
+template <typename Pred>
+bool waitUntil(Pred pred, std::chrono::milliseconds timeout, std::chrono::milliseconds step = std::chrono::milliseconds(200)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(step);
+  }
+  return pred();
+}
+
+inline std::string randomSuffix() {
+  return std::to_string(::getpid()) + "-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000007);
+}
+
+}  // namespace logship::testing::stash
