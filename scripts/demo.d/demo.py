@@ -305,8 +305,8 @@ def progress(path):
     finished = complete(s) and prev is not None and prev == {k: v for k, v in s.items()}
     st["last_snapshot"] = s
     save_state(path, st)
-    print("written %s/%s events | tail acked %s | kafka +%d | stash indexed %s dropped %s | ES +%d docs%s" % (
-        s["events_written"], st.get("events_target", "?"), n(s["tail_acked"]), s["kafka_run"], n(s["indexed"]),
+    print("written %s/%s events (%s lines) | tail acked %s | kafka +%d | stash indexed %s dropped %s | ES +%d docs%s" % (
+        s["events_written"], st.get("events_target", "?"), s["lines_written"], n(s["tail_acked"]), s["kafka_run"], n(s["indexed"]),
         n(s["dropped"]), s["es_run"], "  (complete)" if finished else ""))
     sys.exit(0 if finished else 1)
 
@@ -354,7 +354,9 @@ def report(path):
         delta = count - base_es.get(index, 0)
         print("    %-30s %8d%s" % (index, count, "" if delta == count else "  (+%d this run)" % delta))
     if gen.get("dates"):
-        print("    (the generator wrote per date: %s)" % ", ".join("%s %d" % kv for kv in gen["dates"].items()))
+        print("    (events per date of their own +08:00 @timestamp: %s; the index date follows the event's"
+              " @timestamp, which is the line's own only when the tailer decodes the JSON line)" %
+              ", ".join("%s %d" % kv for kv in gen["dates"].items()))
     acc = accounted(s)
     ok = complete(s) and (acc is None or acc == s["kafka_run"])
     print("  " + "-" * 76)
