@@ -46,7 +46,9 @@ kafka::Properties consumerProperties(const KafkaInputConfig& k) {
   p["enable.auto.offset.store"] = "false";
   p["auto.offset.reset"] = k.offset == "first" ? "earliest" : "latest";
   p["fetch.min.bytes"] = std::to_string(k.min_bytes);
-  p["fetch.max.bytes"] = std::to_string(std::max<int64_t>(k.max_bytes, 1024 * 1024));
+  // kafka-go's MaxBytes bounds one partition's fetch: librdkafka's max.partition.fetch.bytes.
+  p["max.partition.fetch.bytes"] = std::to_string(std::max<int64_t>(k.max_bytes, 1024));
+  p["fetch.max.bytes"] = std::to_string(std::max<int64_t>(k.max_bytes * 4, 1024 * 1024));
   p["fetch.wait.max.ms"] = "100";
   p["enable.partition.eof"] = "false";
   if (!k.username.empty()) addSaslPlain(p, k.username, k.password);

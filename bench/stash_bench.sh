@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# logship-stash end to end: a topic preloaded with Filebeat-shaped events (go-zero JSON lines in
+# `message`), the reference go-stash filters, into (a) the null bulk sink or (b) the real
+# Elasticsearch of scripts/services. Prints events/s and CPU-seconds per million events of the
+# stash process, pinned to one core.
+#   bench/stash_bench.sh null [events]     (default 1000000)
+#   bench/stash_bench.sh es   [events]
+# Needs scripts/services running (LOGSHIP_RUN_DIR honoured) and the build in $BUILD
+# (default build-stash).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+mode="${1:-null}"
+n="${2:-1000000}"
+build="${BUILD:-$root/build-stash}"
+envfile="$("$root/scripts/services" env | tail -1)"
+# shellcheck disable=SC1090
+source "$envfile"
+work="$(mktemp -d /tmp/stash-bench-XXXXXX)"
+topic="stash-bench-$$-$(date +%s)"
+index="stash-bench-$$"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  "$root/scripts/services" topic delete "$topic" >/dev/null 2>&1 || true
+  [ "$mode" = es ] && curl -s -XDELETE "$ES_URL/$index-*" >/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$root/scripts/services" topic create "$topic" 3 >/dev/null
+# 10% are info lines of an -rpc container: dropped by the reference filter.
+awk -v n="$n" 'BEGIN {
+  for (i = 0; i < n; i++) {
+    c = (i % 10 == 0) ? "user-rpc" : "user-api";
+    printf "{\"@timestamp\":\"2022-09-08T13:51:10.346Z\",\"@metadata\":{\"beat\":\"filebeat\",\"type\":\"_doc\",\"version\":\"7.17.0\"},\"k8s_container_name\":\"%s\",\"level\":\"info\",\"beat\":{\"name\":\"node-1\",\"hostname\":\"node-1\"},\"offset\":%d,\"source\":\"/var/log/app/access.log\",\"stream\":\"stdout\",\"prospector\":{\"type\":\"log\"},\"message\":\"{\\\"@timestamp\\\":\\\"2022-09-08T21:51:10.346+08:00\\\",\\\"level\\\":\\\"info\\\",\\\"duration\\\":\\\"12.3ms\\\",\\\"content\\\":\\\"GET /api/user/5f1e2d3c4b5a69788796a5b4 - 200 - 127.0.0.1 - %d\\\"}\"}\n", c, i * 211, i;
+  } }' > "$work/events.ndjson"
+kept=$(( n - (n + 9) / 10 ))
+kcat -P -b "$KAFKA_BOOTSTRAP" -t "$topic" -z lz4 -l "$work/events.ndjson"
+echo "preloaded $n events ($(du -h "$work/events.ndjson" | cut -f1)) into $topic; $kept pass the filters"
+
+if [ "$mode" = null ]; then
+  port=$(( 20000 + RANDOM % 10000 ))
+  "$build/bench/bench_stash_null_sink" "$port" >"$work/sink.log" 2>&1 &
+  pids+=($!)
+  es="http://127.0.0.1:$port"
+  for _ in $(seq 50); do curl -sf "$es/_stats/items" >/dev/null && break; sleep 0.1; done
+  count() { curl -sf "$es/_stats/items" | sed 's/.*"items":\([0-9]*\).*/\1/'; }
+else
+  es="$ES_URL"
+  count() { curl -sf -XPOST "$es/$index-*/_refresh" >/dev/null 2>&1; curl -sf "$es/$index-*/_count" | sed 's/.*"count":\([0-9]*\).*/\1/' || echo 0; }
+fi
+
+sed -e "s#\"kafka:9092\"#\"$KAFKA_BOOTSTRAP\"#" -e "s#\"http://elasticsearch:9200\"#\"$es\"#" \
+    -e "s#courseware-log#$topic#" -e "s#Group: pro#Group: $topic#" -e "s#courseware-{{#$index-{{#" \
+    -e "s#Consumers: 16#Consumers: 16\n        Offset: first#" \
+    "$root/../shared/reference-configs/go-stash.yml" > "$work/stash.yml"
+
+start=$(date +%s.%N)
+taskset -c 1 "$build/logship-stash" -f "$work/stash.yml" >"$work/stash.log" 2>&1 &
+spid=$!
+pids+=($spid)
+first=""
+while :; do
+  c=$(count || echo 0); c=${c:-0}
+  now=$(date +%s.%N)
+  if [ -z "$first" ] && [ "$c" -gt 0 ]; then first=$now; first_c=$c; fi
+  [ "$c" -ge "$kept" ] && break
+  if ! kill -0 "$spid" 2>/dev/null; then cat "$work/stash.log"; exit 1; fi
+  sleep 0.2
+done
+end=$(date +%s.%N)
+read -r ut st < <(awk '{print $14, $15}' "/proc/$spid/stat")
+tck=$(getconf CLK_TCK)
+kill -TERM "$spid"; wait "$spid" || true
+awk -v n="$n" -v kept="$kept" -v s="$start" -v f="$first" -v fc="$first_c" -v e="$end" -v ut="$ut" -v st="$st" -v t="$tck" -v m="$mode" 'BEGIN {
+  cpu = (ut + st) / t;
+  printf "mode=%s events=%d indexed=%d wall_s=%.2f (incl. group join) steady_events_per_s=%.0f cpu_s=%.2f cpu_s_per_million=%.2f\n",
+         m, n, kept, e - s, (n * (kept - fc) / kept) / (e - f), cpu, cpu / (n / 1e6);
+}'
