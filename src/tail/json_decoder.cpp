@@ -106,6 +106,8 @@ bool JsonDecoder::decode(std::string_view line, Event& event) {
     while (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t' || line[e - 1] == '\r')) --e;
     if (b == e || line[b] != '{' || line[e - 1] != '}') return fail("not a JSON object");
   }
+  simdjson::dom::element checked;
+  if (validator_.parse(buffer_.data(), line.size(), false).get(checked)) return fail("invalid JSON");
   simdjson::ondemand::document doc;
   if (parser_.iterate(input).get(doc)) return fail("invalid JSON");
   simdjson::ondemand::object obj;

@@ -96,6 +96,23 @@ TEST(JsonDecoder, TargetAndErrorKey) {
   EXPECT_EQ(bad.find("json.a"), nullptr);
 }
 
+// Found by tests/fuzz/tail_lines_fuzz: on-demand parsing copied an invalid number token raw
+// into the event, which then was not valid JSON.
+TEST(JsonDecoder, InvalidTokensAnywhereRejectTheWholeLine) {
+  JsonConfig c;
+  c.enabled = true;
+  c.keys_under_root = true;
+  c.target = "";
+  c.add_error_key = true;
+  JsonDecoder d(c);
+  for (const char* line : {R"({"a":02,"b":"x"})", R"({"a":{"n":[1,}},"b":1})", R"({"a":tru})", R"({"a":"x"y})"}) {
+    Event e;
+    EXPECT_FALSE(d.decode(line, e)) << line;
+    EXPECT_EQ(e.find("a"), nullptr) << line;
+    ASSERT_NE(e.find("error.message"), nullptr) << line;
+  }
+}
+
 TEST(JsonDecoder, WithoutOverwriteKeepsExistingFieldsAndReadTime) {
   JsonConfig c;
   c.enabled = true;

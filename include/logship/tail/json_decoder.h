@@ -25,6 +25,10 @@ class JsonDecoder {
  private:
   JsonConfig config_;
   simdjson::ondemand::parser parser_;
+  // On-demand parsing skips what it does not visit (nested values, number syntax) and raw slices
+  // are copied into the event as they are: the DOM parser validates the whole line first, so an
+  // invalid line can never leak into the encoded event as broken JSON.
+  simdjson::dom::parser validator_;
   std::string buffer_;  // the line with simdjson's padding
   std::string scratch_;
   std::string_view message_text_;
