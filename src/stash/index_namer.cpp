@@ -73,6 +73,9 @@ std::optional<std::chrono::system_clock::time_point> parseRfc3339(std::string_vi
   if (i != s.size()) return std::nullopt;
   const date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)}, date::day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || se > 60) return std::nullopt;
+  // system_clock counts nanoseconds in 64 bits: years outside 1678..2261 would overflow (found by
+  // tests/fuzz/stash_event_fuzz). Such a timestamp is treated as unparseable (index uses now).
+  if (y < 1678 || y > 2261) return std::nullopt;
   auto tp = date::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) + std::chrono::seconds(se) -
             std::chrono::minutes(offset_minutes);
   return std::chrono::time_point_cast<std::chrono::system_clock::duration>(tp) +

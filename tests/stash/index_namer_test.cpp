@@ -89,6 +89,10 @@ TEST(Rfc3339, ParsesAndRejects) {
   EXPECT_FALSE(parseRfc3339("2022-13-08T23:30:00Z"));
   EXPECT_FALSE(parseRfc3339("2022-09-08T23:30:00.Z"));
   EXPECT_FALSE(parseRfc3339("2022-09-08T23:30:00Zjunk"));
+  // Outside what a nanosecond system_clock holds: rejected instead of overflowing (fuzz finding).
+  EXPECT_FALSE(parseRfc3339("1011-09-08T21:51:10.346+08:00"));
+  EXPECT_FALSE(parseRfc3339("9999-01-01T00:00:00Z"));
+  EXPECT_TRUE(parseRfc3339("1970-01-01T00:00:00Z"));
 }
 
 }  // namespace
