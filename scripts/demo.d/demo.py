@@ -2,7 +2,7 @@
 """Helpers of scripts/demo (python3 + python3-yaml from scripts/packages-test.txt, kcat, nothing else).
 
   demo.py free-port                                  a free TCP port on 127.0.0.1
-  demo.py tail-args CONFIG LOGDIR DATADIR BROKER PORT   the -E overrides for logship-tail, one per line
+  demo.py tail-args CONFIG LOGDIR DATADIR BROKER PORT [dry-run]   -E overrides for logship-tail, one a line
   demo.py tail-topic CONFIG                          the Kafka topic of output.kafka (literal) or ""
   demo.py stash-info CONFIG                          JSON: topics, group, metrics port/path, index pattern
   demo.py stash-config SRC DST PORT                  SRC with Prometheus on 127.0.0.1:PORT added, into DST
@@ -10,6 +10,7 @@
   demo.py progress STATE                             one progress line; exit 0 when everything arrived
   demo.py wait-metric URL NAME MIN TIMEOUT           until metric NAME has at least MIN series
   demo.py metric URL NAME                            the sum of metric NAME's series (or "n/a")
+  demo.py set STATE KEY INT                          store an integer in STATE
   demo.py report STATE                               the final table; exit 0 iff every event is accounted for
 
 STATE is a JSON file written by scripts/demo (URLs, paths, topic) and extended by `baseline`.
@@ -56,26 +57,32 @@ def load_yaml(path):
         return yaml.safe_load(f) or {}
 
 
-def tail_args(config, logdir, datadir, broker, port):
+def tail_args(config, logdir, datadir, broker, port, mode="run"):
+    """-E overrides: the config's own inputs with paths into logdir. mode "dry-run": also the rotated
+    files (X.log.1, ...), which the running tailer followed by inode, and no admin endpoint."""
     cfg = load_yaml(config)
     inputs = dotted_get(cfg, "filebeat.inputs") or []
+    paths = [os.path.join(logdir, "*.log")]
+    if mode == "dry-run":
+        paths.append(os.path.join(logdir, "*.log.[0-9]*"))
     out = []
     for inp in inputs:
         if not isinstance(inp, dict) or inp.get("enabled") is False:
             continue
         inp = dict(inp)
-        inp["paths"] = [os.path.join(logdir, "*.log")]
+        inp["paths"] = paths
         out.append(inp)
     if not out:  # the config has no usable input: a plain log input like the reference config's
-        out = [{"type": "log", "enabled": True, "paths": [os.path.join(logdir, "*.log")]}]
+        out = [{"type": "log", "enabled": True, "paths": paths}]
     args = [
         "filebeat.inputs=" + json.dumps(out),
         "output.kafka.hosts=" + json.dumps([broker]),
         "path.data=" + datadir,
-        "http.enabled=true",
-        "http.host=127.0.0.1",
-        "http.port=%d" % int(port),
     ]
+    if mode == "dry-run":
+        args.append("http.enabled=false")
+    else:
+        args += ["http.enabled=true", "http.host=127.0.0.1", "http.port=%d" % int(port)]
     print("\n".join(args))
 
 
@@ -281,8 +288,12 @@ def accounted(s):
     return sum(parts)
 
 
-def complete(s):
+def complete(s, expected=None):
+    """Everything arrived. `expected`: the events the tailer produces from the written files, as
+    counted by `logship-tail --dry-run` over them (multiline joins and drop processors included)."""
     if not s["gen_done"] or s["events_written"] == 0:
+        return False
+    if expected is not None and (s["kafka_run"] < expected or (s["tail_acked"] or 0) < expected):
         return False
     if s["tail_read"] is not None and s["tail_read"] < s["lines_written"]:
         return False
@@ -302,7 +313,7 @@ def progress(path):
     st = load_state(path)
     s = snapshot(st)
     prev = st.get("last_snapshot")
-    finished = complete(s) and prev is not None and prev == {k: v for k, v in s.items()}
+    finished = complete(s, st.get("tail_expected")) and prev == s
     st["last_snapshot"] = s
     save_state(path, st)
     print("written %s/%s events (%s lines) | tail acked %s | kafka +%d | stash indexed %s dropped %s | ES +%d docs%s" % (
@@ -325,6 +336,7 @@ def report(path):
     st = load_state(path)
     s = snapshot(st)
     gen = read_json(st["gen_summary"]) or {}
+    expected = st.get("tail_expected")
     w = 30
     row = lambda label, value: print("  %-*s %s" % (w, label, value))
     print()
@@ -336,8 +348,9 @@ def report(path):
         ", ".join("%s %d" % kv for kv in sorted(gen.get("files", {}).items()))))
     row("events shipped by logship-tail", "%s acked by Kafka (%s published, %s failed, %s dropped by processors)" % (
         n(s["tail_acked"]), n(s["tail_published"]), n(s["tail_failed"]), n(s["tail_dropped"])))
-    row("events in Kafka", "%d this run (sum of high watermarks of %s: %d)" % (
-        s["kafka_run"], st["topic"], s["kafka_total"]))
+    row("events in Kafka", "%d this run (sum of high watermarks of %s: %d)%s" % (
+        s["kafka_run"], st["topic"], s["kafka_total"],
+        "" if expected is None else "; expected %d (logship-tail --dry-run over the files)" % expected))
     row("consumed by logship-stash", n(s["consumed"]))
     if s["dropped_by"]:
         for labels, value in sorted(s["dropped_by"].items()):
@@ -358,7 +371,7 @@ def report(path):
               " @timestamp, which is the line's own only when the tailer decodes the JSON line)" %
               ", ".join("%s %d" % kv for kv in gen["dates"].items()))
     acc = accounted(s)
-    ok = complete(s) and (acc is None or acc == s["kafka_run"])
+    ok = complete(s, expected) and (acc is None or acc == s["kafka_run"])
     print("  " + "-" * 76)
     if acc is not None:
         print("  check: Kafka %d = indexed %d + duplicates %d + dropped %d + dead-lettered %d: %s" % (
@@ -367,19 +380,28 @@ def report(path):
     print("  ES documents added this run: %d" % s["es_run"])
     print()
     print("three sample documents as indexed:")
+    # One document from each of (up to) three indices this run wrote to, so that the samples show
+    # different days; each found by the run's id prefix (in the content of every event).
     prefix = gen.get("ids", {}).get("prefix", "")
-    query = json.dumps({"size": 3, "query": {"query_string": {"query": '"%s"' % prefix}}} if prefix else {"size": 3})
-    status, text = http("%s/%s/_search" % (st["es"], st["index_pattern"]), method="POST", body=query)
-    hits = json.loads(text).get("hits", {}).get("hits", []) if status == 200 else []
-    if not hits:
-        status, text = http("%s/%s/_search?size=3" % (st["es"], st["index_pattern"]))
-        hits = json.loads(text).get("hits", {}).get("hits", []) if status == 200 else []
+    query = {"query": {"query_string": {"query": '"%s"' % prefix}}} if prefix else {"query": {"match_all": {}}}
+    touched = [i for i, c in sorted(s["es"].items()) if c > base_es.get(i, 0)] or [st["index_pattern"]]
+    hits = []
+    for index in (touched * 3)[:3]:
+        body = dict(query, size=1, **{"from": sum(1 for h in hits if h["_index"] == index)})
+        status, text = http("%s/%s/_search" % (st["es"], index), method="POST", body=json.dumps(body))
+        hits += json.loads(text).get("hits", {}).get("hits", []) if status == 200 else []
     for h in hits:
         print("--- %s/_doc/%s" % (h["_index"], h["_id"]))
         print(json.dumps(h["_source"], indent=2, ensure_ascii=False))
     if not hits:
         print("  (no documents)")
     sys.exit(0 if ok else 1)
+
+
+def set_state(path, key, value):
+    st = load_state(path)
+    st[key] = int(value)
+    save_state(path, st)
 
 
 def free_port():
@@ -397,6 +419,7 @@ def main(argv):
         "stash-config": stash_config, "baseline": baseline, "progress": progress, "report": report,
         "wait-metric": lambda *a: sys.exit(wait_metric(*a)),
         "metric": lambda url, name: print(n(msum(metrics(url), name))),
+        "set": set_state,
     }
     if cmd not in table:
         sys.exit(__doc__)
