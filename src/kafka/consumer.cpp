@@ -128,6 +128,14 @@ std::unique_ptr<RdKafka::Message> Consumer::consume(int timeout_ms) {
   return std::unique_ptr<RdKafka::Message>(consumer_->consume(timeout_ms));
 }
 
+bool Consumer::probe(std::chrono::milliseconds timeout) {
+  RdKafka::Metadata* md = nullptr;
+  const bool ok = consumer_->metadata(false, nullptr, &md, static_cast<int>(timeout.count())) == RdKafka::ERR_NO_ERROR;
+  delete md;
+  if (hooks_.reachability) hooks_.reachability(ok);
+  return ok;
+}
+
 void Consumer::maybeRefreshTopics(std::chrono::steady_clock::time_point now) {
   if (!pattern_ || now < next_refresh_) return;
   next_refresh_ = now + options_.topics_refresh;

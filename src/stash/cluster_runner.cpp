@@ -218,6 +218,7 @@ void ClusterRunner::run() {
     if (now >= next_commit) {
       commitTick(false);
       consumer_->maybeRefreshTopics(now);
+      if (kafka_down_since_.load(std::memory_order_relaxed) != 0) consumer_->probe(std::chrono::milliseconds(1000));
       next_commit = now + config_.kafka.commit_interval;
     }
   }

@@ -47,6 +47,10 @@ class Consumer {
   std::unique_ptr<RdKafka::Message> consume(int timeout_ms);
   // Re-resolves TopicsPattern when due; resubscribes when the set changed.
   void maybeRefreshTopics(std::chrono::steady_clock::time_point now);
+  // A metadata request: true when a broker answered within `timeout` (reports reachability).
+  // Used while Kafka is marked unreachable, because an idle topic delivers no message that
+  // would prove the brokers are back.
+  bool probe(std::chrono::milliseconds timeout);
   void pause();
   void resume();
   bool paused() const { return paused_; }
