@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Renders bench/results.dat (copied from the tables in docs/benchmarks.md) into
+# docs/benchmarks.svg for the README. Needs gnuplot (Debian: gnuplot-nox).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+gnuplot <<GP
+set terminal svg size 720,300 font "sans,12"
+set output "$root/docs/benchmarks.svg"
+set title "CPU-seconds per million events (lower is better)"
+set style fill solid 0.8 border -1
+set boxwidth 0.6
+set yrange [0:*]
+set grid ytics
+set xtics nomirror
+unset key
+plot "$root/bench/results.dat" using 0:2:xtic(1) with boxes lc rgb "#3b7dd8", \
+     "" using 0:2:(sprintf("%.2f", \$2)) with labels offset 0,0.8
+GP
+echo "wrote docs/benchmarks.svg"
