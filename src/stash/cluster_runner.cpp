@@ -75,13 +75,19 @@ ClusterRunner::ClusterRunner(const ClusterConfig& config, metrics::Registry& reg
       dead_letter_(makeDeadLetter(config)),
       processor_(config),
       consumed_(registry.counter("logship_stash_consumed_total", "Kafka messages consumed", {{"cluster", config.name}})),
-      dropped_(registry.counter("logship_stash_dropped_total", "Messages dropped by a filter", {{"cluster", config.name}})),
       invalid_(registry.counter("logship_stash_invalid_json_total", "Messages whose value is not a JSON object", {{"cluster", config.name}})),
       dead_invalid_(registry.counter("logship_stash_dead_lettered_total", "Documents sent to the dead letter", {{"cluster", config.name}, {"reason", "invalid_json"}})),
       consume_errors_(registry.counter("logship_stash_consume_errors_total", "Kafka consumer errors", {{"cluster", config.name}})),
       pending_(registry.gauge("logship_stash_pending_messages", "Consumed messages not yet done", {{"cluster", config.name}})),
       paused_(registry.gauge("logship_stash_consumer_paused", "1 while consumption is paused for backpressure", {{"cluster", config.name}})) {
   doc_.reserve(64 * 1024);
+  // One series per drop filter, so users see which rule removed what (implicit filters never drop).
+  for (size_t i = 0; i < config.filters.size(); ++i) {
+    const bool drops = config.filters[i].action == "drop";
+    dropped_.push_back(drops ? &registry.counter("logship_stash_dropped_total", "Messages dropped by a filter",
+                                                 {{"cluster", config.name}, {"filter", "Filters[" + std::to_string(i) + "]"}})
+                             : nullptr);
+  }
 }
 
 ClusterRunner::~ClusterRunner() { stop(std::chrono::steady_clock::now()); }
@@ -266,7 +272,7 @@ void ClusterRunner::handle(RdKafka::Message& msg) {
       writer_->add(r.index, id_, doc_, {h.slot, h.epoch, offset});
       break;
     case ProcessResult::kDropped:
-      dropped_.inc();
+      if (r.filter < dropped_.size() && dropped_[r.filter]) dropped_[r.filter]->inc();
       tracker_.done(h.slot, h.epoch, offset);
       break;
     case ProcessResult::kInvalid:

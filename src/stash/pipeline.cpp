@@ -27,9 +27,10 @@ ProcessResult Processor::process(std::string_view value, std::string& doc_out) {
       if (id.size() >= 2 && id[0] == '"') id_.assign(scan::unescape(id.substr(1, id.size() - 2), scratch_));
     }
   }
-  for (auto& f : filters_) {
-    if (!f->apply(event_)) {
+  for (size_t i = 0; i < filters_.size(); ++i) {
+    if (!filters_[i]->apply(event_)) {
       r.kind = ProcessResult::kDropped;
+      r.filter = i;
       return r;
     }
   }

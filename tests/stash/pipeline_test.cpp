@@ -40,6 +40,22 @@ TEST(Processor, ReferenceDropFilter) {
   EXPECT_EQ(p.process(R"({"k8s_container_name":"user-rpc","level":"error"})", doc).kind, ProcessResult::kDoc);
 }
 
+TEST(Processor, ReportsWhichFilterDropped) {
+  auto c = referenceCluster();
+  FilterConfig second;
+  second.action = "drop";
+  second.conditions = {Condition{"level", "debug", "match", "and"}};
+  c.filters.insert(c.filters.begin() + 1, second);
+  Processor p(c);
+  std::string doc;
+  auto first = p.process(R"({"k8s_container_name":"user-rpc","level":"info"})", doc);
+  ASSERT_EQ(first.kind, ProcessResult::kDropped);
+  EXPECT_EQ(first.filter, 0u);
+  auto later = p.process(R"({"k8s_container_name":"user-api","level":"debug"})", doc);
+  ASSERT_EQ(later.kind, ProcessResult::kDropped);
+  EXPECT_EQ(later.filter, 1u);
+}
+
 TEST(Processor, IndexIsComputedBeforeFilters) {
   auto c = referenceCluster();
   c.es.index = "x-{.level}-{{yyyy}}";

@@ -71,7 +71,7 @@ class ClusterRunner {
   std::atomic<int64_t> kafka_down_since_{0};
 
   metrics::Counter& consumed_;
-  metrics::Counter& dropped_;
+  std::vector<metrics::Counter*> dropped_;  // per filter of Filters[], label filter="Filters[i]"
   metrics::Counter& invalid_;
   metrics::Counter& dead_invalid_;
   metrics::Counter& consume_errors_;

@@ -19,6 +19,7 @@ struct ProcessResult {
   std::string_view index;    // kDoc: valid until the next process()
   std::string_view meta_id;  // `@metadata._id` when present (kDoc), else empty
   bool wrapped = false;      // the value was not a JSON object and was wrapped
+  size_t filter = 0;         // kDropped: position of the dropping filter in the cluster's Filters[]
 };
 
 class Processor {
