@@ -1,5 +1,6 @@
 #include "support/paths.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -10,7 +11,16 @@ namespace logship::testing {
 
 std::filesystem::path sourceDir() { return LOGSHIP_SOURCE_DIR; }
 std::filesystem::path binaryDir() { return LOGSHIP_BINARY_DIR; }
-std::filesystem::path sharedDir() { return std::filesystem::path(LOGSHIP_SOURCE_DIR).parent_path() / "shared"; }
+std::filesystem::path checkedInSharedDir() { return sourceDir() / "tests" / "data" / "shared"; }
+
+std::filesystem::path sharedDir() {
+  // ../shared beside the checkout when it is there (a developer machine); a clone elsewhere (CI)
+  // uses the copy under tests/data/shared, which SharedCopy.MatchesTheOriginal keeps identical.
+  if (const char* env = std::getenv("LOGSHIP_SHARED_DIR")) return env;
+  const auto beside = sourceDir().parent_path() / "shared";
+  if (std::filesystem::exists(beside / "reference-configs")) return beside;
+  return checkedInSharedDir();
+}
 std::filesystem::path daemonPath(const std::string& name) { return binaryDir() / name; }
 
 TempDir::TempDir() {
