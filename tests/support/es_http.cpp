@@ -65,8 +65,23 @@ EsResponse esRequest(const std::string& method, const std::string& url_path, con
     }
 }
 
+namespace {
+// A read on an index created a moment ago (or after an ES restart) answers 503
+// no_shard_available / all shards failed until its primary shard is started: wait for that,
+// it is not the answer the test asked about.
+EsResponse esReadWhenShardsReady(const std::string& method, const std::string& url_path,
+                                 const std::string& body = {}) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (true) {
+        EsResponse r = esRequest(method, url_path, body);
+        if (r.status != 503 || std::chrono::steady_clock::now() >= deadline) return r;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+}
+}  // namespace
+
 bool esRefresh(const std::string& index_pattern) {
-    const EsResponse r = esRequest("POST", withQuery("/" + index_pattern + "/_refresh", "ignore_unavailable=true"));
+    const EsResponse r = esReadWhenShardsReady("POST", withQuery("/" + index_pattern + "/_refresh", "ignore_unavailable=true"));
     if (r.status == 404) return false;
     if (r.status >= 300) fail("refresh " + index_pattern + ": HTTP " + std::to_string(r.status) + " " + r.body);
     return true;
@@ -74,7 +89,7 @@ bool esRefresh(const std::string& index_pattern) {
 
 std::int64_t esCount(const std::string& index_pattern, bool refresh) {
     if (refresh) esRefresh(index_pattern);
-    const EsResponse r = esRequest(
+    const EsResponse r = esReadWhenShardsReady(
         "GET", withQuery("/" + index_pattern + "/_count", "ignore_unavailable=true&allow_no_indices=true"));
     if (r.status == 404) return 0;
     if (r.status >= 300) fail("count " + index_pattern + ": HTTP " + std::to_string(r.status) + " " + r.body);
@@ -104,7 +119,7 @@ std::vector<web::json::value> esSearchSources(const std::string& index_pattern, 
                                               int size) {
     esRefresh(index_pattern);
     const EsResponse r =
-        esRequest("POST", withQuery("/" + index_pattern + "/_search",
+        esReadWhenShardsReady("POST", withQuery("/" + index_pattern + "/_search",
                                     "ignore_unavailable=true&allow_no_indices=true&size=" + std::to_string(size)),
                   query_json);
     if (r.status == 404) return {};
