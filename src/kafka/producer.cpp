@@ -11,7 +11,10 @@ class Producer::DrCb : public RdKafka::DeliveryReportCb {
     DeliveryReport r;
     r.opaque = m.msg_opaque();
     r.err = m.err();
-    r.topic = m.topic_name();
+    // topic_name() returns a temporary std::string: keep it alive for the callback's duration
+    // (a view of the temporary sent retries to a garbage topic name).
+    topic_ = m.topic_name();
+    r.topic = topic_;
     if (m.key()) r.key = *m.key();
     r.payload = std::string_view(static_cast<const char*>(m.payload()), m.len());
     r.partition = m.partition();
@@ -21,6 +24,7 @@ class Producer::DrCb : public RdKafka::DeliveryReportCb {
 
  private:
   DeliveryFn fn_;
+  std::string topic_;
 };
 
 Producer::Producer(const Properties& props, DeliveryFn on_delivery) : dr_(std::make_unique<DrCb>(std::move(on_delivery))) {

@@ -1,0 +1,77 @@
+// KafkaOutput's delivery policy against librdkafka's mock cluster (fault injection only; the
+// real broker is exercised in tail_kafka_itest): a delivery that times out while the broker is
+// down is produced again to the same topic and acknowledged once the broker is back.
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+#include <map>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "logship/tail/event.h"
+#include "logship/tail/kafka_output.h"
+
+namespace logship::tail {
+namespace {
+
+class MockCluster {
+ public:
+  MockCluster() {
+    char err[256];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+    mock_ = rd_kafka_mock_cluster_new(rk_, 1);
+  }
+  ~MockCluster() {
+    rd_kafka_mock_cluster_destroy(mock_);
+    rd_kafka_destroy(rk_);
+  }
+  std::string bootstraps() const { return rd_kafka_mock_cluster_bootstraps(mock_); }
+  void setDown(bool down) {
+    if (down) rd_kafka_mock_broker_set_down(mock_, 1);
+    else rd_kafka_mock_broker_set_up(mock_, 1);
+  }
+  void createTopic(const std::string& topic) { rd_kafka_mock_topic_create(mock_, topic.c_str(), 1, 1); }
+
+ private:
+  rd_kafka_t* rk_ = nullptr;
+  rd_kafka_mock_cluster_t* mock_ = nullptr;
+};
+
+TEST(KafkaOutput, TimedOutDeliveriesAreRetriedToTheSameTopicUntilAcked) {
+  MockCluster cluster;
+  // Longer than the small-string buffer, so a dangling view of it would read freed heap memory.
+  const std::string topic = "logship-mock-topic-with-a-long-name";
+  cluster.createTopic(topic);
+
+  KafkaOutputConfig config;
+  config.topic = topic;
+  config.properties = {{"bootstrap.servers", cluster.bootstraps()},
+                       {"message.timeout.ms", "1000"},
+                       {"linger.ms", "1"}};
+  std::map<AckToken, bool> acks;
+  metrics::Registry registry;
+  KafkaOutput output(config, [&](AckToken t, bool ok) { acks[t] = ok; }, registry);
+
+  cluster.setDown(true);
+  Event event;
+  for (AckToken t = 1; t <= 5; ++t) output.publish(event, "{\"n\":" + std::to_string(t) + "}", t);
+  // Wait until at least one delivery timed out and was queued for another attempt.
+  auto& retried = registry.counter("logship_tail_events_retried_total", "");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (retried.value() == 0 && std::chrono::steady_clock::now() < deadline) output.poll(std::chrono::milliseconds(50));
+  ASSERT_GT(retried.value(), 0u) << "no delivery timed out while the broker was down";
+  EXPECT_TRUE(acks.empty());
+
+  cluster.setDown(false);
+  while (acks.size() < 5 && std::chrono::steady_clock::now() < deadline + std::chrono::seconds(30))
+    output.poll(std::chrono::milliseconds(50));
+  ASSERT_EQ(acks.size(), 5u);
+  for (const auto& [token, ok] : acks) EXPECT_TRUE(ok) << "token " << token;
+  EXPECT_EQ(registry.counter("logship_tail_events_failed_total", "").value(), 0u);
+  EXPECT_EQ(output.queued(), 0u);
+}
+
+}  // namespace
+}  // namespace logship::tail
