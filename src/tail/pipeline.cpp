@@ -1,5 +1,7 @@
 #include "logship/tail/pipeline.h"
 
+#include <algorithm>
+
 #include <charconv>
 
 #include "logship/common/json.h"
@@ -107,10 +109,29 @@ void Pipeline::process(const Message& message, const HarvesterContext& ctx) {
   appendEventId(ctx.file_hash, message.offset, id_);
   payload_.clear();
   encoder_.encode(event_, id_, payload_, pretty_);
+  if (max_event_bytes_ != 0 && payload_.size() > max_event_bytes_) shrinkToFit(message);
   metrics_.events->inc();
   metrics_.bytes->inc(payload_.size());
   const AckToken token = acks_.track(ctx.file, message.end_offset);
   output_.publish(event_, payload_, token);
+}
+
+void Pipeline::shrinkToFit(const Message& message) {
+  // Only a plain-text `message` can be cut (decoded JSON values are raw JSON). Escaping can make
+  // the encoded text longer than the raw one, so cut, re-encode and repeat until it fits.
+  for (int attempt = 0; attempt < 8 && payload_.size() > max_event_bytes_; ++attempt) {
+    const Entry* msg = event_.find("message");
+    if (!msg || msg->kind != Entry::Kind::kString || msg->value.empty()) return;
+    // Escaping makes encoded text longer than raw text: scale the raw length by how far over we are.
+    const double fit = static_cast<double>(max_event_bytes_ - std::min<size_t>(max_event_bytes_, 256)) /
+                       static_cast<double>(payload_.size());
+    size_t keep = static_cast<size_t>(static_cast<double>(msg->value.size()) * fit);
+    while (keep > 0 && (static_cast<unsigned char>(msg->value[keep]) & 0xC0) == 0x80) --keep;  // UTF-8 boundary
+    event_.setString("message", msg->value.substr(0, keep));
+    event_.setRaw("log.flags", message.lines > 1 ? "[\"multiline\",\"truncated\"]" : "[\"truncated\"]");
+    payload_.clear();
+    encoder_.encode(event_, id_, payload_, pretty_);
+  }
 }
 
 }  // namespace logship::tail

@@ -104,6 +104,8 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
   for (const auto& in : config.inputs) {
     pipelines.push_back(std::make_unique<Pipeline>(in, config.processors, agent, acks, *output, pmetrics,
                                                    config.console.enabled && config.console.pretty));
+    // --dry-run shows what Kafka would get, so the Kafka size limit applies there too.
+    if (!config.console.enabled) pipelines.back()->setMaxEventBytes(config.kafka.max_message_bytes);
     prospectors.push_back(
         std::make_unique<Prospector>(in, *pipelines.back(), acks, registry.get(), popts, metrics));
   }

@@ -46,10 +46,15 @@ class Pipeline {
   Pipeline(const InputConfig& input, const std::vector<ProcessorConfig>& global, const AgentInfo& agent,
            AckTracker& acks, Output& output, PipelineMetrics metrics, bool pretty = false);
   void process(const Message& message, const HarvesterContext& ctx);
+  // The output's size limit (Kafka's max_message_bytes; 0 = none). An event whose `message` would
+  // make it larger is shipped with `message` cut to fit and flagged truncated, instead of being
+  // rejected by the broker and lost (Filebeat drops such events).
+  void setMaxEventBytes(size_t bytes) { max_event_bytes_ = bytes; }
   const InputConfig& input() const { return input_; }
 
  private:
   void stampReadTime();
+  void shrinkToFit(const Message& message);
 
   const InputConfig& input_;
   AckTracker& acks_;
@@ -68,6 +73,7 @@ class Pipeline {
   char offset_buf_[24];
   int64_t ts_ms_ = -1;
   std::string ts_text_;
+  size_t max_event_bytes_ = 0;
 };
 
 }  // namespace logship::tail
