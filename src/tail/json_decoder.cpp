@@ -3,80 +3,29 @@
 #include <cstring>
 #include <ctime>
 
+#include "logship/common/timestamp.h"
 #include "logship/tail/event.h"
 
 namespace logship::tail {
-namespace {
-
-bool digits(std::string_view s, size_t pos, size_t n, int& out) {
-  if (pos + n > s.size()) return false;
-  int v = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const char c = s[pos + i];
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  out = v;
-  return true;
-}
-
-int64_t daysFromCivil(int y, unsigned m, unsigned d) {  // Howard Hinnant's algorithm
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<int64_t>(era) * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-}  // namespace
 
 void formatTimestamp(int64_t unix_ms, std::string& out) {
-  const time_t secs = static_cast<time_t>(unix_ms / 1000);
+  // Floor division: times before 1970 keep a non-negative millisecond part.
+  const int64_t floor_secs = unix_ms >= 0 ? unix_ms / 1000 : -((-unix_ms + 999) / 1000);
+  const int millis = static_cast<int>(unix_ms - floor_secs * 1000);
+  const time_t secs = static_cast<time_t>(floor_secs);
   struct tm tm {};
   gmtime_r(&secs, &tm);
   char buf[40];
   const int n = std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                               tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                              static_cast<int>(unix_ms % 1000));
+                              millis);
   out.assign(buf, static_cast<size_t>(n));
 }
 
 bool normalizeTimestamp(std::string_view s, std::string& out) {
-  int y, mo, d, h, mi, se;
-  if (!digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
-      !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ') || !digits(s, 11, 2, h) || s[13] != ':' ||
-      !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, se))
-    return false;
-  size_t pos = 19;
-  int ms = 0;
-  if (pos < s.size() && s[pos] == '.') {
-    ++pos;
-    int scale = 100;
-    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-      ms += (s[pos] - '0') * scale;
-      scale /= 10;
-      ++pos;
-    }
-  }
-  int offset_min = 0;
-  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
-    ++pos;
-  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-    int oh, om;
-    if (!digits(s, pos + 1, 2, oh)) return false;
-    size_t p = pos + 3;
-    if (p < s.size() && s[p] == ':') ++p;
-    if (!digits(s, p, 2, om)) return false;
-    offset_min = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
-    pos = p + 2;
-  } else {
-    return false;
-  }
-  if (pos != s.size() || mo < 1 || mo > 12 || d < 1 || d > 31) return false;
-  const int64_t days = daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  const int64_t unix_ms = ((days * 86400 + h * 3600 + mi * 60 + se) - offset_min * 60) * 1000 + ms;
-  formatTimestamp(unix_ms, out);
+  const auto tp = parseRfc3339(s);
+  if (!tp) return false;
+  formatTimestamp(std::chrono::duration_cast<std::chrono::milliseconds>(tp->time_since_epoch()).count(), out);
   return true;
 }
 

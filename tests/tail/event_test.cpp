@@ -135,6 +135,8 @@ TEST(Timestamp, NormalizesToUtcMillis) {
   ASSERT_TRUE(normalizeTimestamp("2022-03-01T00:30:00.5-01:00", out));
   EXPECT_EQ(out, "2022-03-01T01:30:00.500Z");
   EXPECT_FALSE(normalizeTimestamp("yesterday", out));
+  ASSERT_TRUE(normalizeTimestamp("1969-12-31T23:59:59.250Z", out));
+  EXPECT_EQ(out, "1969-12-31T23:59:59.250Z");
 }
 
 TEST(FormatString, ResolvesFieldsAndDefaults) {

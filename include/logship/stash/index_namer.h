@@ -11,12 +11,13 @@
 
 #include <date/tz.h>
 
+#include "logship/common/timestamp.h"
 #include "logship/stash/event.h"
 
 namespace logship::stash {
 
-// Parses RFC 3339 (`2022-09-08T23:30:00.000Z`, `2022-09-08T21:51:10.346+08:00`, no fraction, ...).
-std::optional<std::chrono::system_clock::time_point> parseRfc3339(std::string_view s);
+// RFC 3339 parsing is shared with the tailer.
+using logship::parseRfc3339;  // common/timestamp.h
 
 // Formats `local` (a local wall time) with a Joda pattern (yyyy yy MM M MMM MMMM dd d HH H hh h mm
 // m ss s SSS a EEE EEEE D; 'quoted' literals; other characters copied).
