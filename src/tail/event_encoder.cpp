@@ -44,28 +44,17 @@ void appendEventId(uint64_t file_hash, uint64_t offset, std::string& out) {
   json::appendUint(out, offset);
 }
 
-void EventEncoder::encode(Event& event, std::string_view id, std::string& out, bool pretty) {
-  auto& entries = event.entries();
-  std::sort(entries.begin(), entries.end(), keyLess);
-  out.append("{\"@timestamp\":\"");
-  out.append(event.timestamp_);
-  out.append("\",\"@metadata\":{\"beat\":\"filebeat\",\"type\":\"_doc\",\"version\":\"");
-  out.append(kBeatVersion);
-  out.push_back('"');
-  if (!id.empty()) {
-    out.append(",\"_id\":\"");
-    out.append(id);
-    out.push_back('"');
-  }
-  out.push_back('}');
+namespace {
 
+// Writes sorted entries as nested members; `first`: no member written yet in the enclosing object.
+void writeMembers(std::vector<Entry>& entries, std::string& out, bool first) {
+  std::sort(entries.begin(), entries.end(), keyLess);
   // Open object path, as views of key components.
   std::string_view open[16];
   size_t depth = 0;
-  bool first = false;  // first member of the innermost open object (top level has members already)
   std::string_view prev_key;
   for (const auto& e : entries) {
-    if (e.removed || e.key.empty()) continue;
+    if (e.removed || e.preencoded || e.key.empty()) continue;
     if (e.key == prev_key) continue;  // duplicate key: the first (sorted stable enough) wins
     prev_key = e.key;
     // Split into components (at most 16 levels; deeper keys keep their dots in the last one).
@@ -103,6 +92,30 @@ void EventEncoder::encode(Event& event, std::string_view id, std::string& out, b
     out.push_back('}');
     --depth;
   }
+}
+
+}  // namespace
+
+void EventEncoder::encodeMembers(std::vector<Entry>& entries, std::string& out) { writeMembers(entries, out, true); }
+
+void EventEncoder::encode(Event& event, std::string_view id, std::string& out, bool pretty,
+                          std::string_view preencoded) {
+  out.append("{\"@timestamp\":\"");
+  out.append(event.timestamp_);
+  out.append("\",\"@metadata\":{\"beat\":\"filebeat\",\"type\":\"_doc\",\"version\":\"");
+  out.append(kBeatVersion);
+  out.push_back('"');
+  if (!id.empty()) {
+    out.append(",\"_id\":\"");
+    out.append(id);
+    out.push_back('"');
+  }
+  out.push_back('}');
+  if (!preencoded.empty()) {
+    out.push_back(',');
+    out.append(preencoded);
+  }
+  writeMembers(event.entries(), out, false);
   out.push_back('}');
   if (pretty) {
     // Console output only: re-indent (not on the Kafka path).

@@ -51,6 +51,48 @@ Pipeline::Pipeline(const InputConfig& input, const std::vector<ProcessorConfig>&
     static_raw_.emplace_back("tags", tags);
   }
   for (const auto& [k, v] : static_raw_) static_.push_back(Entry{k, v, Entry::Kind::kRaw, false});
+  for (const auto& e : static_) {
+    const std::string_view top = e.key.substr(0, e.key.find('.'));
+    size_t g = 0;
+    while (g < groups_.size() && groups_[g].name != top) ++g;
+    if (g == groups_.size()) groups_.push_back({top, {}});
+    group_of_.push_back(g);
+  }
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    std::vector<Entry> members;
+    for (size_t i = 0; i < static_.size(); ++i)
+      if (group_of_[i] == g) members.push_back(static_[i]);
+    EventEncoder::encodeMembers(members, groups_[g].json);
+  }
+  intact_.resize(groups_.size());
+}
+
+void Pipeline::usePreencodedGroups() {
+  preencoded_.clear();
+  if (pretty_ || groups_.empty()) return;
+  auto& entries = event_.entries();
+  std::fill(intact_.begin(), intact_.end(), 1);
+  // A group is reusable only when its entries are exactly the static ones (not removed, not
+  // replaced) and no other entry shares its top-level key (it would need merging).
+  for (size_t i = 0; i < static_.size(); ++i) {
+    const Entry& e = entries[i];
+    if (e.removed || e.key.data() != static_[i].key.data() || e.value.data() != static_[i].value.data() ||
+        e.value.size() != static_[i].value.size())
+      intact_[group_of_[i]] = 0;
+  }
+  for (size_t i = static_.size(); i < entries.size(); ++i) {
+    if (entries[i].removed) continue;
+    const std::string_view key = entries[i].key;
+    const std::string_view top = key.substr(0, key.find('.'));
+    for (size_t g = 0; g < groups_.size(); ++g)
+      if (groups_[g].name == top) intact_[g] = 0;
+  }
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    if (!intact_[g] || groups_[g].json.empty()) continue;
+    if (!preencoded_.empty()) preencoded_.push_back(',');
+    preencoded_ += groups_[g].json;
+  }
+  for (size_t i = 0; i < static_.size(); ++i) entries[i].preencoded = intact_[group_of_[i]] != 0;
 }
 
 void Pipeline::stampReadTime() {
@@ -108,7 +150,8 @@ void Pipeline::process(const Message& message, const HarvesterContext& ctx) {
   id_.clear();
   appendEventId(ctx.file_hash, message.offset, id_);
   payload_.clear();
-  encoder_.encode(event_, id_, payload_, pretty_);
+  usePreencodedGroups();
+  encoder_.encode(event_, id_, payload_, pretty_, preencoded_);
   if (max_event_bytes_ != 0 && payload_.size() > max_event_bytes_) shrinkToFit(message);
   metrics_.events->inc();
   metrics_.bytes->inc(payload_.size());
@@ -130,7 +173,7 @@ void Pipeline::shrinkToFit(const Message& message) {
     event_.setString("message", msg->value.substr(0, keep));
     event_.setRaw("log.flags", message.lines > 1 ? "[\"multiline\",\"truncated\"]" : "[\"truncated\"]");
     payload_.clear();
-    encoder_.encode(event_, id_, payload_, pretty_);
+    encoder_.encode(event_, id_, payload_, pretty_, preencoded_);
   }
 }
 

@@ -33,6 +33,7 @@ struct Entry {
   std::string_view value;
   Kind kind = Kind::kString;
   bool removed = false;
+  bool preencoded = false;  // written from the pipeline's cached fragment: the encoder skips it
 };
 
 class Event {

@@ -7,17 +7,24 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace logship::tail {
 
 class Event;
+struct Entry;
 
 inline constexpr std::string_view kBeatVersion = "8.6.2";  // the Filebeat version we mimic
 
 class EventEncoder {
  public:
   // `id` is @metadata._id (empty: none). Appends to `out` (callers clear it per event).
-  void encode(Event& event, std::string_view id, std::string& out, bool pretty = false);
+  // `preencoded`: members already encoded (`"agent":{...},"ecs":{...}`) written after @metadata;
+  // the entries they came from are flagged `preencoded` and skipped.
+  void encode(Event& event, std::string_view id, std::string& out, bool pretty = false,
+              std::string_view preencoded = {});
+  // The members of `entries` (dotted keys nested into objects) without the enclosing braces.
+  static void encodeMembers(std::vector<Entry>& entries, std::string& out);
 };
 
 // @metadata._id: "<16 hex digits of the file identity>-<offset>" (deterministic across restarts).

@@ -55,6 +55,20 @@ class Pipeline {
  private:
   void stampReadTime();
   void shrinkToFit(const Message& message);
+  // Writes the cached fragments of static groups no processor or decoded key touched into
+  // preencoded_, flagging their entries so the encoder skips them.
+  void usePreencodedGroups();
+
+  // Static entries grouped by top-level key (agent, ecs, host, input, fields, tags): each group's
+  // members are encoded once, not per event.
+  struct StaticGroup {
+    std::string_view name;
+    std::string json;  // `"agent":{...}`
+  };
+  std::vector<StaticGroup> groups_;
+  std::vector<size_t> group_of_;  // per static entry
+  std::vector<char> intact_;      // per group, per event
+  std::string preencoded_;
 
   const InputConfig& input_;
   AckTracker& acks_;

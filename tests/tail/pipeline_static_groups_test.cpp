@@ -1,0 +1,62 @@
+// The pipeline encodes the per-input constant members (agent, ecs, host, input, fields, tags)
+// once; an event whose processors or decoded keys touch one of those objects must still come out
+// as one merged object, never as a duplicated key.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include "logship/tail/pipeline.h"
+
+namespace logship::tail {
+namespace {
+
+class CapturingOutput : public Output {
+ public:
+  void publish(const Event&, std::string_view payload, AckToken) override { payloads.emplace_back(payload); }
+  void poll(std::chrono::milliseconds) override {}
+  size_t queued() const override { return 0; }
+  std::vector<std::string> payloads;
+};
+
+int countKey(const std::string& json, const std::string& key) {
+  int n = 0;
+  for (size_t pos = 0; (pos = json.find("\"" + key + "\":", pos)) != std::string::npos; ++pos) ++n;
+  return n;
+}
+
+TEST(PipelineStaticGroups, ProcessorTouchingAStaticObjectMergesIntoIt) {
+  InputConfig input;
+  input.paths = {"/x/*.log"};
+  input.fields = {{"fields.app", "\"api\""}};
+  ProcessorConfig add;
+  add.kind = ProcessorConfig::Kind::kAddFields;
+  add.fields = {{"host.role", "\"edge\""}};
+  ProcessorConfig drop;
+  drop.kind = ProcessorConfig::Kind::kDropFields;
+  drop.drop_fields = {"agent.ephemeral_id"};
+  const std::vector<ProcessorConfig> global{add, drop};  // the pipeline keeps a reference
+  AckTracker acks;
+  CapturingOutput output;
+  metrics::Registry registry;
+  Pipeline pipeline(input, global, AgentInfo{"h1", "id", "eph"}, acks, output, PipelineMetrics::in(registry));
+  HarvesterContext ctx{"/x/app.log", 7, acks.open(0)};
+  Message m;
+  m.text = "hello";
+  m.end_offset = 6;
+  pipeline.process(m, ctx);
+  ASSERT_EQ(output.payloads.size(), 1u);
+  const std::string& json = output.payloads[0];
+  EXPECT_EQ(countKey(json, "host"), 1) << json;
+  EXPECT_EQ(countKey(json, "agent"), 1) << json;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_FALSE(parser.parse(json).get(doc)) << json;
+  EXPECT_EQ(std::string_view(doc["host"]["name"]), "h1");
+  EXPECT_EQ(std::string_view(doc["host"]["role"]), "edge");
+  EXPECT_TRUE(doc["agent"]["ephemeral_id"].error()) << json;  // dropped
+  EXPECT_EQ(std::string_view(doc["agent"]["id"]), "id");
+  EXPECT_EQ(std::string_view(doc["fields"]["app"]), "api");  // untouched group, from the cache
+  EXPECT_EQ(std::string_view(doc["message"]), "hello");
+}
+
+}  // namespace
+}  // namespace logship::tail
