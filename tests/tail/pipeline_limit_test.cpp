@@ -4,17 +4,12 @@
 #include <simdjson.h>
 
 #include "logship/tail/pipeline.h"
+#include "support/capturing_output.h"
 
 namespace logship::tail {
 namespace {
 
-class CapturingOutput : public Output {
- public:
-  void publish(const Event&, std::string_view payload, AckToken) override { payloads.emplace_back(payload); }
-  void poll(std::chrono::milliseconds) override {}
-  size_t queued() const override { return 0; }
-  std::vector<std::string> payloads;
-};
+using testing::CapturingOutput;
 
 TEST(PipelineLimit, OversizedMessageIsCutToFitAndFlagged) {
   InputConfig input;
