@@ -48,13 +48,17 @@ namespace {
 
 // Writes sorted entries as nested members; `first`: no member written yet in the enclosing object.
 void writeMembers(std::vector<Entry>& entries, std::string& out, bool first) {
-  std::sort(entries.begin(), entries.end(), keyLess);
+  // Only entries still to be written need ordering; cached ones move out of the sorted range.
+  const auto live = std::partition(entries.begin(), entries.end(),
+                                   [](const Entry& e) { return !e.removed && !e.preencoded; });
+  std::sort(entries.begin(), live, keyLess);
   // Open object path, as views of key components.
   std::string_view open[16];
   size_t depth = 0;
   std::string_view prev_key;
-  for (const auto& e : entries) {
-    if (e.removed || e.preencoded || e.key.empty()) continue;
+  for (auto it = entries.begin(); it != live; ++it) {
+    const Entry& e = *it;
+    if (e.key.empty()) continue;
     if (e.key == prev_key) continue;  // duplicate key: the first (sorted stable enough) wins
     prev_key = e.key;
     // Split into components (at most 16 levels; deeper keys keep their dots in the last one).
