@@ -105,7 +105,7 @@ void Prospector::close(size_t index, const char* reason) {
   log::info(*log::get("tail"), "harvester closed",
             {{"file", h->path()}, {"reason", reason}, {"offset", h->readOffset()}});
   if (options_.once) done_once_.insert(h->path());
-  draining_.push_back(Draining{h->identity(), h->path(), h->ackFile()});
+  draining_.push_back(Draining{h->identity(), h->path(), h->ackFile(), std::string_view(reason) == "removed"});
   harvesters_.erase(harvesters_.begin() + static_cast<std::ptrdiff_t>(index));
   closed_.inc();
   if (next_ > index && next_ > 0) --next_;
@@ -189,6 +189,12 @@ void Prospector::syncRegistry() {
     }();
     if (registry_ && !superseded) registry_->update(FileState{d.identity, d.path, acks_.committed(d.file), now_ms});
     if (acks_.pending(d.file) == 0) {
+      // Filebeat's clean_removed: a deleted file whose every line is acknowledged leaves the
+      // registry, so it does not grow with each day's rotated-and-deleted files.
+      if (registry_ && !superseded && d.removed && input_.clean_removed) {
+        registry_->remove(d.identity);
+        log::info(*log::get("registry"), "removed file forgotten (clean_removed)", {{"file", d.path}});
+      }
       acks_.close(d.file);
       draining_.erase(draining_.begin() + static_cast<std::ptrdiff_t>(i));
     }

@@ -180,6 +180,25 @@ TEST(Prospector, RemovedFileIsClosedAfterItsData) {
   EXPECT_EQ(rig.messages(), expected(0, 3));
 }
 
+TEST(Prospector, CleanRemovedForgetsDeletedFilesOnceShipped) {
+  for (const bool clean : {true, false}) {
+    TempDir dir, data;
+    InputConfig in;
+    in.clean_removed = clean;
+    Rig rig(dir.path(), data.path(), in);
+    append(dir / "keep.log", lines(0, 2));
+    append(dir / "gone.log", lines(2, 4));
+    rig.pump();
+    ASSERT_EQ(rig.registry->states().size(), 2u);
+    fs::remove(dir / "gone.log");
+    rig.pump();
+    EXPECT_EQ(rig.registry->states().size(), clean ? 1u : 2u) << "clean_removed=" << clean;
+    bool keep_present = false;
+    for (const auto& [key, state] : rig.registry->states()) keep_present |= state.path == (dir / "keep.log").string();
+    EXPECT_TRUE(keep_present);
+  }
+}
+
 TEST(Prospector, HarvesterLimitAndIgnoreOlderAndTailFiles) {
   TempDir dir, data;
   append(dir / "a.log", lines(0, 2));

@@ -49,6 +49,7 @@ class Prospector {
     FileIdentity identity;
     std::string path;
     AckTracker::FileId file;
+    bool removed = false;  // closed because the file was deleted: clean_removed may forget it
   };
   void open(const FoundFile& f, Clock::time_point now);
   void close(size_t index, const char* reason);
