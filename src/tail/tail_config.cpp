@@ -171,6 +171,9 @@ void parseKafka(const Node& n, KafkaOutputConfig& k) {
   }
   k.hosts = n.child("hosts").strings();
   if (k.hosts.empty()) n.child("hosts").fail("output.kafka needs at least one host");
+  for (const auto& item : n.child("hosts").items()) {
+    if (item.str().empty()) item.fail("empty host (an unset ${VAR}?); expected host:port");
+  }
   k.topic = n.child("topic").str();
   for (const auto& rule : n.child("topics").items()) {
     TopicRule r;

@@ -81,6 +81,12 @@ TEST(TailConfig, MalformedConfigExits2WithFileLineAndKey) {
   const CmdResult r2 = run("-c " + (dir / "re.yml").string() + " --check");
   EXPECT_EQ(r2.status, 2);
   EXPECT_NE(r2.out.find("re.yml:4:"), std::string::npos) << r2.out;
+  // An unset variable must not become an empty broker address that retries forever.
+  unsetenv("LOGSHIP_TEST_UNSET_BROKER");
+  logship::testing::writeFile(dir / "empty.yml", "output.kafka:\n  hosts: [\"${LOGSHIP_TEST_UNSET_BROKER:}\"]\n  topic: t\n");
+  const CmdResult r3 = run("-c " + (dir / "empty.yml").string() + " --check");
+  EXPECT_EQ(r3.status, 2);
+  EXPECT_NE(r3.out.find("output.kafka.hosts[0]: empty host"), std::string::npos) << r3.out;
 }
 
 TEST(TailConfig, FilestreamSyntaxMapsToTheSameSettings) {
