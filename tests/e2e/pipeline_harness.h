@@ -321,27 +321,6 @@ inline std::set<int> idRange(int from, int to, std::set<int> except = {}) {
   return s;
 }
 
-// Sum over the topic's partitions of the group's committed offsets (-1 when it cannot be read).
-inline std::int64_t committedTotal(const std::string& bootstrap, const std::string& group, const std::string& topic,
-                                   int partitions) {
-  std::string err;
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  conf->set("bootstrap.servers", bootstrap, err);
-  conf->set("group.id", group, err);
-  conf->set("log_level", "2", err);
-  std::unique_ptr<RdKafka::KafkaConsumer> c(RdKafka::KafkaConsumer::create(conf.get(), err));
-  if (!c) return -1;
-  std::vector<RdKafka::TopicPartition*> parts;
-  for (int p = 0; p < partitions; ++p) parts.push_back(RdKafka::TopicPartition::create(topic, p));
-  std::int64_t total = -1;
-  if (c->committed(parts, 10000) == RdKafka::ERR_NO_ERROR) {
-    total = 0;
-    for (auto* p : parts) total += p->offset() > 0 ? p->offset() : 0;
-  }
-  RdKafka::TopicPartition::destroy(parts);
-  c->close();
-  return total;
-}
 
 // ---------------------------------------------------------------------------------------------
 // One stash cluster of the e2e config.
@@ -525,7 +504,7 @@ class PipelineTest : public ::testing::Test {
           seen = indexCount(c);
           if (seen < docs) return false;
           in_topic = topicMessages();
-          committed = committedTotal(env_.kafka_bootstrap, c.group, topic_, kPartitions);
+          committed = lt::committedTotal(env_.kafka_bootstrap, c.group, topic_, kPartitions);
           return in_topic > 0 && committed == in_topic;
         },
         timeout, 1s);

@@ -18,6 +18,7 @@
 #include "support/es_http.h"
 #include "support/kafka_admin.h"
 #include "support/paths.h"
+#include "support/process.h"
 #include "support/services_env.h"
 
 namespace logship::testing::stash {
@@ -77,69 +78,19 @@ inline std::string filebeatEvent(int n, const std::string& ts, const std::string
          std::to_string(n) + R"(,\"content\":\"line )" + std::to_string(n) + R"(\"}"})";
 }
 
+// logship-stash as a child process (tests/support/process.h), output appended to `log`.
 class StashProcess {
  public:
-  StashProcess(const std::filesystem::path& config, const std::filesystem::path& log) {
-    const std::string bin = daemonPath("logship-stash").string();
-    pid_ = fork();
-    if (pid_ == 0) {
-      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      dup2(fd, 1);
-      dup2(fd, 2);
-      execl(bin.c_str(), bin.c_str(), "-f", config.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-  }
-  ~StashProcess() {
-    if (pid_ > 0) kill9();
-  }
-  void kill9() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    int st;
-    waitpid(pid_, &st, 0);
-    pid_ = -1;
-  }
-  // SIGTERM, then the exit status (or -1 when it did not exit in time).
-  int terminate(std::chrono::seconds timeout) {
-    ::kill(pid_, SIGTERM);
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      int st = 0;
-      if (waitpid(pid_, &st, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return -1;
-  }
-  bool running() {
-    int st;
-    return pid_ > 0 && waitpid(pid_, &st, WNOHANG) == 0;
-  }
+  StashProcess(const std::filesystem::path& config, const std::filesystem::path& log)
+      : child_({daemonPath("logship-stash").string(), "-f", config.string()}, log) {}
+  void kill9() { child_.kill9(); }
+  // SIGTERM, then the exit status (or -1 when it did not exit in time, after which it is killed).
+  int terminate(std::chrono::seconds timeout) { return child_.terminate(timeout); }
+  bool running() { return child_.alive(); }
 
  private:
-  pid_t pid_ = -1;
+  ChildProcess child_;
 };
-
-// The sum over partitions of the group's committed offsets (-1 offsets count as 0).
-inline int64_t committedTotal(const std::string& bootstrap, const std::string& group, const std::string& topic,
-                              int partitions) {
-  std::string err;
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  conf->set("bootstrap.servers", bootstrap, err);
-  conf->set("group.id", group, err);
-  std::unique_ptr<RdKafka::KafkaConsumer> c(RdKafka::KafkaConsumer::create(conf.get(), err));
-  std::vector<RdKafka::TopicPartition*> parts;
-  for (int p = 0; p < partitions; ++p) parts.push_back(RdKafka::TopicPartition::create(topic, p));
-  int64_t total = 0;
-  if (c->committed(parts, 10000) == RdKafka::ERR_NO_ERROR)
-    for (auto* p : parts) total += p->offset() > 0 ? p->offset() : 0;
-  RdKafka::TopicPartition::destroy(parts);
-  c->close();
-  return total;
-}
 
 template <typename Pred>
 bool waitUntil(Pred pred, std::chrono::milliseconds timeout, std::chrono::milliseconds step = std::chrono::milliseconds(200)) {

@@ -1,5 +1,7 @@
 #include "support/kafka_admin.h"
 
+#include <librdkafka/rdkafkacpp.h>
+
 #include <librdkafka/rdkafka.h>
 #include <unistd.h>
 
@@ -416,6 +418,27 @@ std::vector<std::string> consumeAll(const std::string& bootstrap, const std::str
         values.push_back(std::move(m.value));
     }
     return values;
+}
+
+std::int64_t committedTotal(const std::string& bootstrap, const std::string& group, const std::string& topic,
+                            int partitions) {
+  std::string err;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  conf->set("bootstrap.servers", bootstrap, err);
+  conf->set("group.id", group, err);
+  conf->set("log_level", "2", err);
+  std::unique_ptr<RdKafka::KafkaConsumer> c(RdKafka::KafkaConsumer::create(conf.get(), err));
+  if (!c) return -1;
+  std::vector<RdKafka::TopicPartition*> parts;
+  for (int p = 0; p < partitions; ++p) parts.push_back(RdKafka::TopicPartition::create(topic, p));
+  std::int64_t total = -1;
+  if (c->committed(parts, 10000) == RdKafka::ERR_NO_ERROR) {
+    total = 0;
+    for (auto* p : parts) total += p->offset() > 0 ? p->offset() : 0;
+  }
+  RdKafka::TopicPartition::destroy(parts);
+  c->close();
+  return total;
 }
 
 }  // namespace logship::testing

@@ -68,4 +68,9 @@ std::vector<std::string> consumeAll(const std::string& bootstrap, const std::str
                                     std::size_t expected_count, std::chrono::milliseconds timeout,
                                     std::chrono::milliseconds settle = std::chrono::milliseconds(0));
 
+// The sum over partitions 0..partitions-1 of `group`'s committed offsets on `topic` (partitions
+// without a commit count as 0); -1 when the broker did not answer.
+std::int64_t committedTotal(const std::string& bootstrap, const std::string& group, const std::string& topic,
+                            int partitions);
+
 }  // namespace logship::testing

@@ -1,9 +1,6 @@
 // logship-tail against the real broker (scripts/services): rotation, kill -9, broker outage,
 // missing topic. Every line carries a unique id; a consumer counts them in the topic.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -16,6 +13,7 @@
 
 #include "support/kafka_admin.h"
 #include "support/paths.h"
+#include "support/process.h"
 #include "support/services_env.h"
 
 extern char** environ;
@@ -27,34 +25,19 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using logship::testing::TempDir;
 
+// logship-tail as a child process (tests/support/process.h) with the broker given by -E.
 class Tailer {
  public:
-  Tailer(const fs::path& config, const fs::path& log, const std::string& hosts) {
-    const std::string bin = logship::testing::daemonPath("logship-tail").string();
-    const std::string override_hosts = "output.kafka.hosts=[\"" + hosts + "\"]";
-    std::vector<std::string> args = {bin, "-c", config.string(), "-E", override_hosts};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    EXPECT_EQ(posix_spawn(&pid_, bin.c_str(), &fa, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-  }
-  ~Tailer() { stop(SIGKILL); }
-  int stop(int sig) {
-    if (pid_ <= 0) return -1;
-    ::kill(pid_, sig);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
+  Tailer(const fs::path& config, const fs::path& log, const std::string& hosts)
+      : child_({logship::testing::daemonPath("logship-tail").string(), "-c", config.string(), "-E",
+                "output.kafka.hosts=[\"" + hosts + "\"]"},
+               log) {}
+  int kill9() { return child_.kill9(); }
+  // SIGTERM; the exit status, or -1 when it did not stop within the grace period and was killed.
+  int terminate() { return child_.terminate(std::chrono::seconds(60)); }
 
  private:
-  pid_t pid_ = -1;
+  logship::testing::ChildProcess child_;
 };
 
 struct Fixture {
@@ -124,7 +107,7 @@ TEST(TailKafka, RenameAndCopyTruncateRotationDeliverEachLineExactlyOnce) {
   fs::resize_file(fx.logFile(), 0);
   fx.write(20000, 30000);
   const auto counts = fx.counts(30000, 90s);
-  EXPECT_EQ(t.stop(SIGTERM), 0);
+  EXPECT_EQ(t.terminate(), 0);
   ASSERT_EQ(counts.size(), 30000u) << logship::testing::readFile(fx.dir / "tail.log");
   for (const auto& [id, n] : counts) ASSERT_EQ(n, 1) << "line " << id;
 }
@@ -136,7 +119,7 @@ TEST(TailKafka, KillNineThenRestartLosesNothing) {
     Tailer t(fx.dir / "filebeat.yml", fx.dir / "tail.log", fx.env.kafka_bootstrap);
     fx.write(0, 20000);
     fx.waitForCount(3000, 30s);
-    t.stop(SIGKILL);  // mid-stream
+    t.kill9();  // mid-stream
   }
   fx.write(20000, 25000);
   Tailer again(fx.dir / "filebeat.yml", fx.dir / "tail.log", fx.env.kafka_bootstrap);
@@ -178,7 +161,7 @@ TEST(TailKafka, BrokerDownForTwentySecondsLosesNothing) {
   fx.write(4000, 5000);
   const auto counts = fx.counts(5000, 120s);
   EXPECT_EQ(counts.size(), 5000u) << logship::testing::readFile(fx.dir / "tail.log");
-  EXPECT_EQ(t.stop(SIGTERM), 0);
+  EXPECT_EQ(t.terminate(), 0);
 }
 
 }  // namespace
