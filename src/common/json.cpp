@@ -4,6 +4,10 @@
 #include <charconv>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <simdjson.h>
 
 namespace logship::json {
@@ -57,96 +61,124 @@ bool validUtf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.
 
 namespace {
 
-// A mask with the high bit set in each byte of `w` that may need attention: a control character
-// (< 0x20), '"', '\\' or a non-ASCII byte. SWAR: eight bytes per step. Borrows can only create
-// false positives above a true one, so the lowest set bit is always a byte that needs a look.
-inline uint64_t attentionMask(uint64_t w) {
+// Block scanning: a mask of the bytes in one block that need a look (a control character, '"',
+// '\\', and with `kHigh` also non-ASCII bytes); firstIn() gives the index of the lowest one.
+#if defined(__SSE2__)
+constexpr size_t kBlock = 16;
+using BlockMask = unsigned;
+
+template <bool kWithHigh>
+inline BlockMask blockMask(const char* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+  const __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+  const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+  __m128i any = _mm_or_si128(_mm_or_si128(quote, backslash), control);
+  if (kWithHigh) any = _mm_or_si128(any, v);  // the sign bit of a non-ASCII byte
+  return static_cast<BlockMask>(_mm_movemask_epi8(any));
+}
+inline size_t firstIn(BlockMask m) { return static_cast<size_t>(__builtin_ctz(m)); }
+#else
+// SWAR: eight bytes per step. Borrows can only create false positives above a true one, so the
+// lowest set bit is always a byte that needs a look.
+constexpr size_t kBlock = 8;
+using BlockMask = uint64_t;
+
+template <bool kWithHigh>
+inline BlockMask blockMask(const char* p) {
   constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+  uint64_t w;
+  std::memcpy(&w, p, 8);
   const uint64_t quote = w ^ (kOnes * '"');
   const uint64_t backslash = w ^ (kOnes * '\\');
   const uint64_t control = (w - kOnes * 0x20) & ~w;
   const uint64_t zero_quote = (quote - kOnes) & ~quote;
   const uint64_t zero_backslash = (backslash - kOnes) & ~backslash;
-  return (zero_quote | zero_backslash | control | w) & kHigh;
+  return (zero_quote | zero_backslash | control | (kWithHigh ? w : 0)) & kHighBits;
 }
-
-// Writes into a std::string through a raw cursor: one resize up front instead of a capacity
-// check per append (escapes are frequent in JSON-in-JSON log lines).
-class Cursor {
- public:
-  Cursor(std::string& out, size_t expected) : out_(out), pos_(out.size()) { out_.resize(pos_ + expected); }
-  ~Cursor() { out_.resize(pos_); }
-  void write(const char* p, size_t n) {
-    reserve(n);
-    std::memcpy(&out_[pos_], p, n);
-    pos_ += n;
-  }
-
- private:
-  void reserve(size_t n) {
-    if (pos_ + n > out_.size()) out_.resize(std::max(out_.size() * 2, pos_ + n));
-  }
-  std::string& out_;
-  size_t pos_;
-};
-
-}  // namespace
+inline size_t firstIn(BlockMask m) { return static_cast<size_t>(__builtin_ctzll(m) >> 3); }
+#endif
 
 // Index of the first byte that needs a look (escaping or UTF-8 validation), or s.size().
-static size_t firstAttention(std::string_view s) {
+size_t firstAttention(std::string_view s) {
   size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    if (const uint64_t mask = attentionMask(w)) return i + (__builtin_ctzll(mask) >> 3);
-  }
+  for (; i + kBlock <= s.size(); i += kBlock)
+    if (const BlockMask mask = blockMask<true>(s.data() + i)) return i + firstIn(mask);
   while (i < s.size() && kTable.kind[static_cast<unsigned char>(s[i])] == kNone) ++i;
   return i;
 }
+
+// Escapes [p, end) into `out` after its current end. Each block is stored before it is looked at
+// (one unaligned store instead of a copy per clean run) and the cursor advances only over the
+// clean bytes, so output capacity must allow a whole block plus one escape past the cursor.
+// `kValidated`: the input is known valid UTF-8, so non-ASCII bytes are copied as they are.
+template <bool kValidated>
+bool escapeTail(std::string& out, const char* p, const char* const end) {
+  constexpr size_t kSlack = kBlock + 8;  // a speculative block store, or one escape (<= 6 bytes)
+  size_t used = out.size();
+  out.resize(used + static_cast<size_t>(end - p) + static_cast<size_t>(end - p) / 8 + kSlack);
+  char* d = &out[used];
+  char* limit = out.data() + out.size() - kSlack;
+  bool valid = true;
+  bool checked_rest = false;
+  while (p < end) {
+    if (d > limit) {
+      used = static_cast<size_t>(d - out.data());
+      out.resize(std::max(out.size() * 2, used + static_cast<size_t>(end - p) + kSlack));
+      d = &out[used];
+      limit = out.data() + out.size() - kSlack;
+    }
+    if (static_cast<size_t>(end - p) >= kBlock) {
+      std::memcpy(d, p, kBlock);
+      const BlockMask mask = blockMask<!kValidated>(p);
+      if (!mask) {
+        p += kBlock, d += kBlock;
+        continue;
+      }
+      const size_t k = firstIn(mask);
+      p += k, d += k;
+    }
+    const auto c = static_cast<unsigned char>(*p);
+    const unsigned char kind = kTable.kind[c];
+    if (kind == kNone || (kValidated && kind == kHigh)) {
+      *d++ = *p++;
+    } else if (kind == kShort) {
+      d[0] = '\\', d[1] = kTable.short_char[c];
+      d += 2, ++p;
+    } else if (kind == kUnicode) {
+      const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+      std::memcpy(d, esc, 6);
+      d += 6, ++p;
+    } else if (!kValidated && !checked_rest) {
+      // The first non-ASCII byte: Chinese log text, say, would stop the scan at every byte. Check
+      // the rest for valid UTF-8 once and, when it is, copy it in blocks from here on.
+      checked_rest = true;
+      if (validUtf8(std::string_view(p, static_cast<size_t>(end - p)))) {
+        out.resize(static_cast<size_t>(d - out.data()));
+        return escapeTail<true>(out, p, end) && valid;
+      }
+    } else if (const size_t len = utf8SequenceLength(std::string_view(p, static_cast<size_t>(end - p)), 0)) {
+      std::memcpy(d, p, len);
+      d += len, p += len;
+    } else {
+      valid = false;
+      std::memcpy(d, kReplacement.data(), kReplacement.size());
+      d += kReplacement.size(), ++p;
+    }
+  }
+  out.resize(static_cast<size_t>(d - out.data()));
+  return valid;
+}
+
+}  // namespace
 
 bool appendEscaped(std::string& out, std::string_view s) {
   // Most strings (keys, paths, plain messages) need nothing: one scan, one append.
   const size_t clean = firstAttention(s);
   out.append(s.data(), clean);
   if (clean == s.size()) return true;
-  // Log text with quotes or non-ASCII: jump from one byte that needs a look to the next.
-  // Multi-byte UTF-8 is validated where it occurs.
-  bool valid = true;
-  const char* p = s.data() + clean;
-  const char* const end = s.data() + s.size();
-  const char* run = p;
-  Cursor cursor(out, static_cast<size_t>(end - p) + (end - p) / 8 + 16);
-  while (p < end) {
-    const size_t skip = firstAttention(std::string_view(p, static_cast<size_t>(end - p)));
-    p += skip;
-    if (p == end) break;
-    const auto c = static_cast<unsigned char>(*p);
-    const unsigned char kind = kTable.kind[c];
-    if (kind == kHigh) {
-      const size_t len = utf8SequenceLength(s, static_cast<size_t>(p - s.data()));
-      if (len != 0) {
-        p += len;
-        continue;
-      }
-      valid = false;
-      cursor.write(run, static_cast<size_t>(p - run));
-      cursor.write(kReplacement.data(), kReplacement.size());
-      run = ++p;
-      continue;
-    }
-    cursor.write(run, static_cast<size_t>(p - run));
-    if (kind == kShort) {
-      const char esc[2] = {'\\', kTable.short_char[c]};
-      cursor.write(esc, 2);
-    } else {
-      const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-      cursor.write(esc, 6);
-    }
-    run = ++p;
-  }
-  cursor.write(run, static_cast<size_t>(end - run));
-  return valid;
+  return escapeTail<false>(out, s.data() + clean, s.data() + s.size());
 }
 
 bool appendString(std::string& out, std::string_view s) {

@@ -19,6 +19,7 @@ class Producer::DrCb : public RdKafka::DeliveryReportCb {
     r.payload = std::string_view(static_cast<const char*>(m.payload()), m.len());
     r.partition = m.partition();
     r.offset = m.offset();
+    r.timestamp_ms = m.timestamp().timestamp;
     fn_(r);
   }
 
@@ -39,11 +40,30 @@ Producer::Producer(const Properties& props, DeliveryFn on_delivery) : dr_(std::m
 
 Producer::~Producer() = default;
 
+rd_kafka_topic_t* Producer::topicHandle(const std::string& topic) {
+  if (last_topic_name_ && *last_topic_name_ == topic) return last_topic_;
+  auto it = topics_.find(topic);
+  if (it == topics_.end()) {
+    std::string err;
+    std::unique_ptr<RdKafka::Topic> handle(RdKafka::Topic::create(producer_.get(), topic, nullptr, err));
+    if (!handle) return nullptr;
+    it = topics_.emplace(topic, std::move(handle)).first;
+  }
+  last_topic_name_ = &it->first;
+  last_topic_ = it->second->c_ptr();
+  return last_topic_;
+}
+
 RdKafka::ErrorCode Producer::produce(const std::string& topic, std::string_view key, std::string_view payload,
-                                     void* opaque) {
-  return producer_->produce(topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-                            const_cast<char*>(payload.data()), payload.size(), key.empty() ? nullptr : key.data(),
-                            key.size(), 0, opaque);
+                                     void* opaque, int64_t timestamp_ms) {
+  rd_kafka_topic_t* rkt = topicHandle(topic);
+  if (!rkt) return RdKafka::ERR__INVALID_ARG;
+  const rd_kafka_resp_err_t err = rd_kafka_producev(
+      producer_->c_ptr(), RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(RD_KAFKA_PARTITION_UA),
+      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_VALUE(const_cast<char*>(payload.data()), payload.size()),
+      RD_KAFKA_V_KEY(key.empty() ? nullptr : key.data(), key.size()), RD_KAFKA_V_TIMESTAMP(timestamp_ms),
+      RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
+  return static_cast<RdKafka::ErrorCode>(err);
 }
 
 int Producer::poll(int timeout_ms) { return producer_->poll(timeout_ms); }

@@ -23,6 +23,7 @@ Harvester::~Harvester() {
 size_t Harvester::read(size_t max_lines, Clock::time_point now) {
   size_t n = 0;
   Line line;
+  pipeline_.refreshReadTime();
   auto emit = [this](const Message& m) { pipeline_.process(m, ctx_); };
   while (n < max_lines) {
     const auto status = reader_->next(line);
@@ -53,6 +54,7 @@ size_t Harvester::read(size_t max_lines, Clock::time_point now) {
 
 void Harvester::flushMultiline(Clock::time_point now, bool force) {
   if (!multiline_) return;
+  pipeline_.refreshReadTime();
   auto emit = [this](const Message& m) { pipeline_.process(m, ctx_); };
   if (force) {
     multiline_->flush(emit);

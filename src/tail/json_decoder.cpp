@@ -22,10 +22,13 @@ void formatTimestamp(int64_t unix_ms, std::string& out) {
   out.assign(buf, static_cast<size_t>(n));
 }
 
-bool normalizeTimestamp(std::string_view s, std::string& out) {
+bool normalizeTimestamp(std::string_view s, std::string& out, int64_t* ms) {
   const auto tp = parseRfc3339(s);
   if (!tp) return false;
-  formatTimestamp(std::chrono::duration_cast<std::chrono::milliseconds>(tp->time_since_epoch()).count(), out);
+  const int64_t millis = std::chrono::duration_cast<std::chrono::milliseconds>(tp->time_since_epoch()).count();
+  formatTimestamp(millis, out);
+  // Kafka refuses negative timestamps; 0 means "now" to librdkafka.
+  if (ms) *ms = millis > 0 ? millis : 0;
   return true;
 }
 
@@ -90,7 +93,7 @@ bool JsonDecoder::decode(std::string_view line, Event& event) {
     if (under_root && key == "@timestamp") {
       if (config_.overwrite_keys && type == simdjson::ondemand::json_type::string) {
         std::string_view ts;
-        if (!value.get_string().get(ts) && normalizeTimestamp(ts, event.timestamp_)) continue;
+        if (!value.get_string().get(ts) && normalizeTimestamp(ts, event.timestamp_, &event.timestamp_ms)) continue;
         if (config_.add_error_key) {
           event.setString("error.message", "@timestamp not overwritten (parse error)");
           event.setString("error.type", "json");

@@ -55,12 +55,12 @@ void KafkaOutput::publish(const Event& event, std::string_view payload, AckToken
   }
   key_buf_.clear();
   if (!key_.empty()) key_.evaluate(event, key_buf_);
-  produceOrQueue(topic_buf_, key_buf_, payload, token);
+  produceOrQueue(topic_buf_, key_buf_, payload, token, event.timestamp_ms);
 }
 
 void KafkaOutput::produceOrQueue(const std::string& topic, std::string_view key, std::string_view payload,
-                                 AckToken token) {
-  const auto err = producer_->produce(topic, key, payload, toOpaque(token));
+                                 AckToken token, int64_t timestamp_ms) {
+  const auto err = producer_->produce(topic, key, payload, toOpaque(token), timestamp_ms);
   if (err == RdKafka::ERR_NO_ERROR) return;
   const auto disposition = classifyKafka(static_cast<rd_kafka_resp_err_t>(err));
   if (disposition == Disposition::kPermanent) {
@@ -71,7 +71,7 @@ void KafkaOutput::produceOrQueue(const std::string& topic, std::string_view key,
   last_error_ = RdKafka::err2str(err);
   retried_.inc();
   const auto delay = err == RdKafka::ERR__QUEUE_FULL ? std::chrono::milliseconds(10) : retry_backoff_;
-  retries_.push_back(Retry{topic, std::string(key), std::string(payload), token, Clock::now() + delay});
+  retries_.push_back(Retry{topic, std::string(key), std::string(payload), token, timestamp_ms, Clock::now() + delay});
 }
 
 void KafkaOutput::fail(AckToken token, const std::string& topic, RdKafka::ErrorCode err) {
@@ -88,7 +88,7 @@ void KafkaOutput::onDelivery(const kafka::DeliveryReport& r) {
   if (disposition == Disposition::kSuccess || disposition == Disposition::kDuplicate) {
     --in_flight_;
     acked_.inc();
-    markProgress(Clock::now());
+    acked_in_poll_ = true;  // progress is stamped once per poll, not per message
     on_ack_(token, true);
     return;
   }
@@ -100,7 +100,8 @@ void KafkaOutput::onDelivery(const kafka::DeliveryReport& r) {
   last_topic_ = topic;
   last_error_ = RdKafka::err2str(r.err);
   retried_.inc();
-  retries_.push_back(Retry{topic, std::string(r.key), std::string(r.payload), token, Clock::now() + retry_backoff_});
+  retries_.push_back(
+      Retry{topic, std::string(r.key), std::string(r.payload), token, r.timestamp_ms, Clock::now() + retry_backoff_});
 }
 
 void KafkaOutput::poll(std::chrono::milliseconds wait) {
@@ -110,7 +111,7 @@ void KafkaOutput::poll(std::chrono::milliseconds wait) {
   while (!retries_.empty() && retries_.front().due <= now) {
     Retry r = std::move(retries_.front());
     retries_.pop_front();
-    const auto err = producer_->produce(r.topic, r.key, r.payload, toOpaque(r.token));
+    const auto err = producer_->produce(r.topic, r.key, r.payload, toOpaque(r.token), r.timestamp_ms);
     if (err == RdKafka::ERR_NO_ERROR) continue;
     if (classifyKafka(static_cast<rd_kafka_resp_err_t>(err)) == Disposition::kPermanent) {
       fail(r.token, r.topic, err);
@@ -122,7 +123,8 @@ void KafkaOutput::poll(std::chrono::milliseconds wait) {
     break;
   }
   if (!retries_.empty() && waited == 0 && wait.count() > 0) producer_->poll(std::min<int>(static_cast<int>(wait.count()), 50));
-  if (in_flight_ == 0) {
+  if (in_flight_ == 0 || acked_in_poll_) {
+    acked_in_poll_ = false;
     markProgress(now);
   } else {
     reportStall(now);

@@ -68,9 +68,20 @@ Pipeline::Pipeline(const InputConfig& input, const std::vector<ProcessorConfig>&
 }
 
 void Pipeline::usePreencodedGroups() {
-  preencoded_.clear();
-  if (pretty_ || groups_.empty()) return;
   auto& entries = event_.entries();
+  // Without JSON decoding and processors every event has the same keys (the static ones as they
+  // are, plus message and log.*): which groups are intact is decided once.
+  const bool same_keys_every_event = !json_ && processors_.empty();
+  if (same_keys_every_event && groups_decided_) {
+    for (size_t i = 0; i < static_.size(); ++i) entries[i].preencoded = intact_[group_of_[i]] != 0;
+    return;
+  }
+  groups_decided_ = same_keys_every_event;
+  preencoded_.clear();
+  if (pretty_ || groups_.empty()) {
+    std::fill(intact_.begin(), intact_.end(), 0);
+    return;
+  }
   std::fill(intact_.begin(), intact_.end(), 1);
   // A group is reusable only when its entries are exactly the static ones (not removed, not
   // replaced) and no other entry shares its top-level key (it would need merging).
@@ -95,7 +106,7 @@ void Pipeline::usePreencodedGroups() {
   for (size_t i = 0; i < static_.size(); ++i) entries[i].preencoded = intact_[group_of_[i]] != 0;
 }
 
-void Pipeline::stampReadTime() {
+void Pipeline::refreshReadTime() {
   const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
@@ -103,7 +114,12 @@ void Pipeline::stampReadTime() {
     ts_ms_ = now_ms;
     formatTimestamp(now_ms, ts_text_);
   }
+}
+
+void Pipeline::stampReadTime() {
+  if (ts_ms_ < 0) refreshReadTime();
   event_.timestamp_ = ts_text_;
+  event_.timestamp_ms = ts_ms_;
 }
 
 void Pipeline::process(const Message& message, const HarvesterContext& ctx) {

@@ -1,5 +1,7 @@
 #include "logship/common/json.h"
 
+#include <random>
+
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -38,6 +40,55 @@ TEST(JsonTest, RejectsOverlongAndSurrogates) {
   EXPECT_FALSE(appendString(out, "\xc0\xaf"));          // overlong '/'
   EXPECT_FALSE(appendString(out, "\xed\xa0\x80"));      // UTF-16 surrogate
   EXPECT_TRUE(validUtf8("\xf0\x9f\x98\x80"));            // emoji
+}
+
+// The obvious byte-at-a-time escaper, to check the block-scanning one against.
+bool referenceEscape(std::string_view s, std::string& out) {
+  bool valid = true;
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\', out += static_cast<char>(c), ++i;
+    } else if (c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') {
+      out += '\\', out += "nrtbf"[std::string_view("\n\r\t\b\f").find(static_cast<char>(c))], ++i;
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf, ++i;
+    } else if (c < 0x80) {
+      out += static_cast<char>(c), ++i;
+    } else {
+      size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+      if (len && i + len <= s.size() && validUtf8(s.substr(i, len))) {
+        out.append(s.substr(i, len)), i += len;
+      } else {
+        out += "\xEF\xBF\xBD", ++i, valid = false;
+      }
+    }
+  }
+  return valid;
+}
+
+TEST(JsonTest, BlockEscaperMatchesByteAtATimeEscaper) {
+  // Escapes at every position relative to the 8/16-byte blocks, valid and broken UTF-8 before and
+  // after the first escape, strings much longer than the first buffer estimate (all control
+  // characters grow 6x), appended after existing output.
+  const std::string_view pieces[] = {"a", "b", "\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xc3\xa9", "\xe6\x97\xa5",
+                                     "\xf0\x9f\x98\x80", "\xff", "\xe6\x97", "\xc0\xaf", " "};
+  std::mt19937 rng(7);
+  for (int round = 0; round < 20000; ++round) {
+    std::string in;
+    const size_t n = rng() % 80;
+    const size_t skew = rng() % 3;  // mostly-clean, mixed, mostly-special
+    for (size_t i = 0; i < n; ++i) {
+      const size_t pick = skew == 0 && rng() % 8 ? rng() % 2 : skew == 2 ? 2 + rng() % 5 : rng() % std::size(pieces);
+      in.append(pieces[pick]);
+    }
+    std::string expected = "prefix:", actual = "prefix:";
+    const bool expected_ok = referenceEscape(in, expected);
+    EXPECT_EQ(appendEscaped(actual, in), expected_ok) << testing::PrintToString(in);
+    ASSERT_EQ(actual, expected) << testing::PrintToString(in);
+  }
 }
 
 TEST(JsonTest, ObjectWriterBuildsValidJson) {

@@ -6,7 +6,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
+#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 
 #include "logship/kafka/client_config.h"
@@ -21,6 +23,7 @@ struct DeliveryReport {
   std::string_view payload;  // valid only during the callback
   int32_t partition = -1;
   int64_t offset = -1;
+  int64_t timestamp_ms = 0;  // the message's timestamp as produced
 };
 
 class Producer {
@@ -34,9 +37,11 @@ class Producer {
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
 
-  // Copies key and payload. Returns ERR_NO_ERROR or the immediate error (queue full, message too
-  // large, unknown topic when known not to exist).
-  RdKafka::ErrorCode produce(const std::string& topic, std::string_view key, std::string_view payload, void* opaque);
+  // Copies key and payload. `timestamp_ms`: the Kafka message timestamp (0: now, taken by
+  // librdkafka). Returns ERR_NO_ERROR or the immediate error (queue full, message too large,
+  // unknown topic when known not to exist).
+  RdKafka::ErrorCode produce(const std::string& topic, std::string_view key, std::string_view payload, void* opaque,
+                             int64_t timestamp_ms = 0);
   // Serves delivery reports; returns the number served.
   int poll(int timeout_ms);
   // Messages in librdkafka's queues (not yet reported).
@@ -47,9 +52,17 @@ class Producer {
   const std::string& brokers() const { return brokers_; }
 
  private:
+  // Producing by name makes librdkafka look the topic up under a lock for every message; handles
+  // are kept per name instead (a sidecar writes to a handful of topics).
+  rd_kafka_topic_t* topicHandle(const std::string& topic);
+
   class DrCb;
   std::unique_ptr<DrCb> dr_;
   std::unique_ptr<RdKafka::Producer> producer_;
+  // Declared after producer_: destroyed before it.
+  std::unordered_map<std::string, std::unique_ptr<RdKafka::Topic>> topics_;
+  const std::string* last_topic_name_ = nullptr;
+  rd_kafka_topic_t* last_topic_ = nullptr;
   std::string brokers_;
 };
 

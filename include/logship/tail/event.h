@@ -42,6 +42,7 @@ class Event {
     entries_.clear();
     arena_.reset();
     timestamp_.clear();
+    timestamp_ms = 0;
     truncated = false;
     dropped = false;
   }
@@ -68,6 +69,9 @@ class Event {
 
   // "@timestamp" as RFC 3339 UTC with milliseconds; set by the harvester or the JSON decoder.
   std::string timestamp_;
+  // The same instant in ms since the epoch when known (0: unknown); the Kafka message timestamp,
+  // as Filebeat sets it from the event's @timestamp.
+  int64_t timestamp_ms = 0;
   bool truncated = false;  // max_bytes hit: log.flags: ["truncated"]
   bool dropped = false;    // drop_event
 

@@ -36,7 +36,7 @@ class JsonDecoder {
 
 // Parses an RFC 3339 time (`2022-09-08T21:51:10.346+08:00`) and writes it as Filebeat does:
 // UTC with milliseconds (`2022-09-08T13:51:10.346Z`). Returns false when it is not a time.
-bool normalizeTimestamp(std::string_view in, std::string& out);
+bool normalizeTimestamp(std::string_view in, std::string& out, int64_t* ms = nullptr);
 // Formats unix milliseconds as `2022-09-08T13:51:10.346Z`.
 void formatTimestamp(int64_t unix_ms, std::string& out);
 

@@ -37,10 +37,12 @@ class KafkaOutput : public Output {
   struct Retry {
     std::string topic, key, payload;
     AckToken token;
+    int64_t timestamp_ms;
     Clock::time_point due;
   };
   void onDelivery(const kafka::DeliveryReport& r);
-  void produceOrQueue(const std::string& topic, std::string_view key, std::string_view payload, AckToken token);
+  void produceOrQueue(const std::string& topic, std::string_view key, std::string_view payload, AckToken token,
+                      int64_t timestamp_ms);
   void fail(AckToken token, const std::string& topic, RdKafka::ErrorCode err);
   void reportStall(Clock::time_point now);
 
@@ -59,6 +61,7 @@ class KafkaOutput : public Output {
   Clock::time_point lastProgress() const { return Clock::time_point(Clock::duration(last_progress_ns_.load())); }
   void markProgress(Clock::time_point t) { last_progress_ns_.store(t.time_since_epoch().count()); }
   Clock::time_point last_stall_log_{};
+  bool acked_in_poll_ = false;
   std::chrono::milliseconds unhealthy_after_{30000};
   std::chrono::milliseconds retry_backoff_{1000};
   metrics::Counter& acked_;

@@ -51,6 +51,9 @@ class Pipeline {
   // rejected by the broker and lost (Filebeat drops such events).
   void setMaxEventBytes(size_t bytes) { max_event_bytes_ = bytes; }
   const InputConfig& input() const { return input_; }
+  // Takes the wall clock for @timestamp. Called once per read batch (the lines of one batch were
+  // read together), not per line: the clock read was a visible share of the per-line cost.
+  void refreshReadTime();
 
  private:
   void stampReadTime();
@@ -69,6 +72,7 @@ class Pipeline {
   std::vector<size_t> group_of_;  // per static entry
   std::vector<char> intact_;      // per group, per event
   std::string preencoded_;
+  bool groups_decided_ = false;  // intact_/preencoded_ hold for every event (no decoding, no processors)
 
   const InputConfig& input_;
   AckTracker& acks_;
