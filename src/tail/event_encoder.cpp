@@ -46,20 +46,29 @@ void appendEventId(uint64_t file_hash, uint64_t offset, std::string& out) {
 
 namespace {
 
-// Writes sorted entries as nested members; `first`: no member written yet in the enclosing object.
-void writeMembers(std::vector<Entry>& entries, std::string& out, bool first) {
-  // Only entries still to be written need ordering; cached ones move out of the sorted range.
-  const auto live = std::partition(entries.begin(), entries.end(),
-                                   [](const Entry& e) { return !e.removed && !e.preencoded; });
-  std::sort(entries.begin(), live, keyLess);
+// Writes the live entries (not removed, not preencoded) as nested members, in key order;
+// `first`: no member written yet in the enclosing object. Entries keep their order (a plan
+// refers to them by index): an index list is sorted instead. `plan`, when given, records the
+// text between values.
+void writeMembers(const std::vector<Entry>& entries, std::vector<uint32_t>& order, std::string& out, bool first,
+                  EncodePlan* plan) {
+  order.clear();
+  for (size_t i = 0; i < entries.size(); ++i)
+    if (!entries[i].removed && !entries[i].preencoded) order.push_back(static_cast<uint32_t>(i));
+  // Equal keys keep the order they were added in (the first one wins, below).
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    if (keyLess(entries[a], entries[b])) return true;
+    return !keyLess(entries[b], entries[a]) && a < b;
+  });
+  if (plan) plan->startRecording(entries, out);
   // Open object path, as views of key components.
   std::string_view open[16];
   size_t depth = 0;
   std::string_view prev_key;
-  for (auto it = entries.begin(); it != live; ++it) {
-    const Entry& e = *it;
+  for (const uint32_t index : order) {
+    const Entry& e = entries[index];
     if (e.key.empty()) continue;
-    if (e.key == prev_key) continue;  // duplicate key: the first (sorted stable enough) wins
+    if (e.key == prev_key) continue;  // duplicate key: the first one added wins
     prev_key = e.key;
     // Split into components (at most 16 levels; deeper keys keep their dots in the last one).
     std::string_view comps[16];
@@ -89,37 +98,50 @@ void writeMembers(std::vector<Entry>& entries, std::string& out, bool first) {
     if (!first) out.push_back(',');
     json::appendString(out, comps[n - 1]);
     out.push_back(':');
+    if (plan) plan->recordValue(index, out);
     writeValue(e, out);
+    if (plan) plan->valueWritten(out);
     first = false;
   }
   while (depth > 0) {
     out.push_back('}');
     --depth;
   }
+  if (plan) plan->finishRecording(out);
 }
 
 }  // namespace
 
-void EventEncoder::encodeMembers(std::vector<Entry>& entries, std::string& out) { writeMembers(entries, out, true); }
+void EventEncoder::encodeMembers(std::vector<Entry>& entries, std::string& out) {
+  std::vector<uint32_t> order;
+  writeMembers(entries, order, out, true, nullptr);
+}
 
 void EventEncoder::encode(Event& event, std::string_view id, std::string& out, bool pretty,
                           std::string_view preencoded) {
-  out.append("{\"@timestamp\":\"");
+  static const std::string metadata =
+      "\",\"@metadata\":{\"beat\":\"filebeat\",\"type\":\"_doc\",\"version\":\"" + std::string(kBeatVersion) + "\"";
+  out.append("{\"@timestamp\":\"", 15);
   out.append(event.timestamp_);
-  out.append("\",\"@metadata\":{\"beat\":\"filebeat\",\"type\":\"_doc\",\"version\":\"");
-  out.append(kBeatVersion);
-  out.push_back('"');
+  out.append(metadata);
   if (!id.empty()) {
-    out.append(",\"_id\":\"");
+    out.append(",\"_id\":\"", 8);
     out.append(id);
-    out.push_back('"');
+    out.append("\"}", 2);
+  } else {
+    out.push_back('}');
   }
-  out.push_back('}');
   if (!preencoded.empty()) {
     out.push_back(',');
     out.append(preencoded);
   }
-  writeMembers(event.entries(), out, false);
+  if (pretty) {
+    writeMembers(event.entries(), order_, out, false, nullptr);
+  } else if (const EncodePlan* plan = plans_.find(event.entries())) {
+    plan->play(event.entries(), out);
+  } else {
+    writeMembers(event.entries(), order_, out, false, &plans_.slotForNewShape());
+  }
   out.push_back('}');
   if (pretty) {
     // Console output only: re-indent (not on the Kafka path).

@@ -163,8 +163,14 @@ void Pipeline::process(const Message& message, const HarvesterContext& ctx) {
       return;
     }
   }
-  id_.clear();
-  appendEventId(ctx.file_hash, message.offset, id_);
+  if (ctx.file_hash != id_hash_ || id_prefix_ == 0) {  // "<file hash>-" changes only with the file
+    id_.clear();
+    appendEventId(ctx.file_hash, 0, id_);
+    id_prefix_ = id_.size() - 1;
+    id_hash_ = ctx.file_hash;
+  }
+  id_.resize(id_prefix_);
+  json::appendUint(id_, message.offset);
   payload_.clear();
   usePreencodedGroups();
   encoder_.encode(event_, id_, payload_, pretty_, preencoded_);

@@ -1,3 +1,5 @@
+#include <random>
+
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -47,6 +49,48 @@ TEST(EventEncoder, InvalidUtf8StaysValidJson) {
   const std::string out = encode(e);
   simdjson::dom::parser p;
   EXPECT_EQ(p.parse(out).error(), simdjson::SUCCESS) << out;
+}
+
+TEST(EventEncoder, ReusedShapesEncodeLikeAFreshEncoder) {
+  // One long-lived encoder (plans cached per key shape) against a fresh one per event (always
+  // the sort-and-nest path), over events whose shapes repeat, differ in one key, carry
+  // duplicate keys, removed or preencoded entries, and string vs raw values.
+  const std::string_view keys[] = {"message", "log.offset", "log.file.path", "log.flags", "level", "fields.a.b",
+                                   "fields.a", "fields.b", "fields.a-b", "agent.name", "x", "y", "x.y"};
+  std::mt19937 rng(11);
+  EventEncoder cached;
+  for (const std::string_view key : {"fields.a", "fields.b", "fields.a", "level", "lever"}) {  // same lengths
+    Event e;
+    e.append(key, "v", Entry::Kind::kString);
+    std::string a, b;
+    cached.encode(e, "id-1", a);
+    EventEncoder().encode(e, "id-1", b);
+    ASSERT_EQ(a, b);
+  }
+  std::string values[8];
+  for (int round = 0; round < 5000; ++round) {
+    Event e;
+    e.timestamp_ = "2022-09-08T13:51:10.346Z";
+    const size_t shape = rng() % 12;  // few shapes, so plans are hit and replaced
+    std::mt19937 shape_rng(static_cast<unsigned>(shape));
+    const size_t n = 1 + shape_rng() % 7;
+    for (size_t i = 0; i < n; ++i) {
+      values[i] = "v\"" + std::to_string(rng() % 1000);
+      const bool raw = rng() % 3 == 0;
+      e.append(keys[shape_rng() % std::size(keys)], raw ? std::string_view("[1,2]") : std::string_view(values[i]),
+               raw ? Entry::Kind::kRaw : Entry::Kind::kString);
+      // Flags vary between events of the same keys (a processor removed one; a group was cached).
+      if (rng() % 5 == 0) e.entries().back().removed = true;
+      if (rng() % 7 == 0) e.entries().back().preencoded = true;
+    }
+    std::string a, b;
+    cached.encode(e, "id-1", a);
+    EventEncoder fresh;
+    fresh.encode(e, "id-1", b);
+    ASSERT_EQ(a, b) << "round " << round;
+    simdjson::dom::parser p;
+    ASSERT_EQ(p.parse(a).error(), simdjson::SUCCESS) << a;
+  }
 }
 
 TEST(EventEncoder, IdIsDeterministicFromFileAndOffset) {

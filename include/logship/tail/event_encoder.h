@@ -9,10 +9,11 @@
 #include <string_view>
 #include <vector>
 
+#include "logship/tail/encode_plan.h"
+
 namespace logship::tail {
 
 class Event;
-struct Entry;
 
 inline constexpr std::string_view kBeatVersion = "8.6.2";  // the Filebeat version we mimic
 
@@ -25,6 +26,10 @@ class EventEncoder {
               std::string_view preencoded = {});
   // The members of `entries` (dotted keys nested into objects) without the enclosing braces.
   static void encodeMembers(std::vector<Entry>& entries, std::string& out);
+
+ private:
+  EncodePlanCache plans_;
+  std::vector<uint32_t> order_;
 };
 
 // @metadata._id: "<16 hex digits of the file identity>-<offset>" (deterministic across restarts).

@@ -88,6 +88,8 @@ class Pipeline {
   Event event_;
   std::string payload_;
   std::string id_;
+  uint64_t id_hash_ = 0;   // the file hash id_'s prefix was made for
+  size_t id_prefix_ = 0;   // length of "<file hash>-" in id_
   char offset_buf_[24];
   int64_t ts_ms_ = -1;
   std::string ts_text_;
