@@ -60,12 +60,18 @@ void EncodePlan::finishRecording(const std::string& out) {
 }
 
 const EncodePlan* EncodePlanCache::find(const std::vector<Entry>& entries) const {
-  for (const EncodePlan& p : plans_)
-    if (p.matches(entries)) return &p;
+  if (plans_[last_hit_].matches(entries)) return &plans_[last_hit_];  // runs of one shape are the rule
+  for (size_t i = 0; i < kPlans; ++i) {
+    if (i != last_hit_ && plans_[i].matches(entries)) {
+      last_hit_ = i;
+      return &plans_[i];
+    }
+  }
   return nullptr;
 }
 
 EncodePlan& EncodePlanCache::slotForNewShape() {
+  last_hit_ = next_;
   EncodePlan& p = plans_[next_];
   next_ = (next_ + 1) % kPlans;
   return p;

@@ -63,11 +63,14 @@ void Harvester::flushMultiline(Clock::time_point now, bool force) {
   }
 }
 
-Harvester::Change Harvester::checkRotation() const {
+bool Harvester::truncated() const {
   struct stat open_st {};
-  if (::fstat(fd_, &open_st) == 0 && static_cast<uint64_t>(open_st.st_size) < reader_->offset())
-    return Change::kTruncated;
-  if (!fingerprintMatches(fd_, identity_)) return Change::kTruncated;  // truncated and rewritten
+  if (::fstat(fd_, &open_st) == 0 && static_cast<uint64_t>(open_st.st_size) < reader_->offset()) return true;
+  return !fingerprintMatches(fd_, identity_);  // truncated and written again
+}
+
+Harvester::Change Harvester::checkRotation() const {
+  if (truncated()) return Change::kTruncated;
   struct stat path_st {};
   if (::stat(ctx_.path.c_str(), &path_st) != 0) return Change::kRemoved;
   if (static_cast<uint64_t>(path_st.st_ino) != identity_.inode || static_cast<uint64_t>(path_st.st_dev) != identity_.dev)

@@ -137,20 +137,9 @@ void Prospector::checkAtEof(size_t index, Clock::time_point now) {
     return;
   }
   switch (h.checkRotation()) {
-    case Harvester::Change::kTruncated: {
-      FileIdentity fresh;
-      if (!identify(h.fd(), fresh)) {
-        close(index, "truncated, cannot re-identify");
-        return;
-      }
-      truncations_.inc();
-      h.flushMultiline(now, true);
-      log::info(*log::get("tail"), "file truncated (copytruncate): reading again from offset 0",
-                {{"file", h.path()}, {"old_offset", h.readOffset()}});
-      draining_.push_back(Draining{h.identity(), h.path(), h.ackFile()});
-      h.restartFromZero(fresh, acks_.open(0));
+    case Harvester::Change::kTruncated:
+      restartTruncated(index, now);
       return;
-    }
     case Harvester::Change::kRemoved:
       if (input_.close_removed) close(index, "removed");
       return;
@@ -166,11 +155,34 @@ void Prospector::checkAtEof(size_t index, Clock::time_point now) {
   if (input_.close_inactive.count() > 0 && now - h.lastActivity() >= input_.close_inactive) close(index, "inactive");
 }
 
+void Prospector::restartTruncated(size_t index, Clock::time_point now) {
+  Harvester& h = *harvesters_[index];
+  FileIdentity fresh;
+  if (!identify(h.fd(), fresh)) {
+    close(index, "truncated, cannot re-identify");
+    return;
+  }
+  truncations_.inc();
+  h.flushMultiline(now, true);
+  log::info(*log::get("tail"), "file truncated (copytruncate): reading again from offset 0",
+            {{"file", h.path()}, {"old_offset", h.readOffset()}});
+  draining_.push_back(Draining{h.identity(), h.path(), h.ackFile()});
+  h.restartFromZero(fresh, acks_.open(0));
+}
+
 void Prospector::tick(Clock::time_point now) {
   for (size_t i = harvesters_.size(); i-- > 0;) {
     harvesters_[i]->flushMultiline(now, false);
-    if (harvesters_[i]->state() != Harvester::State::kReading) checkAtEof(i, now);
+    if (harvesters_[i]->state() != Harvester::State::kReading) {
+      checkAtEof(i, now);
+    } else if (now - last_truncation_check_ >= kTruncationCheckEvery && harvesters_[i]->truncated()) {
+      // Mid-file (a backlog, or reading paused while Kafka is down): a copytruncate must not
+      // wait for EOF, or the file may have grown past our offset again and we would read on
+      // from the middle of new data.
+      restartTruncated(i, now);
+    }
   }
+  if (now - last_truncation_check_ >= kTruncationCheckEvery) last_truncation_check_ = now;
   syncRegistry();
 }
 

@@ -111,6 +111,26 @@ TEST(Prospector, CopyTruncateIsDetectedAndFileReadAgainFromZero) {
   EXPECT_EQ(rig.metrics.counter("logship_tail_files_truncated_total", "").value(), 1u);
 }
 
+TEST(Prospector, CopyTruncateMidFileIsDetectedBeforeEof) {
+  // Reading is behind (a backlog, or paused while Kafka is down) when the file is truncated and
+  // written again past our offset: the size alone no longer shows it, and EOF is far away.
+  TempDir dir, data;
+  Rig rig(dir.path(), data.path());
+  append(dir / "app.log", lines(0, 1000));
+  auto now = Prospector::Clock::now();
+  rig.prospector->scan(now);
+  ASSERT_EQ(rig.prospector->harvest(10, now), 10u);
+  fs::resize_file(dir / "app.log", 0);
+  append(dir / "app.log", lines(2000, 2030));  // longer than the 10 lines read so far
+  now += std::chrono::seconds(2);
+  rig.prospector->tick(now);
+  rig.pump();
+  auto want = expected(0, 10);
+  for (const auto& m : expected(2000, 2030)) want.push_back(m);
+  EXPECT_EQ(rig.messages(), want);
+  EXPECT_EQ(rig.metrics.counter("logship_tail_files_truncated_total", "").value(), 1u);
+}
+
 TEST(Prospector, RestartResumesAfterLastAckedLine) {
   TempDir dir, data;
   append(dir / "app.log", lines(0, 5));

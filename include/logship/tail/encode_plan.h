@@ -59,6 +59,7 @@ class EncodePlanCache {
   static constexpr size_t kPlans = 8;
   EncodePlan plans_[kPlans];
   size_t next_ = 0;
+  mutable size_t last_hit_ = 0;
 };
 
 }  // namespace logship::tail

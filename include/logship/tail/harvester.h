@@ -34,6 +34,9 @@ class Harvester {
   bool multilinePending() const { return multiline_ && multiline_->pending(); }
   // Compares the open file with what is at its path now.
   Change checkRotation() const;
+  // True when the open file is shorter than what was read or its first bytes changed: it was
+  // truncated (copytruncate), possibly already written again.
+  bool truncated() const;
   // copytruncate: start again from offset 0 with a new identity and ack slot.
   void restartFromZero(const FileIdentity& identity, AckTracker::FileId ack_file);
   // The fingerprint is taken again once the file has grown past a short first fingerprint.

@@ -54,6 +54,8 @@ class Prospector {
   void open(const FoundFile& f, Clock::time_point now);
   void close(size_t index, const char* reason);
   void checkAtEof(size_t index, Clock::time_point now);
+  // copytruncate: ship what is pending, then read the file again from offset 0.
+  void restartTruncated(size_t index, Clock::time_point now);
 
   const InputConfig& input_;
   Pipeline& pipeline_;
@@ -70,6 +72,8 @@ class Prospector {
   metrics::Counter& opened_;
   metrics::Counter& closed_;
   metrics::Counter& truncations_;
+  static constexpr std::chrono::seconds kTruncationCheckEvery{1};
+  Clock::time_point last_truncation_check_{};
 };
 
 }  // namespace logship::tail
