@@ -112,15 +112,10 @@ TEST_F(StashDelivery, ReferenceGoStashConfigRunsWithHostOverridesOnly) {
   createTopic(env.kafka_bootstrap, topic, 1, 30s, true);
   const auto ref = sharedDir() / "reference-configs" / "go-stash.yml";
   const std::string marker = "marker-" + randomSuffix();
-  const std::string bin = daemonPath("logship-stash").string();
-  const std::string cmd = "cd '" + dir.path().string() + "' && LOGSHIP_STASH_ES_HOSTS='" + env.es_url +
-                          "' LOGSHIP_STASH_BROKERS='" + env.kafka_bootstrap + "' exec '" + bin + "' -f '" + ref.string() +
-                          "' >stash.log 2>&1";
-  pid_t pid = fork();
-  if (pid == 0) {
-    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  // Run from the temp dir, as a user would from the config's directory.
+  ChildProcess stash({daemonPath("logship-stash").string(), "-f", ref.string()}, dir / "stash.log",
+                     {{"LOGSHIP_STASH_ES_HOSTS", env.es_url}, {"LOGSHIP_STASH_BROKERS", env.kafka_bootstrap}},
+                     dir.path());
   // Offset: last -> only messages produced after the group joined arrive: keep producing markers.
   const std::string query = R"({"query":{"term":{"data.marker.keyword":")" + marker + R"("}}})";
   bool arrived = waitUntil([&] {
@@ -128,11 +123,9 @@ TEST_F(StashDelivery, ReferenceGoStashConfigRunsWithHostOverridesOnly) {
                     {R"({"k8s_container_name":"a-api","level":"error","message":"{\"marker\":\")" + marker + R"(\"}"})"});
     return !esSearchSources("courseware-*", query, 1).empty();
   }, 60s, 1000ms);
-  ::kill(pid, SIGTERM);
-  int st = 0;
-  waitpid(pid, &st, 0);
+  const int status = stash.terminate(30s);
   EXPECT_TRUE(arrived) << readFile(dir / "stash.log");
-  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+  EXPECT_EQ(status, 0) << readFile(dir / "stash.log");
   auto docs = esSearchSources("courseware-*", query, 1);
   ASSERT_FALSE(docs.empty());
   EXPECT_EQ(docs[0].at("data").at("marker").as_string(), marker);

@@ -28,7 +28,8 @@ int decodeStatus(int st) { return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMS
 }  // namespace
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::filesystem::path& log,
-                           const std::vector<std::pair<std::string, std::string>>& extra_env) {
+                           const std::vector<std::pair<std::string, std::string>>& extra_env,
+                           const std::filesystem::path& cwd) {
   if (argv.empty()) throw std::runtime_error("ChildProcess: empty argv");
   std::vector<std::string> args = argv;
   std::vector<char*> cargv;
@@ -52,11 +53,13 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::file
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());  // glibc >= 2.29
   const int rc = posix_spawn(&pid_, args[0].c_str(), &fa, nullptr, cargv.data(), cenv.data());
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) {
     pid_ = -1;
-    throw std::runtime_error("posix_spawn " + args[0] + ": " + std::strerror(rc));
+    throw std::runtime_error("posix_spawn " + args[0] + (cwd.empty() ? "" : " in " + cwd.string()) + ": " +
+                             std::strerror(rc));
   }
 }
 

@@ -21,9 +21,12 @@ class ChildProcess {
  public:
   ChildProcess() = default;
   // Spawns argv[0] (a path) with the arguments, the current environment plus `extra_env`
-  // ("KEY", "value"), stdin from /dev/null. Throws std::runtime_error when spawning fails.
+  // ("KEY", "value"), stdin from /dev/null, in the working directory `cwd` (empty: this
+  // process's). `log` is opened before the change of directory; a relative argv[0] is resolved
+  // in `cwd`. Throws std::runtime_error when spawning fails (also when `cwd` cannot be entered).
   ChildProcess(const std::vector<std::string>& argv, const std::filesystem::path& log,
-               const std::vector<std::pair<std::string, std::string>>& extra_env = {});
+               const std::vector<std::pair<std::string, std::string>>& extra_env = {},
+               const std::filesystem::path& cwd = {});
   ~ChildProcess();
   ChildProcess(ChildProcess&& other) noexcept;
   ChildProcess& operator=(ChildProcess&& other) noexcept;
