@@ -192,14 +192,14 @@ void appendInt(std::string& out, int64_t v) {
   char buf[24];
   auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
   (void)ec;
-  out.append(buf, ptr);
+  out.append(buf, static_cast<size_t>(ptr - buf));
 }
 
 void appendUint(std::string& out, uint64_t v) {
   char buf[24];
   auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
   (void)ec;
-  out.append(buf, ptr);
+  out.append(buf, static_cast<size_t>(ptr - buf));
 }
 
 }  // namespace logship::json
