@@ -1,0 +1,85 @@
+// The tailer's per-line CPU cost without files or Kafka: go-zero JSON lines through the Pipeline
+// (plain `log` input, Filebeat 8 event encoding, ack tracking) into an output that acks at once.
+//   bench_tail_pipeline [lines] [json]   (defaults: 2000000; `json` decodes lines as
+//   `json.keys_under_root: true, overwrite_keys: true` does)
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "logship/common/metrics.h"
+#include "logship/tail/pipeline.h"
+
+namespace {
+
+using namespace logship::tail;
+
+class AckingOutput : public Output {
+ public:
+  explicit AckingOutput(AckTracker& acks) : acks_(acks) {}
+  void publish(const Event&, std::string_view payload, AckToken token) override {
+    bytes += payload.size();
+    acks_.ack(token);
+  }
+  void poll(std::chrono::milliseconds) override {}
+  size_t queued() const override { return 0; }
+  size_t bytes = 0;
+
+ private:
+  AckTracker& acks_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const long n = argc > 1 ? std::atol(argv[1]) : 2000000;
+  const bool json = argc > 2 && std::strcmp(argv[2], "json") == 0;
+  // Mixed lengths like bench/tail_bench.sh's corpus: 20-620 byte bodies inside a go-zero line.
+  std::vector<std::string> lines;
+  const std::string pad = "abcdefghijklmnopqrstuvwxyz0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ/:-_=.,";
+  uint32_t seed = 42;
+  auto rnd = [&seed] { return (seed = seed * 1103515245 + 12345) >> 8; };
+  for (int i = 0; i < 1000; ++i) {
+    std::string body;
+    const size_t len = 20 + (rnd() % 600) * (rnd() % 600) / 600;
+    while (body.size() < len) body += pad.substr(rnd() % 60, 12);
+    lines.push_back(R"({"@timestamp":"2022-09-08T21:51:10.346+08:00","level":")" +
+                    std::string(i % 7 == 4 ? "error" : "info") + R"(","content":"req-)" + std::to_string(i) + " " +
+                    body + "\"}");
+  }
+  InputConfig input;
+  input.paths = {"/var/log/app/*.log"};
+  if (json) {
+    input.json.enabled = true;
+    input.json.keys_under_root = true;
+    input.json.overwrite_keys = true;
+  }
+  logship::metrics::Registry metrics;
+  AckTracker acks;
+  AckingOutput output(acks);
+  Pipeline pipeline(input, {}, AgentInfo{"node-1", "a7fa6914-5f6e-423d-aa69-023f6e53b817",
+                                         "cae00e3f-ec99-48d0-bd79-2750b2a8df24"},
+                    acks, output, PipelineMetrics::in(metrics));
+  HarvesterContext ctx;
+  ctx.path = "/var/log/app/access.log";
+  ctx.file_hash = 0xdd09a2ca33cae8bfULL;
+  ctx.file = acks.open(0);
+  uint64_t offset = 0;
+  size_t in_bytes = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (long i = 0; i < n; ++i) {
+    if (i % 1024 == 0) pipeline.refreshReadTime();
+    const std::string& line = lines[static_cast<size_t>(i % 1000)];
+    Message m;
+    m.text = line;
+    m.offset = offset;
+    m.end_offset = offset += line.size() + 1;
+    pipeline.process(m, ctx);
+    in_bytes += line.size() + 1;
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("lines=%ld seconds=%.3f lines_per_second=%.0f ns_per_line=%.0f in_MB_per_second=%.1f out_bytes_per_line=%.0f\n",
+              n, secs, n / secs, secs * 1e9 / n, in_bytes / secs / 1e6, static_cast<double>(output.bytes) / n);
+  return 0;
+}
