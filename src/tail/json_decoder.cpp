@@ -1,7 +1,8 @@
 #include "logship/tail/json_decoder.h"
 
 #include <cstring>
-#include <ctime>
+
+#include <date/date.h>
 
 #include "logship/common/timestamp.h"
 #include "logship/tail/event.h"
@@ -9,17 +10,30 @@
 namespace logship::tail {
 
 void formatTimestamp(int64_t unix_ms, std::string& out) {
-  // Floor division: times before 1970 keep a non-negative millisecond part.
-  const int64_t floor_secs = unix_ms >= 0 ? unix_ms / 1000 : -((-unix_ms + 999) / 1000);
-  const int millis = static_cast<int>(unix_ms - floor_secs * 1000);
-  const time_t secs = static_cast<time_t>(floor_secs);
-  struct tm tm {};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  const int n = std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                              tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                              millis);
-  out.assign(buf, static_cast<size_t>(n));
+  // Calendar arithmetic from the date library; digits written by hand (snprintf + gmtime_r were
+  // ~3,900 instructions per decoded line with @timestamp).
+  using namespace std::chrono;
+  const date::sys_time<milliseconds> tp{milliseconds(unix_ms)};
+  const auto day = date::floor<date::days>(tp);
+  const date::year_month_day ymd{day};
+  const date::hh_mm_ss<milliseconds> hms{tp - day};
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    out = date::format("%FT%TZ", tp);
+    return;
+  }
+  char buf[25] = "0000-00-00T00:00:00.000Z";
+  auto put = [&buf](size_t at, unsigned v, int digits) {
+    for (int i = digits - 1; i >= 0; --i, v /= 10) buf[at + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
+  };
+  put(0, static_cast<unsigned>(year), 4);
+  put(5, static_cast<unsigned>(ymd.month()), 2);
+  put(8, static_cast<unsigned>(ymd.day()), 2);
+  put(11, static_cast<unsigned>(hms.hours().count()), 2);
+  put(14, static_cast<unsigned>(hms.minutes().count()), 2);
+  put(17, static_cast<unsigned>(hms.seconds().count()), 2);
+  put(20, static_cast<unsigned>(hms.subseconds().count()), 3);
+  out.assign(buf, 24);
 }
 
 bool normalizeTimestamp(std::string_view s, std::string& out, int64_t* ms) {

@@ -77,8 +77,8 @@ void Pipeline::usePreencodedGroups() {
     return;
   }
   groups_decided_ = same_keys_every_event;
-  preencoded_.clear();
   if (pretty_ || groups_.empty()) {
+    preencoded_.clear();
     std::fill(intact_.begin(), intact_.end(), 0);
     return;
   }
@@ -98,10 +98,15 @@ void Pipeline::usePreencodedGroups() {
     for (size_t g = 0; g < groups_.size(); ++g)
       if (groups_[g].name == top) intact_[g] = 0;
   }
-  for (size_t g = 0; g < groups_.size(); ++g) {
-    if (!intact_[g] || groups_[g].json.empty()) continue;
-    if (!preencoded_.empty()) preencoded_.push_back(',');
-    preencoded_ += groups_[g].json;
+  // Decoded lines mostly leave the same groups intact: rebuild the fragment only on a change.
+  if (intact_ != preencoded_for_) {
+    preencoded_.clear();
+    for (size_t g = 0; g < groups_.size(); ++g) {
+      if (!intact_[g] || groups_[g].json.empty()) continue;
+      if (!preencoded_.empty()) preencoded_.push_back(',');
+      preencoded_ += groups_[g].json;
+    }
+    preencoded_for_ = intact_;
   }
   for (size_t i = 0; i < static_.size(); ++i) entries[i].preencoded = intact_[group_of_[i]] != 0;
 }

@@ -1,3 +1,4 @@
+#include <ctime>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -181,6 +182,26 @@ TEST(Timestamp, NormalizesToUtcMillis) {
   EXPECT_FALSE(normalizeTimestamp("yesterday", out));
   ASSERT_TRUE(normalizeTimestamp("1969-12-31T23:59:59.250Z", out));
   EXPECT_EQ(out, "1969-12-31T23:59:59.250Z");
+}
+
+TEST(Timestamp, FormatsLikeGmtime) {
+  // Years 1678..2261 (what parseRfc3339 accepts), leap days and pre-1970 milliseconds.
+  std::mt19937_64 rng(5);
+  std::string out;
+  for (int i = 0; i < 20000; ++i) {
+    const int64_t ms = static_cast<int64_t>(rng() % 18000000000000ULL) - 9000000000000LL;
+    const int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+    const time_t t = static_cast<time_t>(secs);
+    struct tm tm {};
+    gmtime_r(&t, &tm);
+    char want[96];
+    std::snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms - secs * 1000));
+    formatTimestamp(ms, out);
+    ASSERT_EQ(out, want) << ms;
+  }
+  formatTimestamp(951782400000, out);  // 2000-02-29
+  EXPECT_EQ(out, "2000-02-29T00:00:00.000Z");
 }
 
 TEST(FormatString, ResolvesFieldsAndDefaults) {

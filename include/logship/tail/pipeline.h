@@ -72,6 +72,7 @@ class Pipeline {
   std::vector<size_t> group_of_;  // per static entry
   std::vector<char> intact_;      // per group, per event
   std::string preencoded_;
+  std::vector<char> preencoded_for_;  // the intact_ that preencoded_ was built from
   bool groups_decided_ = false;  // intact_/preencoded_ hold for every event (no decoding, no processors)
 
   const InputConfig& input_;
