@@ -130,10 +130,12 @@ void BulkWriter::send(BatchPtr first) {
   std::vector<FailedItem> failed;
   std::vector<size_t> retry;
   BulkResponse parsed;
-  int attempt = 0;
   while (!work.empty()) {
     BatchPtr batch = std::move(work.back());
     work.pop_back();
+    // The back-off schedule belongs to one request shape: a half is a new request, and the answer
+    // that made it (400/413) showed the cluster reachable, so it starts from the first delay.
+    int attempt = 0;
     while (!batch->empty()) {
       if (abandon_) {
         pending_items_.fetch_sub(batch->size());
@@ -158,18 +160,27 @@ void BulkWriter::send(BatchPtr first) {
         continue;
       }
       if (d == Disposition::kPermanent) {
-        // The whole request was refused (413 too large, 400 unparsable): halve it until one item
-        // remains, which is then dead-lettered with the answer as its error.
+        // The whole request was refused (413 too large, 400 unparsable): halve it at once (no
+        // back-off: the answer is about this request's shape, not the cluster's health) until one
+        // item remains, which is then dead-lettered with the answer as its error.
         if (batch->size() > 1) {
+          const size_t half = batch->size() / 2;
+          log::debug(*logger, "bulk request refused, halving it",
+                     {{"host", r.host}, {"status", r.status}, {"items", static_cast<uint64_t>(batch->size())},
+                      {"halves", std::to_string(half) + "+" + std::to_string(batch->size() - half)}});
           auto a = acquire(), b = acquire();
-          for (size_t i = 0; i < batch->size(); ++i) (i < batch->size() / 2 ? a : b)->appendFrom(*batch, i);
+          for (size_t i = 0; i < batch->size(); ++i) (i < half ? a : b)->appendFrom(*batch, i);
           release(std::move(batch));
           work.push_back(std::move(b));
           batch = std::move(a);
+          attempt = 0;
           continue;
         }
         parsed.errors = true;
         parsed.items.assign(1, BulkItemResult{r.status, "request_rejected", r.body.substr(0, 1000)});
+        log::warn(*logger, "bulk request refused for a single item, dead-lettering it",
+                  {{"host", r.host}, {"status", r.status}, {"index", batch->index(0)}, {"id", batch->id(0)},
+                   {"offset", batch->tag(0).offset}, {"reason", parsed.items[0].error_reason.substr(0, 300)}});
       }
       done.clear();
       failed.clear();
@@ -215,7 +226,6 @@ void BulkWriter::send(BatchPtr first) {
       pending_items_.fetch_sub(done.size());
       if (retry.empty()) {
         release(std::move(batch));
-        attempt = 0;
         break;
       }
       retried_items_.inc(retry.size());

@@ -1,8 +1,9 @@
 #pragma once
 // Batches documents into `_bulk` requests of at most MaxChunkBytes, sends up to MaxInFlight at a
 // time, and retries with exponential backoff and jitter: the whole request on connection errors,
-// 429 and 5xx; single items that answer 429/5xx. Items Elasticsearch rejects for good go to the
-// dead-letter callback with their error. Every item ends in exactly one of: acknowledged
+// 429 and 5xx; single items that answer 429/5xx. A whole request refused (413, 400) is halved at
+// once, without back-off, until the refused single items remain. Items Elasticsearch rejects for
+// good go to the dead-letter callback with their error. Every item ends in exactly one of: acknowledged
 // (onDone), or abandoned at shutdown (never acknowledged, so never committed).
 #include <atomic>
 #include <chrono>
