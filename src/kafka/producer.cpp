@@ -6,10 +6,16 @@ namespace logship::kafka {
 
 class Producer::DrCb : public RdKafka::DeliveryReportCb {
  public:
-  explicit DrCb(DeliveryFn fn) : fn_(std::move(fn)) {}
+  DrCb(Producer& owner, DeliveryFn fn) : owner_(owner), fn_(std::move(fn)) {}
   void dr_cb(RdKafka::Message& m) override {
     DeliveryReport r;
     r.opaque = m.msg_opaque();
+    HashedMessage* hashed = nullptr;
+    if (owner_.partition_ && owner_.partition_->hash_from_message) {
+      hashed = static_cast<HashedMessage*>(r.opaque);
+      r.opaque = hashed->opaque;
+      if (hashed->has_hash) r.partition_hash = hashed->hash;
+    }
     r.err = m.err();
     // topic_name() returns a temporary std::string: keep it alive for the callback's duration
     // (a view of the temporary sent retries to a garbage topic name).
@@ -21,18 +27,40 @@ class Producer::DrCb : public RdKafka::DeliveryReportCb {
     r.offset = m.offset();
     r.timestamp_ms = m.timestamp().timestamp;
     fn_(r);
+    if (hashed) owner_.release(hashed);
   }
 
  private:
+  Producer& owner_;
   DeliveryFn fn_;
   std::string topic_;
 };
 
-Producer::Producer(const Properties& props, DeliveryFn on_delivery) : dr_(std::make_unique<DrCb>(std::move(on_delivery))) {
+Producer::Producer(const Properties& props, DeliveryFn on_delivery, const PartitionConfig* partition)
+    : dr_(std::make_unique<DrCb>(*this, std::move(on_delivery))) {
   auto conf = makeConf(props);
   std::string err;
   if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(dr_.get()), err) != RdKafka::Conf::CONF_OK)
     throw Error(ErrorCode::kInternal, "cannot install the delivery report callback", err);
+  if (partition) {
+    // librdkafka's sticky partitioning would bypass the partitioner for messages without a key
+    // (one partition per sticky.partitioning.linger.ms): Filebeat's strategies decide every message.
+    if (!props.count("sticky.partitioning.linger.ms") &&
+        conf->set("sticky.partitioning.linger.ms", "0", err) != RdKafka::Conf::CONF_OK)
+      throw Error(ErrorCode::kInternal, "cannot turn off sticky partitioning", err);
+    // On the default topic conf (which already holds the topic-level properties set above), so
+    // that every topic handle gets it; topicHandle() gives each topic its own Partitioner.
+    partition_ = *partition;
+    partitioners_.emplace_back(*partition_);
+    rd_kafka_conf_t* global = conf->c_ptr_global();
+    rd_kafka_topic_conf_t* tconf = rd_kafka_conf_get_default_topic_conf(global);
+    if (!tconf) {
+      tconf = rd_kafka_topic_conf_new();
+      rd_kafka_conf_set_default_topic_conf(global, tconf);  // takes ownership
+    }
+    rd_kafka_topic_conf_set_partitioner_cb(tconf, &Partitioner::callback);
+    rd_kafka_topic_conf_set_opaque(tconf, &partitioners_.front());
+  }
   if (auto it = props.find("bootstrap.servers"); it != props.end()) brokers_ = it->second;
   producer_.reset(RdKafka::Producer::create(conf.get(), err));
   if (!producer_) throw Error(ErrorCode::kKafkaFatal, "cannot create Kafka producer", err);
@@ -44,25 +72,45 @@ rd_kafka_topic_t* Producer::topicHandle(const std::string& topic) {
   if (last_topic_name_ && *last_topic_name_ == topic) return last_topic_;
   auto it = topics_.find(topic);
   if (it == topics_.end()) {
-    std::string err;
-    std::unique_ptr<RdKafka::Topic> handle(RdKafka::Topic::create(producer_.get(), topic, nullptr, err));
+    rd_kafka_topic_conf_t* tconf = rd_kafka_default_topic_conf_dup(producer_->c_ptr());
+    if (partition_) {
+      partitioners_.emplace_back(*partition_);
+      rd_kafka_topic_conf_set_opaque(tconf, &partitioners_.back());
+    }
+    rd_kafka_topic_t* handle = rd_kafka_topic_new(producer_->c_ptr(), topic.c_str(), tconf);  // frees tconf
     if (!handle) return nullptr;
-    it = topics_.emplace(topic, std::move(handle)).first;
+    it = topics_.emplace(topic, std::unique_ptr<rd_kafka_topic_t, TopicDeleter>(handle)).first;
   }
   last_topic_name_ = &it->first;
-  last_topic_ = it->second->c_ptr();
+  last_topic_ = it->second.get();
   return last_topic_;
 }
 
+HashedMessage* Producer::wrap(void* opaque, std::optional<uint32_t> hash) {
+  HashedMessage* m;
+  if (free_hashed_.empty()) {
+    m = &hashed_.emplace_back();
+  } else {
+    m = free_hashed_.back();
+    free_hashed_.pop_back();
+  }
+  m->opaque = opaque;
+  m->hash = hash.value_or(0);
+  m->has_hash = hash.has_value();
+  return m;
+}
+
 RdKafka::ErrorCode Producer::produce(const std::string& topic, std::string_view key, std::string_view payload,
-                                     void* opaque, int64_t timestamp_ms) {
+                                     void* opaque, int64_t timestamp_ms, std::optional<uint32_t> partition_hash) {
   rd_kafka_topic_t* rkt = topicHandle(topic);
   if (!rkt) return RdKafka::ERR__INVALID_ARG;
+  HashedMessage* hashed = partition_ && partition_->hash_from_message ? wrap(opaque, partition_hash) : nullptr;
   const rd_kafka_resp_err_t err = rd_kafka_producev(
       producer_->c_ptr(), RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(RD_KAFKA_PARTITION_UA),
       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_VALUE(const_cast<char*>(payload.data()), payload.size()),
       RD_KAFKA_V_KEY(key.empty() ? nullptr : key.data(), key.size()), RD_KAFKA_V_TIMESTAMP(timestamp_ms),
-      RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
+      RD_KAFKA_V_OPAQUE(hashed ? static_cast<void*>(hashed) : opaque), RD_KAFKA_V_END);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR && hashed) release(hashed);  // no delivery report will come
   return static_cast<RdKafka::ErrorCode>(err);
 }
 
@@ -73,19 +121,20 @@ int Producer::outqLen() const { return producer_->outq_len(); }
 bool Producer::flush(int timeout_ms) { return producer_->flush(timeout_ms) == RdKafka::ERR_NO_ERROR; }
 
 std::string Producer::probeTopic(const std::string& topic, int timeout_ms) {
-  std::string err;
-  std::unique_ptr<RdKafka::Topic> handle(RdKafka::Topic::create(producer_.get(), topic, nullptr, err));
-  if (!handle) return "invalid topic: " + err;
-  RdKafka::Metadata* raw = nullptr;
-  const auto code = producer_->metadata(false, handle.get(), &raw, timeout_ms);
-  std::unique_ptr<RdKafka::Metadata> md(raw);
-  if (code != RdKafka::ERR_NO_ERROR) return "brokers unreachable (" + RdKafka::err2str(code) + ")";
-  for (const auto* t : *md->topics()) {
-    if (t->topic() != topic) continue;
-    if (t->err() == RdKafka::ERR_UNKNOWN_TOPIC_OR_PART || t->err() == RdKafka::ERR__UNKNOWN_TOPIC)
+  // Through the cached handle: a handle created elsewhere would carry another topic opaque.
+  rd_kafka_topic_t* rkt = topicHandle(topic);
+  if (!rkt) return "invalid topic: " + std::string(rd_kafka_err2str(rd_kafka_last_error()));
+  const rd_kafka_metadata_t* raw = nullptr;
+  const rd_kafka_resp_err_t code = rd_kafka_metadata(producer_->c_ptr(), 0, rkt, &raw, timeout_ms);
+  std::unique_ptr<const rd_kafka_metadata_t, void (*)(const rd_kafka_metadata_t*)> md(raw, &rd_kafka_metadata_destroy);
+  if (code != RD_KAFKA_RESP_ERR_NO_ERROR) return "brokers unreachable (" + std::string(rd_kafka_err2str(code)) + ")";
+  for (int i = 0; i < md->topic_cnt; ++i) {
+    const rd_kafka_metadata_topic_t& t = md->topics[i];
+    if (topic != t.topic) continue;
+    if (t.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || t.err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC)
       return "topic does not exist (create it; auto-creation is off on the broker)";
-    if (t->err() != RdKafka::ERR_NO_ERROR) return "topic error: " + RdKafka::err2str(t->err());
-    if (t->partitions()->empty()) return "topic has no partitions";
+    if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR) return "topic error: " + std::string(rd_kafka_err2str(t.err));
+    if (t.partition_cnt == 0) return "topic has no partitions";
     return {};
   }
   return "topic does not exist";

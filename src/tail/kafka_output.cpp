@@ -13,6 +13,20 @@ AckToken fromOpaque(void* p) { return static_cast<AckToken>(reinterpret_cast<uin
 
 }  // namespace
 
+std::optional<uint32_t> partitionHash(const Event& event, const std::vector<std::string>& fields, std::string& scratch) {
+  kafka::Fnv1a32 h;
+  for (const auto& field : fields) {
+    const Entry* e = event.find(field);
+    if (!e) return std::nullopt;
+    if (e->kind == Entry::Kind::kString || (!e->value.empty() && e->value.front() == '"')) {
+      h.add(Event::text(*e, scratch));
+    } else if (!kafka::hashJsonValue(e->value, h)) {
+      return std::nullopt;
+    }
+  }
+  return h.value();
+}
+
 KafkaOutput::KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics::Registry& m)
     : config_(config),
       on_ack_(std::move(on_ack)),
@@ -28,7 +42,10 @@ KafkaOutput::KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics:
   props.emplace("message.timeout.ms", "30000");
   props.emplace("topic.metadata.refresh.interval.ms", "10000");
   props.emplace("queue.buffering.max.messages", "1000000");
-  producer_ = std::make_unique<kafka::Producer>(props, [this](const kafka::DeliveryReport& r) { onDelivery(r); });
+  // Filebeat's partitioners, unless a `librdkafka: {partitioner: ...}` pass-through asks for librdkafka's.
+  const kafka::PartitionConfig* partition = props.count("partitioner") ? nullptr : &config.partition;
+  producer_ = std::make_unique<kafka::Producer>(
+      props, [this](const kafka::DeliveryReport& r) { onDelivery(r); }, partition);
   m.callbackGauge("logship_tail_kafka_queue_depth", "Events handed to Kafka and not yet acknowledged", {},
                   [this] { return static_cast<double>(in_flight_.load()); });
   log::info(*log::get("kafka"), "kafka output ready", {{"config", kafka::describe(props)}});
@@ -54,13 +71,24 @@ void KafkaOutput::publish(const Event& event, std::string_view payload, AckToken
     return;
   }
   key_buf_.clear();
-  if (!key_.empty()) key_.evaluate(event, key_buf_);
-  produceOrQueue(topic_buf_, key_buf_, payload, token, event.timestamp_ms);
+  // A key referencing a missing field is no key (Filebeat: random partition), not a partial one.
+  if (!key_.empty() && !key_.evaluate(event, key_buf_)) key_buf_.clear();
+  std::optional<uint32_t> partition_hash;
+  if (!config_.partition_hash_fields.empty()) {
+    partition_hash = partitionHash(event, config_.partition_hash_fields, hash_scratch_);
+    if (!partition_hash && !config_.partition_hash_random) {  // Filebeat: "Hashing partition key failed"
+      log::error(*log::get("kafka"), "cannot hash the partition.hash.hash fields (missing or not hashable)",
+                 {{"topic", topic_buf_}});
+      fail(token, topic_buf_, RdKafka::ERR__INVALID_ARG);
+      return;
+    }
+  }
+  produceOrQueue(topic_buf_, key_buf_, payload, token, event.timestamp_ms, partition_hash);
 }
 
 void KafkaOutput::produceOrQueue(const std::string& topic, std::string_view key, std::string_view payload,
-                                 AckToken token, int64_t timestamp_ms) {
-  const auto err = producer_->produce(topic, key, payload, toOpaque(token), timestamp_ms);
+                                 AckToken token, int64_t timestamp_ms, std::optional<uint32_t> partition_hash) {
+  const auto err = producer_->produce(topic, key, payload, toOpaque(token), timestamp_ms, partition_hash);
   if (err == RdKafka::ERR_NO_ERROR) return;
   const auto disposition = classifyKafka(static_cast<rd_kafka_resp_err_t>(err));
   if (disposition == Disposition::kPermanent) {
@@ -71,7 +99,8 @@ void KafkaOutput::produceOrQueue(const std::string& topic, std::string_view key,
   last_error_ = RdKafka::err2str(err);
   retried_.inc();
   const auto delay = err == RdKafka::ERR__QUEUE_FULL ? std::chrono::milliseconds(10) : retry_backoff_;
-  retries_.push_back(Retry{topic, std::string(key), std::string(payload), token, timestamp_ms, Clock::now() + delay});
+  retries_.push_back(
+      Retry{topic, std::string(key), std::string(payload), token, timestamp_ms, Clock::now() + delay, partition_hash});
 }
 
 void KafkaOutput::fail(AckToken token, const std::string& topic, RdKafka::ErrorCode err) {
@@ -100,8 +129,8 @@ void KafkaOutput::onDelivery(const kafka::DeliveryReport& r) {
   last_topic_ = topic;
   last_error_ = RdKafka::err2str(r.err);
   retried_.inc();
-  retries_.push_back(
-      Retry{topic, std::string(r.key), std::string(r.payload), token, r.timestamp_ms, Clock::now() + retry_backoff_});
+  retries_.push_back(Retry{topic, std::string(r.key), std::string(r.payload), token, r.timestamp_ms,
+                           Clock::now() + retry_backoff_, r.partition_hash});
 }
 
 void KafkaOutput::poll(std::chrono::milliseconds wait) {
@@ -111,7 +140,7 @@ void KafkaOutput::poll(std::chrono::milliseconds wait) {
   while (!retries_.empty() && retries_.front().due <= now) {
     Retry r = std::move(retries_.front());
     retries_.pop_front();
-    const auto err = producer_->produce(r.topic, r.key, r.payload, toOpaque(r.token), r.timestamp_ms);
+    const auto err = producer_->produce(r.topic, r.key, r.payload, toOpaque(r.token), r.timestamp_ms, r.partition_hash);
     if (err == RdKafka::ERR_NO_ERROR) continue;
     if (classifyKafka(static_cast<rd_kafka_resp_err_t>(err)) == Disposition::kPermanent) {
       fail(r.token, r.topic, err);

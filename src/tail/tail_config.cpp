@@ -163,6 +163,38 @@ std::shared_ptr<const Condition> parseWhen(const Node& n) {
   return n.exists() ? Condition::parse(n) : nullptr;
 }
 
+// Filebeat's partition.<strategy> (libbeat/outputs/kafka/partition.go): exactly one strategy; an
+// empty map is the default (hash); keys Filebeat does not read under a strategy are warnings.
+void parsePartition(const Node& part, KafkaOutputConfig& k) {
+  if (!part.exists()) return;
+  if (!part.isMap()) part.fail("expected one of hash, random, round_robin with its settings");
+  const auto entries = part.entries();
+  if (entries.empty()) return;
+  if (entries.size() > 1) part.fail("expected exactly one of hash, random, round_robin");
+  const auto& [name, body] = entries[0];
+  if (body.exists() && !body.isMap()) body.fail("expected a map (reachable_only, ...)");
+  using Strategy = kafka::PartitionConfig::Strategy;
+  auto& p = k.partition;
+  if (name == "hash") {
+    p.strategy = Strategy::kHash;
+    k.partition_hash_fields = body.child("hash").strings();
+    for (const auto& item : body.child("hash").items()) {
+      if (item.str().empty()) item.fail("empty field name");
+    }
+    k.partition_hash_random = body.child("random").boolean(true);
+    p.hash_from_message = !k.partition_hash_fields.empty();
+  } else if (name == "random" || name == "round_robin") {
+    p.strategy = name == "random" ? Strategy::kRandom : Strategy::kRoundRobin;
+    const int64_t group = body.child("group_events").integer(1);
+    if (group < 1) body.child("group_events").fail("must be at least 1");
+    if (group > UINT32_MAX) body.child("group_events").fail("too large");
+    p.group_events = static_cast<uint32_t>(group);
+  } else {
+    body.fail("unknown partitioner \"" + name + "\" (hash, random, round_robin)");
+  }
+  p.reachable_only = body.child("reachable_only").boolean(false);
+}
+
 void parseKafka(const Node& n, KafkaOutputConfig& k) {
   k.enabled = n.child("enabled").boolean(true);
   if (!k.enabled) {
@@ -184,16 +216,7 @@ void parseKafka(const Node& n, KafkaOutputConfig& k) {
   }
   if (k.topic.empty() && k.topics.empty()) n.child("topic").fail("output.kafka.topic is required");
   k.key = n.child("key").str();
-  const Node part = n.child("partition");
-  if (part.exists()) {
-    const auto entries = part.entries();
-    if (entries.size() != 1) part.fail("expected exactly one of hash, random, round_robin");
-    k.partitioner = entries[0].first;
-    if (k.partitioner != "hash" && k.partitioner != "random" && k.partitioner != "round_robin")
-      entries[0].second.fail("unknown partitioner (hash, random, round_robin)");
-    k.reachable_only = entries[0].second.child("reachable_only").boolean(false);
-    entries[0].second.markSubtreeUsed();  // hash: [fields], random.group_events: accepted
-  }
+  parsePartition(n.child("partition"), k);
   k.required_acks = static_cast<int>(n.child("required_acks").integer(1));
   if (k.required_acks < -1 || k.required_acks > 1) n.child("required_acks").fail("expected -1, 0 or 1");
   k.compression = n.child("compression").oneOf({"none", "gzip", "snappy", "lz4", "zstd"}, "gzip");
@@ -219,7 +242,6 @@ void parseKafka(const Node& n, KafkaOutputConfig& k) {
   p["batch.num.messages"] = std::to_string(std::max(1, k.bulk_max_size));
   p["linger.ms"] = std::to_string(k.bulk_flush_frequency.count() > 0 ? k.bulk_flush_frequency.count() : 5);
   p["request.timeout.ms"] = std::to_string(k.timeout.count());
-  p["partitioner"] = k.partitioner == "hash" ? "murmur2_random" : "random";
   const Node user = n.child("username");
   if (user.exists()) {
     p["sasl.username"] = user.str();

@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <cstdlib>
+#include <regex>
 
 #include <gtest/gtest.h>
 
@@ -51,8 +52,10 @@ TEST(TailConfig, ReferenceFilebeatYmlLoadsWithDefaults) {
   EXPECT_EQ(c.kafka.properties.at("compression.codec"), "gzip");
   EXPECT_EQ(c.kafka.properties.at("acks"), "1");
   EXPECT_EQ(c.kafka.properties.at("batch.num.messages"), "2048");
-  EXPECT_EQ(c.kafka.partitioner, "hash");
-  EXPECT_TRUE(c.kafka.reachable_only);
+  EXPECT_EQ(c.kafka.partition.strategy, kafka::PartitionConfig::Strategy::kHash);
+  EXPECT_TRUE(c.kafka.partition.reachable_only);
+  EXPECT_FALSE(c.kafka.partition.hash_from_message);
+  EXPECT_EQ(c.kafka.properties.count("partitioner"), 0u);  // chosen by our callback, not librdkafka's
   std::string warnings;
   for (const auto& w : c.warnings) warnings += w + "\n";
   EXPECT_NE(warnings.find("add_cloud_metadata"), std::string::npos) << warnings;
@@ -127,6 +130,88 @@ output.kafka:
   EXPECT_EQ(c.kafka.properties.at("compression.codec"), "lz4");
   EXPECT_EQ(c.kafka.properties.at("queue.buffering.max.kbytes"), "2048");
   EXPECT_TRUE(c.warnings.empty());
+}
+
+std::string configError(const std::string& yaml) {
+  try {
+    load(yaml);
+  } catch (const config::ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(TailConfig, KafkaPartitionStrategies) {
+  using Strategy = kafka::PartitionConfig::Strategy;
+  const std::string head = "output.kafka:\n  hosts: [a]\n  topic: t\n";
+  const TailConfig def = load(head);
+  EXPECT_EQ(def.kafka.partition.strategy, Strategy::kHash);  // Filebeat's default: hash, all partitions
+  EXPECT_FALSE(def.kafka.partition.reachable_only);
+  EXPECT_FALSE(def.kafka.partition.hash_from_message);
+  EXPECT_EQ(load(head + "  partition: {}\n").kafka.partition.strategy, Strategy::kHash);
+
+  const TailConfig rr = load(head + "  partition.round_robin:\n    reachable_only: true\n    group_events: 8\n");
+  EXPECT_EQ(rr.kafka.partition.strategy, Strategy::kRoundRobin);
+  EXPECT_TRUE(rr.kafka.partition.reachable_only);
+  EXPECT_EQ(rr.kafka.partition.group_events, 8u);
+  EXPECT_TRUE(rr.warnings.empty());
+
+  const TailConfig random = load(head + "  partition:\n    random: {group_events: 3}\n");
+  EXPECT_EQ(random.kafka.partition.strategy, Strategy::kRandom);
+  EXPECT_FALSE(random.kafka.partition.reachable_only);
+  EXPECT_EQ(random.kafka.partition.group_events, 3u);
+  EXPECT_EQ(load(head + "  partition.random:\n").kafka.partition.group_events, 1u);
+
+  const TailConfig fields =
+      load(head + "  partition.hash:\n    hash: [fields.app, host.name]\n    random: false\n    reachable_only: true\n");
+  EXPECT_EQ(fields.kafka.partition.strategy, Strategy::kHash);
+  EXPECT_TRUE(fields.kafka.partition.hash_from_message);
+  EXPECT_TRUE(fields.kafka.partition.reachable_only);
+  EXPECT_EQ(fields.kafka.partition_hash_fields, (std::vector<std::string>{"fields.app", "host.name"}));
+  EXPECT_FALSE(fields.kafka.partition_hash_random);
+  const TailConfig one = load(head + "  partition.hash.hash: fields.app\n");
+  EXPECT_EQ(one.kafka.partition_hash_fields, std::vector<std::string>{"fields.app"});
+  EXPECT_TRUE(one.kafka.partition_hash_random);
+
+  // group_events is not a hash setting: an unknown key is a warning, as everywhere else.
+  const TailConfig stray = load(head + "  partition.hash:\n    group_events: 2\n");
+  ASSERT_EQ(stray.warnings.size(), 1u);
+  EXPECT_NE(stray.warnings[0].find("output.kafka.partition.hash.group_events"), std::string::npos) << stray.warnings[0];
+}
+
+TEST(TailConfig, MalformedKafkaPartitionNamesFileLineAndKey) {
+  const std::string head = "output:\n  kafka:\n    hosts: [a]\n    topic: t\n    partition:\n";
+  const std::pair<std::string, std::string> cases[] = {
+      {"      round_robin:\n        group_events: many\n",
+       ":7:23: output.kafka.partition.round_robin.group_events: expected an integer, got \"many\""},
+      {"      random:\n        group_events: 0\n", ":7:23: output.kafka.partition.random.group_events: must be at least 1"},
+      {"      hash:\n        reachable_only: sometimes\n",
+       ":7:25: output.kafka.partition.hash.reachable_only: expected true or false, got \"sometimes\""},
+      {"      hash: {random: maybe}\n", ":6:22: output.kafka.partition.hash.random: expected true or false"},
+      {"      round_robin: 5\n", ":6:20: output.kafka.partition.round_robin: expected a map"},
+      // Map-valued nodes: the loader's line:col for those is approximate; path and message are exact.
+      {"      hash:\n        hash: [{a: 1}]\n", ":*: output.kafka.partition.hash.hash[0]: expected a string"},
+      {"      sticky: {}\n", ":*: output.kafka.partition.sticky: unknown partitioner \"sticky\" (hash, random, round_robin)"},
+      {"      hash: {}\n      random: {}\n", ":*: output.kafka.partition: expected exactly one of hash, random, round_robin"},
+  };
+  for (const auto& [yaml, expected] : cases) {
+    const std::string what = configError(head + yaml);
+    if (expected.rfind(":*:", 0) == 0) {
+      const std::regex located("filebeat\\.yml:[0-9]+:[0-9]+: ");
+      EXPECT_TRUE(std::regex_search(what, located)) << what;
+      EXPECT_NE(what.find(expected.substr(3)), std::string::npos) << "want: " << expected << "\n got: " << what;
+    } else {
+      EXPECT_NE(what.find("filebeat.yml" + expected), std::string::npos) << "want: " << expected << "\n got: " << what;
+    }
+  }
+  // Through the command: exit 2 with the same one line.
+  TempDir dir;
+  logship::testing::writeFile(dir / "part.yml", head + "      round_robin:\n        group_events: -3\n");
+  const CmdResult r = run("-c " + (dir / "part.yml").string() + " --check");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.out.find("part.yml:7:23: output.kafka.partition.round_robin.group_events: must be at least 1"),
+            std::string::npos)
+      << r.out;
 }
 
 TEST(TailConfig, OutputRules) {

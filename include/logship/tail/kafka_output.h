@@ -10,7 +10,9 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "logship/common/metrics.h"
 #include "logship/kafka/producer.h"
@@ -39,10 +41,11 @@ class KafkaOutput : public Output {
     AckToken token;
     int64_t timestamp_ms;
     Clock::time_point due;
+    std::optional<uint32_t> partition_hash;
   };
   void onDelivery(const kafka::DeliveryReport& r);
   void produceOrQueue(const std::string& topic, std::string_view key, std::string_view payload, AckToken token,
-                      int64_t timestamp_ms);
+                      int64_t timestamp_ms, std::optional<uint32_t> partition_hash);
   void fail(AckToken token, const std::string& topic, RdKafka::ErrorCode err);
   void reportStall(Clock::time_point now);
 
@@ -54,7 +57,7 @@ class KafkaOutput : public Output {
   std::unique_ptr<kafka::Producer> producer_;
   std::deque<Retry> retries_;
   std::atomic<size_t> in_flight_{0};  // read by the admin thread too
-  std::string topic_buf_, key_buf_;
+  std::string topic_buf_, key_buf_, hash_scratch_;
   std::string last_topic_;
   std::string last_error_;
   std::atomic<int64_t> last_progress_ns_{Clock::now().time_since_epoch().count()};
@@ -68,6 +71,11 @@ class KafkaOutput : public Output {
   metrics::Counter& failed_;
   metrics::Counter& retried_;
 };
+
+// partition.hash.hash: FNV-1a 32 over the listed fields' values as Filebeat hashes them (strings as
+// their bytes, numbers and booleans as their decoded Go values, see kafka::hashJsonValue); none
+// when a field is missing or not hashable (null, object, array). `scratch` holds unescaped text.
+std::optional<uint32_t> partitionHash(const Event& event, const std::vector<std::string>& fields, std::string& scratch);
 
 // output.console: one JSON document per line on stdout (acked when written).
 class ConsoleOutput : public Output {

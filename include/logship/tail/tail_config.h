@@ -10,6 +10,7 @@
 
 #include "logship/common/config.h"
 #include "logship/kafka/client_config.h"
+#include "logship/kafka/partitioner.h"
 #include "logship/tail/condition.h"
 
 namespace logship::tail {
@@ -82,8 +83,11 @@ struct KafkaOutputConfig {
   std::string topic;                 // format string
   std::vector<TopicRule> topics;
   std::string key;                   // format string, empty: no key
-  std::string partitioner = "hash";  // hash | random | round_robin
-  bool reachable_only = false;
+  // partition.{hash,random,round_robin} (Filebeat's partitioners; default hash). With
+  // `hash.hash: [fields]` the event fields are hashed (partition.hash_from_message) instead of the key.
+  kafka::PartitionConfig partition;
+  std::vector<std::string> partition_hash_fields;  // partition.hash.hash
+  bool partition_hash_random = true;               // partition.hash.random: unhashable fields -> random partition, else the event is dropped
   int required_acks = 1;
   std::string compression = "gzip";
   int compression_level = -1;        // -1: codec default (Filebeat: 4 for gzip)
