@@ -23,7 +23,7 @@ namespace logship::kafka {
 struct DeliveryReport {
   void* opaque = nullptr;
   RdKafka::ErrorCode err = RdKafka::ERR_NO_ERROR;
-  std::string_view topic;
+  std::string_view topic;  // failed deliveries only (err != ERR_NO_ERROR)
   std::string_view key;
   std::string_view payload;  // valid only during the callback
   int32_t partition = -1;
