@@ -2,7 +2,8 @@
 # logship-tail benchmark (not a test): go-zero-like corpus -> real broker, side by side with
 # `kcat -P` producing the same lines (the librdkafka floor). Prints lines/s and CPU-seconds per
 # million lines for both.
-#   bench/tail_bench.sh [SIZE_MB]        default 1024 (about 1 GB); ROUNDS=n (default 3)
+#   bench/tail_bench.sh [SIZE_MB]        default 1024 (about 1 GB); ROUNDS=n (default 3);
+#   QUEUE_EVENTS=n sets queue.mem.events (default: the tailer's default, 4096, as Filebeat's)
 # Needs: scripts/services running (KAFKA_BOOTSTRAP in its env file), build dir with logship-tail
 # (LOGSHIP_BUILD_DIR, default build-tail), kcat.
 set -euo pipefail
@@ -44,7 +45,7 @@ filebeat.inputs:
   - type: log
     paths: ["$work/logs/*.log"]
 path.data: $work/data
-queue.mem.events: ${QUEUE_EVENTS:-65536}
+${QUEUE_EVENTS:+queue.mem.events: $QUEUE_EVENTS}
 output.kafka:
   hosts: ["$bootstrap"]
   topic: $topic_t
@@ -62,6 +63,19 @@ for ((r = 1; r <= rounds; r++)); do
   read -r tw tc < <(measure "$build/logship-tail" -c "$work/filebeat.yml" --once)
   echo "round $r: kcat ${kc}s cpu, logship-tail ${tc}s cpu (ratio $(awk -v a="$tc" -v b="$kc" 'BEGIN{printf "%.2f", a/b}'))" >&2
   echo "$kw $kc $tw $tc" >> "$work/runs"
+done
+# Nothing may be missing: each topic must hold every line once per round.
+produced() {
+  local args=() p
+  for p in 0 1 2; do args+=(-t "$1:$p:-1"); done
+  kcat -Q -b "$bootstrap" "${args[@]}" | awk '{n += $NF} END {print n + 0}'
+}
+for t in "$topic_k" "$topic_t"; do
+  got=$(produced "$t")
+  if [[ "$got" != $((rounds * lines)) ]]; then
+    echo "topic $t holds $got messages, expected $((rounds * lines))" >&2
+    exit 1
+  fi
 done
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 kw=$(cut -d' ' -f1 "$work/runs" | median); kc=$(cut -d' ' -f2 "$work/runs" | median)
