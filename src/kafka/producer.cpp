@@ -49,9 +49,11 @@ Producer::Producer(const Properties& props, DeliveryFn on_delivery, const Partit
     // sends them to one random (available) partition for sticky.partitioning.linger.ms, then
     // another. That is Filebeat's per-event random partition in coarser steps, and it keeps
     // batches per partition large (measured: ~7 % less CPU per event than per-event random).
-    // Round robin, group_events and field hashes must see every message: sticky off there.
+    // Round robin, group_events, field hashes and reachable_only (librdkafka's sticky pick may
+    // land on a leaderless partition) must see every message: sticky off there.
     const bool every_message = partition->strategy == PartitionConfig::Strategy::kRoundRobin ||
-                               partition->group_events > 1 || partition->hash_from_message;
+                               partition->group_events > 1 || partition->hash_from_message ||
+                               partition->reachable_only;
     if (every_message && !props.count("sticky.partitioning.linger.ms") &&
         conf->set("sticky.partitioning.linger.ms", "0", err) != RdKafka::Conf::CONF_OK)
       throw Error(ErrorCode::kInternal, "cannot turn off sticky partitioning", err);
@@ -108,12 +110,13 @@ HashedMessage* Producer::wrap(void* opaque, std::optional<uint32_t> hash) {
 }
 
 RdKafka::ErrorCode Producer::produce(const std::string& topic, std::string_view key, std::string_view payload,
-                                     void* opaque, int64_t timestamp_ms, std::optional<uint32_t> partition_hash) {
+                                     void* opaque, int64_t timestamp_ms, std::optional<uint32_t> partition_hash,
+                                     int32_t partition) {
   rd_kafka_topic_t* rkt = topicHandle(topic);
   if (!rkt) return RdKafka::ERR__INVALID_ARG;
   HashedMessage* hashed = partition_ && partition_->hash_from_message ? wrap(opaque, partition_hash) : nullptr;
   const rd_kafka_resp_err_t err = rd_kafka_producev(
-      producer_->c_ptr(), RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(RD_KAFKA_PARTITION_UA),
+      producer_->c_ptr(), RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(partition),
       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_VALUE(const_cast<char*>(payload.data()), payload.size()),
       RD_KAFKA_V_KEY(key.empty() ? nullptr : key.data(), key.size()), RD_KAFKA_V_TIMESTAMP(timestamp_ms),
       RD_KAFKA_V_OPAQUE(hashed ? static_cast<void*>(hashed) : opaque), RD_KAFKA_V_END);

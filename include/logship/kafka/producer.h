@@ -48,8 +48,10 @@ class Producer {
   // librdkafka). Returns ERR_NO_ERROR or the immediate error (queue full, message too large,
   // unknown topic when known not to exist). `partition_hash` (only with hash_from_message): what
   // the hash partitioner maps to a partition instead of the key; none: a random partition.
+  // `partition`: an explicit partition (the partitioner is not asked), or RD_KAFKA_PARTITION_UA.
   RdKafka::ErrorCode produce(const std::string& topic, std::string_view key, std::string_view payload, void* opaque,
-                             int64_t timestamp_ms = 0, std::optional<uint32_t> partition_hash = std::nullopt);
+                             int64_t timestamp_ms = 0, std::optional<uint32_t> partition_hash = std::nullopt,
+                             int32_t partition = RD_KAFKA_PARTITION_UA);
   // Serves delivery reports; returns the number served.
   int poll(int timeout_ms);
   // Messages in librdkafka's queues (not yet reported).
