@@ -171,7 +171,7 @@ TEST(BulkWriter, RetriesOnlyFailedItemsAndDeadLettersPermanentOnes) {
   EXPECT_EQ(h.registry.counter("logship_stash_indexed_total", "", {{"cluster", "default"}}).value(), 2u);
 }
 
-TEST(BulkWriter, RequestTooLargeIsSplitUntilSingleItemsAreDeadLettered) {
+TEST(BulkWriter, RequestTooLargeIsSplitInHalvesThatAreIndexed) {
   Harness h;
   h.transport.script.push_back([](const std::string&) { return HttpResult{413, "too large", "", "h"}; });
   h.add(4);
