@@ -24,7 +24,6 @@ class EncodePlan {
   void recordValue(size_t entry, const std::string& out);  // before entry's value is written
   void valueWritten(const std::string& out) { literal_start_ = out.size(); }
   void finishRecording(const std::string& out);
-  bool valid() const { return valid_; }
 
  private:
   struct Key {
