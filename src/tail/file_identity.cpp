@@ -1,6 +1,8 @@
 #include "logship/tail/file_identity.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,18 +42,23 @@ bool readPrefix(int fd, char* buf, size_t want, size_t& got) {
 
 }  // namespace
 
-bool identify(int fd, FileIdentity& out) {
+Identify identify(int fd, FileIdentity& out) {
   struct stat st {};
-  if (::fstat(fd, &st) != 0) return false;
+  if (::fstat(fd, &st) != 0) return Identify::kIoError;
   out.dev = static_cast<uint64_t>(st.st_dev);
   out.inode = static_cast<uint64_t>(st.st_ino);
   char buf[kFingerprintBytes];
   size_t got = 0;
-  const size_t want = std::min<uint64_t>(kFingerprintBytes, static_cast<uint64_t>(st.st_size));
-  if (!readPrefix(fd, buf, want, got)) return false;
-  out.fp_len = static_cast<uint32_t>(got);
-  out.fp_hash = fnv1a(buf, got);
-  return true;
+  if (!readPrefix(fd, buf, kFingerprintBytes, got)) return Identify::kIoError;
+  // Only bytes that appending cannot change: the first line, or the first kFingerprintBytes of a
+  // longer one. Hashing whatever the file held when first seen (its size) would give a file that
+  // starts short a second identity, and its events second ids, once it grows.
+  const void* nl = std::memchr(buf, '\n', got);
+  const size_t len = nl ? static_cast<size_t>(static_cast<const char*>(nl) - buf) + 1 : got;
+  if (!nl && got < kFingerprintBytes) return Identify::kTooShort;
+  out.fp_len = static_cast<uint32_t>(len);
+  out.fp_hash = fnv1a(buf, len);
+  return Identify::kOk;
 }
 
 bool fingerprintMatches(int fd, const FileIdentity& expected) {

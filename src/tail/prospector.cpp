@@ -74,20 +74,25 @@ void Prospector::open(const FoundFile& f, Clock::time_point now) {
     return;
   }
   FileIdentity identity;
-  if (!identify(fd, identity)) {
+  const Identify identified = identify(fd, identity);
+  if (identified == Identify::kIoError) {
     ::close(fd);
     return;
   }
   uint64_t offset = 0;
   const FileState* state = registry_ && !options_.from_start ? registry_->find(identity) : nullptr;
-  if (state) {
-    if (fingerprintMatches(fd, state->identity) && state->offset <= f.size) {
-      offset = state->offset;
-      identity = state->identity;  // keep the first fingerprint: @metadata._id stays stable
-    } else {
-      log::info(*logger, "file identity changed (inode reused or truncated): reading from the start",
-                {{"file", f.path}, {"old_offset", state->offset}});
-    }
+  // A registry entry keeps its stored fingerprint (entries written before fingerprints covered
+  // only the first line hash a different prefix): the ids of its events stay what they were.
+  const bool resumed = state && fingerprintMatches(fd, state->identity) && state->offset <= f.size;
+  if (resumed) {
+    offset = state->offset;
+    identity = state->identity;
+  } else if (identified == Identify::kTooShort) {
+    ::close(fd);  // no complete first line yet, so nothing to ship: identified on a later scan
+    return;
+  } else if (state) {
+    log::info(*logger, "file identity changed (inode reused or truncated): reading from the start",
+              {{"file", f.path}, {"old_offset", state->offset}});
   } else if (input_.tail_files && !options_.from_start) {
     offset = f.size;
   }
@@ -138,8 +143,8 @@ void Prospector::checkAtEof(size_t index, Clock::time_point now) {
   }
   switch (h.checkRotation()) {
     case Harvester::Change::kTruncated:
-      restartTruncated(index, now);
-      return;
+      if (restartTruncated(index, now)) return;
+      break;  // not re-identified yet: may still close as inactive
     case Harvester::Change::kRemoved:
       if (input_.close_removed) close(index, "removed");
       return;
@@ -155,12 +160,17 @@ void Prospector::checkAtEof(size_t index, Clock::time_point now) {
   if (input_.close_inactive.count() > 0 && now - h.lastActivity() >= input_.close_inactive) close(index, "inactive");
 }
 
-void Prospector::restartTruncated(size_t index, Clock::time_point now) {
+bool Prospector::restartTruncated(size_t index, Clock::time_point now) {
   Harvester& h = *harvesters_[index];
   FileIdentity fresh;
-  if (!identify(h.fd(), fresh)) {
-    close(index, "truncated, cannot re-identify");
-    return;
+  switch (identify(h.fd(), fresh)) {
+    case Identify::kOk:
+      break;
+    case Identify::kTooShort:
+      return false;  // rewritten but no first line yet: checked again on the next tick
+    case Identify::kIoError:
+      close(index, "truncated, cannot re-identify");
+      return true;
   }
   truncations_.inc();
   h.flushMultiline(now, true);
@@ -168,6 +178,7 @@ void Prospector::restartTruncated(size_t index, Clock::time_point now) {
             {{"file", h.path()}, {"old_offset", h.readOffset()}});
   draining_.push_back(Draining{h.identity(), h.path(), h.ackFile()});
   h.restartFromZero(fresh, acks_.open(0));
+  return true;
 }
 
 void Prospector::tick(Clock::time_point now) {

@@ -1,6 +1,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "logship/tail/ack_tracker.h"
@@ -106,7 +109,7 @@ TEST(FileIdentity, FingerprintDetectsRewrittenFile) {
   logship::testing::writeFile(path, "first content line\n");
   int fd = ::open(path.c_str(), O_RDONLY);
   FileIdentity id;
-  ASSERT_TRUE(identify(fd, id));
+  ASSERT_EQ(identify(fd, id), Identify::kOk);
   EXPECT_EQ(id.fp_len, 19u);
   EXPECT_TRUE(fingerprintMatches(fd, id));
   ::close(fd);
@@ -114,10 +117,51 @@ TEST(FileIdentity, FingerprintDetectsRewrittenFile) {
   fd = ::open(path.c_str(), O_RDONLY);
   EXPECT_FALSE(fingerprintMatches(fd, id));
   FileIdentity again;
-  ASSERT_TRUE(identify(fd, again));
+  ASSERT_EQ(identify(fd, again), Identify::kOk);
   EXPECT_TRUE(again.sameInode(id));
   EXPECT_NE(again.hash(), id.hash());  // new _id prefix after the rewrite
   ::close(fd);
+}
+
+FileIdentity identifyPath(const std::filesystem::path& path, Identify expect = Identify::kOk) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  FileIdentity id;
+  EXPECT_EQ(identify(fd, id), expect) << path;
+  ::close(fd);
+  return id;
+}
+
+// A file that starts short keeps its identity (and so its events' ids) as it grows: the
+// fingerprint covers the first line only, which appending cannot change.
+TEST(FileIdentity, ShortFileKeepsItsIdentityAsItGrows) {
+  TempDir dir;
+  const auto path = dir / "short.log";
+  logship::testing::writeFile(path, "short line 1234\n");  // 16 bytes
+  const FileIdentity first = identifyPath(path);
+  EXPECT_EQ(first.fp_len, 16u);
+  std::ofstream(path, std::ios::app) << std::string(1000, 'x') << "\n";
+  const FileIdentity grown = identifyPath(path);
+  EXPECT_EQ(grown.fp_len, first.fp_len);
+  EXPECT_EQ(grown.hash(), first.hash());
+}
+
+TEST(FileIdentity, FirstLineLongerThanTheFingerprintIsCappedAndStable) {
+  TempDir dir;
+  const auto path = dir / "long.log";
+  logship::testing::writeFile(path, std::string(300, 'a'));  // no newline yet, but 256 bytes known
+  const FileIdentity first = identifyPath(path);
+  EXPECT_EQ(first.fp_len, kFingerprintBytes);
+  std::ofstream(path, std::ios::app) << "\nnext\n";
+  EXPECT_EQ(identifyPath(path).hash(), first.hash());
+}
+
+TEST(FileIdentity, NoNewlineInAShortFileIsNotIdentifiedYet) {
+  TempDir dir;
+  const auto path = dir / "partial.log";
+  logship::testing::writeFile(path, "no newline yet");
+  identifyPath(path, Identify::kTooShort);
+  std::ofstream(path, std::ios::app) << "\n";
+  EXPECT_EQ(identifyPath(path).fp_len, 15u);
 }
 
 }  // namespace

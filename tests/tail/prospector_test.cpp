@@ -168,6 +168,44 @@ TEST(Prospector, UnackedLinesAreReadAgainAfterRestart) {
   EXPECT_EQ(again.messages(), expected(3, 6));  // 3 and 5 were never acked; 4 is sent again
 }
 
+std::vector<std::string> eventIds(const RecordingOutput& out) {
+  std::vector<std::string> ids;
+  for (const auto& p : out.payloads) {
+    const auto b = p.find("\"_id\":\"") + 7;
+    ids.push_back(p.substr(b, p.find('"', b) - b));
+  }
+  return ids;
+}
+
+// kill -9 before the registry's first flush: the restart reads the file from offset 0 again and
+// must produce the same ids (create answers 409) even though the file was short when first seen.
+TEST(Prospector, ShortFileKeepsItsIdsWhenTheRegistryWasLost) {
+  TempDir dir, first_data, second_data;
+  append(dir / "app.log", "short line 1234\n");  // 16 bytes, far below the 256-byte fingerprint
+  Rig before(dir.path(), first_data.path());
+  before.pump();
+  const auto first_ids = eventIds(*before.output);
+  ASSERT_EQ(first_ids.size(), 1u);
+  append(dir / "app.log", lines(0, 40));
+  Rig after(dir.path(), second_data.path());  // nothing flushed: an empty registry
+  after.pump();
+  const auto ids = eventIds(*after.output);
+  ASSERT_EQ(ids.size(), 41u);
+  EXPECT_EQ(ids.front(), first_ids.front());
+}
+
+TEST(Prospector, FileWithoutACompleteFirstLineWaitsUntilItHasOne) {
+  TempDir dir, data;
+  append(dir / "app.log", "partial");
+  Rig rig(dir.path(), data.path());
+  rig.pump();
+  EXPECT_TRUE(rig.messages().empty());
+  EXPECT_EQ(rig.metrics.counter("logship_tail_files_opened_total", "").value(), 0u);
+  append(dir / "app.log", " now whole\n");
+  rig.pump();
+  EXPECT_EQ(rig.messages(), std::vector<std::string>{"partial now whole"});
+}
+
 TEST(Prospector, InodeReuseDetectedByFingerprint) {
   TempDir dir, data;
   append(dir / "app.log", lines(0, 5));

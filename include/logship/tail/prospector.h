@@ -55,7 +55,8 @@ class Prospector {
   void close(size_t index, const char* reason);
   void checkAtEof(size_t index, Clock::time_point now);
   // copytruncate: ship what is pending, then read the file again from offset 0.
-  void restartTruncated(size_t index, Clock::time_point now);
+  // False when the rewritten file has no first line yet (nothing changed; retried later).
+  bool restartTruncated(size_t index, Clock::time_point now);
 
   const InputConfig& input_;
   Pipeline& pipeline_;
