@@ -52,6 +52,37 @@ TEST_F(PipelineFaults, KillNineStashRepeatedly) {
   killScenario(false, 800, 2000, 4000);
 }
 
+// 1b. kill -9 of logship-tail before its registry was ever written, on a file that was short
+//     when first seen (one line, under the 256-byte fingerprint): each restart reads the file from
+//     offset 0 again and must give every line the id it had, so Elasticsearch answers 409 to the
+//     copies. Three rounds, the file growing in each.
+TEST_F(PipelineFaults, KillNineBeforeTheFirstRegistryFlushOnAShortFile) {
+  setUpPipeline("shortfile");
+  registry_flush_ = "1h";  // no flush until SIGTERM: every kill finds no registry
+  startPipeline();
+  auto& g = *gen_;
+  g.writeRange(0, 1);
+  ASSERT_LT(fs::file_size(g.file()), 256u) << "the first line must be shorter than the fingerprint";
+  int written = 1;
+  std::int64_t before = 0;  // messages in Kafka from earlier incarnations
+  for (int round = 0; round < 3; ++round) {
+    // This incarnation has shipped every line written so far (each one re-sends them all).
+    ASSERT_TRUE(pollUntil([&] { return topicMessages() >= before + written; }, 60s))
+        << "round " << round << ": the tailer did not ship the " << written << " lines";
+    rss_.sampleNow();
+    EXPECT_EQ(tail_.kill9(), 128 + SIGKILL) << "round " << round;
+    before = topicMessages();
+    startTail();
+    g.writeRange(written, written + 1000);
+    written += 1000;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "tail-data" / "registry" / "logship-tail" / "registry.json"))
+      << "the registry was written: the kills did not happen before its first flush";
+  expectExactlyOnce(written, 180s);
+  expectDaemonsHealthyAndBounded();
+  expectCleanShutdown();
+}
+
 // 3./4. A service stopped for 20 s mid-run (same port and data), then started again, while
 // 24,000 lines are written over 40 s: before, during and after the outage.
 void PipelineFaults::outageScenario(const std::string& service) {

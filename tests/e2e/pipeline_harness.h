@@ -394,7 +394,7 @@ class PipelineTest : public ::testing::Test {
                   "    paths: [\"" + (dir_ / "logs" / "*.log").string() + "\"]\n"
                   "    scan_frequency: 1s\n"
                   "    max_bytes: " + std::to_string(kTailMaxBytes) + "\n"
-                  "filebeat.registry.flush: 1s\n"
+                  "filebeat.registry.flush: " + registry_flush_ + "\n"
                   "path.data: " + (dir_ / "tail-data").string() + "\n"
                   "output.kafka:\n"
                   "  hosts: [\"placeholder:9092\"]\n"  // replaced with -E, as users do
@@ -554,6 +554,7 @@ class PipelineTest : public ::testing::Test {
   }
 
   std::string scenario_;
+  std::string registry_flush_ = "1s";  // filebeat.registry.flush of the tailer's config
   lt::ServicesEnv env_;
   lt::TempDir dir_;
   std::string topic_;
