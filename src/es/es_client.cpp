@@ -1,5 +1,6 @@
 #include "logship/es/es_client.h"
 
+#include <boost/asio/ssl.hpp>
 #include <cpprest/http_client.h>
 #include <cpprest/rawptrstream.h>
 #include <simdjson.h>
@@ -42,27 +43,62 @@ std::optional<EsVersion> parseVersion(const std::string& body) {
   return v;
 }
 
+namespace {
+
+// `host:9200`, `http://host:9200/`, `https://user:pass@host`: the URL without credentials, which
+// go to `user` / `pass` unless those are already set (Username wins over the URL).
+std::string normalizeHost(std::string url, std::string& user, std::string& pass) {
+  if (url.find("://") == std::string::npos) url = "http://" + url;
+  const auto scheme_end = url.find("://") + 3;
+  const auto at = url.find('@', scheme_end);
+  const auto slash = url.find('/', scheme_end);
+  if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+    const std::string info = url.substr(scheme_end, at - scheme_end);
+    url.erase(scheme_end, at - scheme_end + 1);
+    if (user.empty()) {
+      const auto colon = info.find(':');
+      user = info.substr(0, colon);
+      pass = colon == std::string::npos ? "" : info.substr(colon + 1);
+    }
+  }
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+}  // namespace
+
+std::optional<std::string> checkHost(const std::string& host) {
+  std::string user, pass;
+  const std::string url = normalizeHost(host, user, pass);
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) return "expected an http:// or https:// URL";
+  if (!web::uri::validate(url)) return "not a valid URL";
+  const web::uri parsed(url);
+  if (parsed.host().empty()) return "no host name";
+  return std::nullopt;
+}
+
+std::optional<std::string> checkCaFile(const std::string& path) {
+  try {
+    boost::asio::ssl::context ctx(boost::asio::ssl::context::tls_client);
+    ctx.load_verify_file(path);
+  } catch (const std::exception& e) {
+    return std::string("cannot load CA certificates from \"") + path + "\": " + e.what();
+  }
+  return std::nullopt;
+}
+
 EsClient::EsClient(EsClientOptions options) {
   std::string user = options.username, pass = options.password;
-  for (auto url : options.hosts) {
-    if (url.find("://") == std::string::npos) url = "http://" + url;
-    // user:pass@ in the URL becomes basic auth (unless Username is set).
-    const auto scheme_end = url.find("://") + 3;
-    const auto at = url.find('@', scheme_end);
-    const auto slash = url.find('/', scheme_end);
-    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
-      const std::string info = url.substr(scheme_end, at - scheme_end);
-      url.erase(scheme_end, at - scheme_end + 1);
-      if (user.empty()) {
-        const auto colon = info.find(':');
-        user = info.substr(0, colon);
-        pass = colon == std::string::npos ? "" : info.substr(colon + 1);
-      }
-    }
-    while (!url.empty() && url.back() == '/') url.pop_back();
+  for (const auto& host : options.hosts) {
+    const std::string url = normalizeHost(host, user, pass);
     http_client_config cfg;
     cfg.set_timeout(std::chrono::duration_cast<std::chrono::seconds>(options.timeout));
     cfg.set_validate_certificates(options.tls_verify);
+    if (!options.ca_file.empty()) {
+      // CaFile: the server's chain is verified against these CAs (in addition to the system's).
+      cfg.set_ssl_context_callback(
+          [ca = options.ca_file](boost::asio::ssl::context& ctx) { ctx.load_verify_file(ca); });
+    }
     auto h = std::make_unique<Host>();
     h->url = url;
     h->shown = log::redactUrl(url);

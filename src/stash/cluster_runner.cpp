@@ -32,6 +32,7 @@ es::EsClientOptions esOptions(const EsOutputConfig& e) {
   o.api_key = e.api_key;
   o.timeout = e.request_timeout;
   o.tls_verify = e.tls_verify;
+  o.ca_file = e.ca_file;
   return o;
 }
 

@@ -32,7 +32,13 @@ struct EsClientOptions {
   std::string api_key;
   std::chrono::milliseconds timeout{60000};
   bool tls_verify = true;
+  std::string ca_file;  // PEM file of CAs that sign the cluster's certificates (go-stash's CaFile)
 };
+
+// Config-time checks, so `--check` reports what the client would only find when it starts.
+// Each returns the problem, or nothing when the value is usable.
+std::optional<std::string> checkHost(const std::string& host);
+std::optional<std::string> checkCaFile(const std::string& path);
 
 struct EsVersion {
   int major = 0;
