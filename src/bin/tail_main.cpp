@@ -22,9 +22,7 @@ const char* kUsage =
     "  --dry-run        print each event as it would be sent, reading every file from the start; no registry\n"
     "  --once           ship until every file is at EOF and every event is acknowledged, then exit\n";
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   using namespace logship;
   tail::LoadArgs args;
   args.file = "filebeat.yml";
@@ -77,7 +75,7 @@ int main(int argc, char** argv) {
   } catch (const config::ConfigError& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return 2;
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {  // Error, or anything a library throws on a bad value
     std::fprintf(stderr, "%s: %s\n", args.file.c_str(), e.what());
     return 2;
   }
@@ -94,5 +92,22 @@ int main(int argc, char** argv) {
   } catch (const Error& e) {
     log::error(*logger, "fatal error", {{"error", e.what()}, {"code", std::string(errorCodeName(e.code()))}});
     return 1;
+  } catch (const std::exception& e) {
+    log::error(*logger, "fatal error", {{"error", e.what()}, {"code", "internal"}});
+    return 1;
   }
+}
+
+}  // namespace
+
+// Nothing escapes: an exception reaching here is reported as one line and exit 1, never abort().
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "logship-tail: fatal: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "logship-tail: fatal: unknown exception\n");
+  }
+  return 1;
 }

@@ -1,6 +1,7 @@
 #include "logship/common/config.h"
 
 #include <cctype>
+#include <cmath>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -75,6 +76,9 @@ void mergeInto(YAML::Node target, const YAML::Node& source) {
   }
 }
 
+constexpr double kMaxMs = 9.2e15;     // ~290,000 years; well inside int64 milliseconds
+constexpr double kMaxBytes = 9.2e18;  // < 2^63
+
 bool parseGoDuration(std::string_view s, double& ms_out) {
   // Go's time.ParseDuration: sequence of decimal numbers with units ns us ms s m h.
   if (s.empty()) return false;
@@ -122,10 +126,15 @@ std::optional<std::chrono::milliseconds> parseDuration(std::string_view text) {
   const std::string t = trim(text);
   if (t.empty()) return std::nullopt;
   char* end = nullptr;
-  double seconds = std::strtod(t.c_str(), &end);
-  if (end && *end == '\0') return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  const double seconds = std::strtod(t.c_str(), &end);
   double ms = 0;
-  if (!parseGoDuration(t, ms)) return std::nullopt;
+  if (end && *end == '\0') {
+    ms = seconds * 1000;
+  } else if (!parseGoDuration(t, ms)) {
+    return std::nullopt;
+  }
+  // Converting a double outside int64's range is undefined: "1e300s" is an error, not a duration.
+  if (!(std::fabs(ms) < kMaxMs)) return std::nullopt;
   return std::chrono::milliseconds(static_cast<int64_t>(ms));
 }
 
@@ -143,7 +152,10 @@ std::optional<uint64_t> parseBytes(std::string_view text) {
       {"g", 1e9},       {"gb", 1e9},         {"gib", 1024.0 * 1024 * 1024},
   };
   for (const auto& [name, factor] : kUnits) {
-    if (unit == name) return static_cast<uint64_t>(value * factor);
+    if (unit != name) continue;
+    const double bytes = value * factor;
+    if (!(bytes < kMaxBytes)) return std::nullopt;  // beyond 2^63: undefined to convert
+    return static_cast<uint64_t>(bytes);
   }
   return std::nullopt;
 }
@@ -227,27 +239,37 @@ bool Document::keyEquals(std::string_view a, std::string_view b) const {
   return true;
 }
 
-std::optional<std::string> Document::lookupReference(const std::string& name) const {
+std::optional<std::string> Document::lookupReference(const std::string& name, bool& from_file) const {
+  from_file = false;
   if (const char* env = std::getenv(name.c_str())) return std::string(env);
-  if (auto it = options_.builtins.find(name); it != options_.builtins.end()) return it->second;
-  // A reference to another key of the same file (`${path.data}`).
+  // A reference to another key of the same file (`${path.data}`): the file's own value wins
+  // over the builtin default, as in Filebeat. The builtins are the fallback below.
   YAML::Node cur;
   cur.reset(root_);
   for (const auto& part : splitDots(name)) {
-    if (!cur.IsMap()) return std::nullopt;
+    if (!cur.IsMap()) return builtin(name);
     YAML::Node next;
     for (const auto& kv : cur) {
       if (keyEquals(kv.first.Scalar(), part)) next.reset(kv.second);
     }
-    if (!next.IsDefined()) return std::nullopt;
+    if (!next.IsDefined()) return builtin(name);
     cur.reset(next);
   }
-  if (cur.IsScalar()) return cur.Scalar();
+  if (!cur.IsScalar()) return builtin(name);
+  from_file = true;
+  return cur.Scalar();
+}
+
+std::optional<std::string> Document::builtin(const std::string& name) const {
+  if (auto it = options_.builtins.find(name); it != options_.builtins.end()) return it->second;
   return std::nullopt;
 }
 
-std::string Document::expand(const std::string& value, const Node& at) const {
+std::string Document::expand(const std::string& value, const Node& at, int depth) const {
   if (value.find("${") == std::string::npos) return value;
+  // A key may refer to a key that refers to another (`path.data: ${path.home}/data`); a cycle
+  // ends here instead of recursing forever.
+  if (depth > 8) at.fail("${...} references nest too deep (a cycle?) in \"" + value + "\"");
   std::string out;
   size_t i = 0;
   while (i < value.size()) {
@@ -262,8 +284,9 @@ std::string Document::expand(const std::string& value, const Node& at) const {
     const std::string inner = value.substr(open + 2, close - open - 2);
     const size_t colon = inner.find(':');
     const std::string name = colon == std::string::npos ? inner : inner.substr(0, colon);
-    if (auto resolved = lookupReference(name)) {
-      out += *resolved;
+    bool from_file = false;
+    if (auto resolved = lookupReference(name, from_file)) {
+      out += from_file ? expand(*resolved, at, depth + 1) : *resolved;  // env values are taken as they are
     } else if (colon != std::string::npos) {
       out += inner.substr(colon + 1);
     } else {
@@ -360,6 +383,16 @@ std::vector<std::pair<std::string, Node>> Node::entries() const {
 
 void Node::markSubtreeUsed() const {
   if (doc_) doc_->used_trees_.insert(path_);
+}
+
+void Node::noEffect(std::string_view why) const {
+  if (!doc_ || !exists()) return;
+  markSubtreeUsed();
+  const std::string entry = path_ + ": accepted, has no effect in logship (" + std::string(why) + ")";
+  for (const auto& e : doc_->no_effect_) {
+    if (e == entry) return;
+  }
+  doc_->no_effect_.push_back(entry);
 }
 
 void Node::fail(const std::string& message) const {

@@ -1,12 +1,21 @@
 #include "logship/stash/config.h"
 
+#include <cctype>
 #include <cstdlib>
 
 #include <date/tz.h>
 #include <re2/re2.h>
 
+#include "logship/common/logging.h"
+#include "logship/es/es_client.h"
+
 namespace logship::stash {
 namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
 
 using config::Node;
 
@@ -74,9 +83,11 @@ KafkaInputConfig parseKafka(const Node& n) {
   }
   if (k.topics.empty() && k.topics_pattern.empty()) required(n, "Topics");
   k.offset = n.child("Offset").oneOf({"first", "last"}, "last");
-  k.conns = static_cast<int>(n.child("Conns").integer(1));
-  k.consumers = static_cast<int>(n.child("Consumers").integer(8));
-  k.processors = static_cast<int>(n.child("Processors").integer(8));
+  // go-stash's goroutine counts: logship-stash has one consumer and one writer per cluster.
+  for (const char* key : {"Conns", "Consumers", "Processors"}) {
+    if (n.child(key).integer(1) < 1) n.child(key).fail("must be at least 1");
+    n.child(key).noEffect("one consumer per cluster; throughput comes from MaxInFlight bulk requests");
+  }
   k.min_bytes = n.child("MinBytes").integer(10240);
   k.max_bytes = n.child("MaxBytes").integer(10485760);
   k.username = n.child("Username").str();
@@ -90,13 +101,19 @@ KafkaInputConfig parseKafka(const Node& n) {
   if (logn.exists()) {
     k.log_level = logn.child("Level").oneOf({"debug", "info", "error", "severe", "warn"}, "");
     k.log_encoding = logn.child("Encoding").oneOf({"json", "plain"}, "");
-    logn.markSubtreeUsed();
+    for (const auto& [key, value] : logn.entries()) {
+      const std::string name = lower(key);
+      if (name != "level" && name != "encoding")
+        value.noEffect("logship-stash logs to stderr; only Log.Level and Log.Encoding apply");
+    }
   }
   n.child("Mode").oneOf({"dev", "test", "rt", "pre", "pro"}, "pro");
+  n.child("Mode").noEffect("go-zero's service mode changes nothing in logship-stash");
   n.child("MetricsUrl").str();
-  n.child("Telemetry").markSubtreeUsed();
-  n.child("DevServer").markSubtreeUsed();
-  n.child("Shutdown").markSubtreeUsed();
+  n.child("MetricsUrl").noEffect("metrics are served on Prometheus.Port, not pushed");
+  n.child("Telemetry").noEffect("no tracing in logship-stash");
+  n.child("DevServer").noEffect("the admin endpoint is Prometheus.Host/Port (/metrics, /healthz)");
+  n.child("Shutdown").noEffect("the grace period is GracePeriod at the top level");
   return k;
 }
 
@@ -104,6 +121,10 @@ EsOutputConfig parseEs(const Node& n) {
   EsOutputConfig e;
   e.hosts = nonEmptyStrings(required(n, "Hosts"));
   if (e.hosts.empty()) n.child("Hosts").fail("at least one host is required");
+  for (const auto& item : n.child("Hosts").items()) {
+    if (item.isScalar() && !item.str().empty())
+      if (auto problem = es::checkHost(item.str())) item.fail(*problem + ": \"" + log::redactUrl(item.str()) + "\"");
+  }
   e.index = required(n, "Index").str();
   if (e.index.empty()) n.child("Index").fail("must not be empty");
   e.doc_type = n.child("DocType").str("doc");
@@ -128,6 +149,8 @@ EsOutputConfig parseEs(const Node& n) {
   e.backoff_initial = n.child("BackoffInitial").duration(e.backoff_initial);
   e.backoff_max = n.child("BackoffMax").duration(e.backoff_max);
   e.ca_file = n.child("CaFile").str();
+  if (!e.ca_file.empty())
+    if (auto problem = es::checkCaFile(e.ca_file)) n.child("CaFile").fail(*problem);
   e.tls_verify = n.child("TlsVerify").boolean(true);
   return e;
 }
@@ -189,7 +212,7 @@ LoadedConfig loadStashConfig(const std::string& file, const HostOverrides& overr
   config::LoadOptions options;
   options.case_insensitive = true;
   auto doc = config::Document::loadFile(file, options);
-  LoadedConfig out{parseStashConfig(doc->root()), doc->unknownKeys()};
+  LoadedConfig out{parseStashConfig(doc->root()), doc->unknownKeys(), doc->noEffectKeys()};
   HostOverrides o = overrides;
   if (o.es_hosts.empty())
     if (const char* env = std::getenv("LOGSHIP_STASH_ES_HOSTS")) o.es_hosts = splitList(env);

@@ -139,6 +139,9 @@ int stashMain(const std::vector<std::string>& args) {
   } catch (const config::ConfigError& e) {
     std::cerr << e.what() << "\n";
     return 2;
+  } catch (const std::exception& e) {  // anything a library throws on a bad value
+    std::cerr << cl.config_file << ": " << e.what() << "\n";
+    return 2;
   }
   try {
     setupLogging(loaded.config);
@@ -146,6 +149,8 @@ int stashMain(const std::vector<std::string>& args) {
     std::cerr << cl.config_file << ": Log: " << e.what() << "\n";
     return 2;
   }
+  for (const auto& k : loaded.no_effect_keys)
+    log::warn(*log::get("config"), "config key has no effect", {{"file", cl.config_file}, {"key", k}});
   for (const auto& k : loaded.unknown_keys)
     log::warn(*log::get("config"), "unknown config key ignored", {{"file", cl.config_file}, {"key", k}});
   if (cl.check) {

@@ -55,6 +55,7 @@ bool JsonDecoder::decode(std::string_view line, Event& event) {
   simdjson::padded_string_view input(buffer_.data(), line.size(), buffer_.size());
   const size_t mark = event.entries().size();
   auto fail = [&](std::string_view why) {
+    error_ = why;
     event.entries().resize(mark);
     if (config_.add_error_key) {
       std::string& msg = scratch_;

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "logship/common/json.h"
+#include "logship/common/logging.h"
 
 namespace logship::tail {
 
@@ -14,6 +15,8 @@ PipelineMetrics PipelineMetrics::in(metrics::Registry& r) {
   m.filtered = &r.counter("logship_tail_events_filtered_total", "Lines dropped by include_lines/exclude_lines");
   m.dropped = &r.counter("logship_tail_events_dropped_total", "Events dropped by processors (drop_event)");
   m.bytes = &r.counter("logship_tail_bytes_published_total", "Bytes of encoded events handed to the output");
+  m.json_errors = &r.counter("logship_tail_json_decode_errors_total",
+                             "Lines that were not valid JSON objects (shipped with message as text)");
   return m;
 }
 
@@ -127,6 +130,17 @@ void Pipeline::stampReadTime() {
   event_.timestamp_ms = ts_ms_;
 }
 
+// Filebeat logs every line it cannot decode unless ignore_decoding_error is set; a file of
+// plain text would flood the log, so after the first ten only every thousandth is logged.
+void Pipeline::noteDecodeError(const Message& message, const HarvesterContext& ctx) {
+  metrics_.json_errors->inc();
+  if (!input_.json.log_errors) return;
+  const uint64_t n = metrics_.json_errors->value();
+  if (n > 10 && n % 1000 != 0) return;
+  log::warn(*log::get("tail"), "cannot decode JSON, shipped as text",
+            {{"file", ctx.path}, {"offset", message.offset}, {"error", json_->error()}, {"errors_so_far", n}});
+}
+
 void Pipeline::process(const Message& message, const HarvesterContext& ctx) {
   event_.clear();
   auto& entries = event_.entries();
@@ -138,6 +152,7 @@ void Pipeline::process(const Message& message, const HarvesterContext& ctx) {
       if (!input_.json.message_key.empty()) filter_text = json_->messageText();
     } else {
       event_.setString("message", message.text);
+      noteDecodeError(message, ctx);
     }
   } else {
     event_.append("message", message.text, Entry::Kind::kString);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "logship/common/json.h"
+#include "logship/common/logging.h"
 #include "logship/tail/event.h"
 
 namespace logship::tail {
@@ -43,7 +44,9 @@ std::vector<ProcessorConfig> parseProcessors(const config::Node& list, std::vect
         p.kind = ProcessorConfig::Kind::kDropEvent;
       } else if (name == "add_host_metadata") {
         p.kind = ProcessorConfig::Kind::kAddHostMetadata;
-        node.markSubtreeUsed();  // netinfo, geo, cache.ttl: accepted, not implemented
+        for (const auto& [key, value] : node.entries()) {
+          if (key != "when") value.noEffect("add_host_metadata sets host.hostname, architecture, os.type and os.kernel only");
+        }
       } else {
         node.markSubtreeUsed();
         warnings.push_back(node.path() + ": processor \"" + name + "\" is not supported by logship-tail and is skipped");
@@ -54,6 +57,12 @@ std::vector<ProcessorConfig> parseProcessors(const config::Node& list, std::vect
     }
   }
   return out;
+}
+
+static void logMissingField(std::string_view field) {
+  static const auto logger = log::get("processors");
+  if (logger->should_log(spdlog::level::debug))
+    log::debug(*logger, "drop_fields: field not found", {{"field", field}});
 }
 
 Processors::Processors(const std::vector<ProcessorConfig>* input, const std::vector<ProcessorConfig>* global) {
@@ -82,7 +91,9 @@ void Processors::run(Event& event) const {
         for (const auto& f : p->drop_fields) {
           // @timestamp and @metadata are never dropped (as in Filebeat).
           if (f == "@timestamp" || keyUnder(f, "@metadata")) continue;
-          event.remove(f);
+          // As in libbeat: a missing field is an error of the processor, which is only logged at
+          // debug level (the event goes on); ignore_missing silences it.
+          if (!event.remove(f) && !p->ignore_missing) logMissingField(f);
         }
         break;
       case ProcessorConfig::Kind::kDropEvent:

@@ -103,7 +103,8 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
   popts.once = options.dry_run || options.once;
   for (const auto& in : config.inputs) {
     pipelines.push_back(std::make_unique<Pipeline>(in, config.processors, agent, acks, *output, pmetrics,
-                                                   config.console.enabled && config.console.pretty));
+                                                   config.console.enabled ? config.console.pretty
+                                                                          : config.kafka.pretty));
     // --dry-run shows what Kafka would get, so the Kafka size limit applies there too.
     if (!config.console.enabled) pipelines.back()->setMaxEventBytes(config.kafka.max_message_bytes);
     prospectors.push_back(

@@ -1,11 +1,14 @@
 #include "logship/tail/tail_config.h"
 
+#include <cctype>
 #include <filesystem>
 #include <functional>
 
+#include <librdkafka/rdkafkacpp.h>
 #include <re2/re2.h>
 
 #include "logship/common/json.h"
+#include "logship/tail/format_string.h"
 #include "logship/tail/processors.h"
 
 namespace logship::tail {
@@ -53,6 +56,27 @@ void yamlToJson(const YAML::Node& n, std::string& out) {
   }
 }
 
+// A format string (`%{[fields.log_topic]}`) is compiled here, so a malformed one is reported at
+// its key instead of escaping as an exception when the output is built.
+std::string formatString(const Node& n) {
+  std::string text = n.str();
+  try {
+    FormatString compiled(text);
+  } catch (const std::invalid_argument& e) {
+    n.fail(std::string(e.what()) + ": \"" + text + "\"");
+  }
+  return text;
+}
+
+// librdkafka checks names and values itself; asking it per key names the key that is wrong.
+void checkKafkaProperty(const Node& n, const std::string& name, const std::string& value) {
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::string err;
+  if (conf->set(name, value, err) == RdKafka::Conf::CONF_OK) return;
+  while (!err.empty() && std::isspace(static_cast<unsigned char>(err.back()))) err.pop_back();
+  n.fail("librdkafka rejects " + name + ": " + err);
+}
+
 void checkRegex(const Node& n, const std::string& pattern) {
   re2::RE2 re(pattern, re2::RE2::Quiet);
   if (!re.ok()) n.fail("invalid regular expression \"" + pattern + "\": " + re.error());
@@ -78,6 +102,14 @@ void parseMultiline(const Node& n, MultilineConfig& m) {
   m.timeout = n.child("timeout").duration(milliseconds(5000));
 }
 
+void parseJsonCommon(const Node& n, JsonConfig& j) {
+  j.log_errors = !n.child("ignore_decoding_error").boolean(false);
+  // Refused rather than ignored: with it Filebeat nests `a.b` keys, without it they stay flat, so
+  // accepting it would change where fields land without saying so.
+  if (n.child("expand_keys").boolean(false))
+    n.child("expand_keys").fail("expand_keys: true is not supported yet (decoded keys keep their dots)");
+}
+
 void parseJsonLogInput(const Node& n, JsonConfig& j) {
   if (!n.exists()) return;
   j.enabled = true;
@@ -86,8 +118,7 @@ void parseJsonLogInput(const Node& n, JsonConfig& j) {
   j.overwrite_keys = n.child("overwrite_keys").boolean(false);
   j.add_error_key = n.child("add_error_key").boolean(false);
   j.message_key = n.child("message_key").str();
-  n.child("ignore_decoding_error").boolean(false);
-  n.child("expand_keys").boolean(false);
+  parseJsonCommon(n, j);
 }
 
 void parseNdjson(const Node& n, JsonConfig& j) {
@@ -97,8 +128,7 @@ void parseNdjson(const Node& n, JsonConfig& j) {
   j.overwrite_keys = n.child("overwrite_keys").boolean(false);
   j.add_error_key = n.child("add_error_key").boolean(false);
   j.message_key = n.child("message_key").str();
-  n.child("expand_keys").boolean(false);
-  n.child("ignore_decoding_error").boolean(false);
+  parseJsonCommon(n, j);
 }
 
 InputConfig parseInput(const Node& n, std::vector<std::string>& warnings) {
@@ -116,7 +146,9 @@ InputConfig parseInput(const Node& n, std::vector<std::string>& warnings) {
     flattenYaml(n.child("fields"), under_root ? "" : "fields", in.fields);
   }
   in.tags = n.child("tags").strings();
-  in.encoding = n.child("encoding").oneOf({"utf-8", "utf8", "plain"}, "utf-8");
+  // utf-8 and plain both mean what logship does: bytes pass through and invalid UTF-8 becomes
+  // U+FFFD when encoded (as Go's JSON encoder does in Filebeat). Other encodings are refused.
+  n.child("encoding").oneOf({"utf-8", "utf8", "plain"}, "utf-8");
   in.ignore_older = n.child("ignore_older").duration(milliseconds(0));
   in.tail_files = n.child("tail_files").boolean(false);
   in.harvester_limit = static_cast<int>(n.child("harvester_limit").integer(0));
@@ -195,6 +227,22 @@ void parsePartition(const Node& part, KafkaOutputConfig& k) {
   p.reachable_only = body.child("reachable_only").boolean(false);
 }
 
+// Filebeat's output codec: `codec.json` (pretty, escape_html) or `codec.format` (string). Returns
+// codec.json.pretty; what logship cannot produce is refused, never sent differently.
+bool parseCodec(const Node& codec) {
+  if (!codec.exists()) return false;
+  if (!codec.isMap()) codec.fail("expected json or format");
+  const auto entries = codec.entries();
+  if (entries.size() != 1) codec.fail("expected exactly one of json, format");
+  const auto& [name, body] = entries[0];
+  if (name == "format") body.fail("codec.format is not supported yet: logship-tail sends events as JSON");
+  if (name != "json") body.fail("unknown codec \"" + name + "\" (json, format)");
+  if (body.exists() && !body.isMap()) body.fail("expected a map (pretty, escape_html)");
+  if (body.child("escape_html").boolean(false))
+    body.child("escape_html").fail("escape_html: true is not supported (<, > and & are written as they are)");
+  return body.child("pretty").boolean(false);
+}
+
 void parseKafka(const Node& n, KafkaOutputConfig& k) {
   k.enabled = n.child("enabled").boolean(true);
   if (!k.enabled) {
@@ -206,59 +254,73 @@ void parseKafka(const Node& n, KafkaOutputConfig& k) {
   for (const auto& item : n.child("hosts").items()) {
     if (item.str().empty()) item.fail("empty host (an unset ${VAR}?); expected host:port");
   }
-  k.topic = n.child("topic").str();
+  k.topic = formatString(n.child("topic"));
   for (const auto& rule : n.child("topics").items()) {
     TopicRule r;
-    r.topic = rule.child("topic").str();
+    r.topic = formatString(rule.child("topic"));
     if (r.topic.empty()) rule.child("topic").fail("a topics rule needs a topic");
     r.when = parseWhen(rule.child("when"));
     k.topics.push_back(std::move(r));
   }
   if (k.topic.empty() && k.topics.empty()) n.child("topic").fail("output.kafka.topic is required");
-  k.key = n.child("key").str();
+  k.key = formatString(n.child("key"));
   parsePartition(n.child("partition"), k);
-  k.required_acks = static_cast<int>(n.child("required_acks").integer(1));
-  if (k.required_acks < -1 || k.required_acks > 1) n.child("required_acks").fail("expected -1, 0 or 1");
-  k.compression = n.child("compression").oneOf({"none", "gzip", "snappy", "lz4", "zstd"}, "gzip");
-  k.compression_level = static_cast<int>(n.child("compression_level").integer(-1));
+  const int64_t required_acks = n.child("required_acks").integer(1);
+  if (required_acks < -1 || required_acks > 1) n.child("required_acks").fail("expected -1, 0 or 1");
+  const auto compression = n.child("compression").oneOf({"none", "gzip", "snappy", "lz4", "zstd"}, "gzip");
+  const int64_t compression_level = n.child("compression_level").integer(-1);
+  if (compression_level < -1 || compression_level > 12) n.child("compression_level").fail("expected -1 to 12");
   k.max_message_bytes = n.child("max_message_bytes").bytes(1000000);
-  k.bulk_max_size = static_cast<int>(n.child("bulk_max_size").integer(2048));
-  k.bulk_flush_frequency = n.child("bulk_flush_frequency").duration(milliseconds(0));
-  k.client_id = n.child("client_id").str("beats");
+  const int64_t bulk_max_size = n.child("bulk_max_size").integer(2048);
+  const auto bulk_flush_frequency = n.child("bulk_flush_frequency").duration(milliseconds(0));
+  const auto client_id = n.child("client_id").str("beats");
   k.timeout = n.child("timeout").duration(milliseconds(30000));
-  n.child("version").str();  // accepted: librdkafka negotiates the protocol version
-  n.child("worker").integer(1);
-  n.child("codec").markSubtreeUsed();
+  n.child("version").str();
+  n.child("version").noEffect("librdkafka negotiates the protocol version with each broker");
+  if (n.child("worker").integer(1) < 1) n.child("worker").fail("must be at least 1");
+  n.child("worker").noEffect("one librdkafka producer already keeps a connection to every broker");
+  k.pretty = parseCodec(n.child("codec"));
 
   auto& p = k.properties;
+  auto set = [&p](const Node& at, const std::string& name, std::string value) {
+    checkKafkaProperty(at, name, value);
+    p[name] = std::move(value);
+  };
   std::string hosts;
   for (const auto& h : k.hosts) hosts += (hosts.empty() ? "" : ",") + h;
-  p["bootstrap.servers"] = hosts;
-  p["client.id"] = k.client_id;
-  p["acks"] = std::to_string(k.required_acks);
-  p["compression.codec"] = k.compression;
-  if (k.compression_level >= 0) p["compression.level"] = std::to_string(k.compression_level);
-  p["message.max.bytes"] = std::to_string(std::max<uint64_t>(k.max_message_bytes, 1000));
-  p["batch.num.messages"] = std::to_string(std::max(1, k.bulk_max_size));
-  p["linger.ms"] = std::to_string(k.bulk_flush_frequency.count() > 0 ? k.bulk_flush_frequency.count() : 5);
-  p["request.timeout.ms"] = std::to_string(k.timeout.count());
+  set(n.child("hosts"), "bootstrap.servers", hosts);
+  set(n.child("client_id"), "client.id", client_id);
+  set(n.child("required_acks"), "acks", std::to_string(required_acks));
+  set(n.child("compression"), "compression.codec", compression);
+  if (compression_level >= 0) set(n.child("compression_level"), "compression.level", std::to_string(compression_level));
+  set(n.child("max_message_bytes"), "message.max.bytes", std::to_string(std::max<uint64_t>(k.max_message_bytes, 1000)));
+  set(n.child("bulk_max_size"), "batch.num.messages", std::to_string(std::max<int64_t>(1, bulk_max_size)));
+  set(n.child("bulk_flush_frequency"), "linger.ms",
+      std::to_string(bulk_flush_frequency.count() > 0 ? bulk_flush_frequency.count() : 5));
+  set(n.child("timeout"), "request.timeout.ms", std::to_string(k.timeout.count()));
   const Node user = n.child("username");
   if (user.exists()) {
-    p["sasl.username"] = user.str();
-    p["sasl.password"] = n.child("password").str();
-    p["sasl.mechanisms"] = n.child("sasl").child("mechanism").oneOf({"plain", "scram-sha-256", "scram-sha-512"}, "plain");
-    for (auto& c : p["sasl.mechanisms"]) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    set(user, "sasl.username", user.str());
+    set(n.child("password"), "sasl.password", n.child("password").str());
+    std::string mechanism =
+        n.child("sasl").child("mechanism").oneOf({"plain", "scram-sha-256", "scram-sha-512"}, "plain");
+    for (auto& c : mechanism) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    p["sasl.mechanisms"] = mechanism;
   }
   const Node ssl = n.child("ssl");
   const bool ssl_on = ssl.exists() && ssl.child("enabled").boolean(true);
   if (ssl_on) {
     const auto cas = ssl.child("certificate_authorities").strings();
-    if (!cas.empty()) p["ssl.ca.location"] = cas.front();
-    if (ssl.child("certificate").exists()) p["ssl.certificate.location"] = ssl.child("certificate").str();
-    if (ssl.child("key").exists()) p["ssl.key.location"] = ssl.child("key").str();
-    if (ssl.child("key_passphrase").exists()) p["ssl.key.password"] = ssl.child("key_passphrase").str();
-    if (ssl.child("verification_mode").oneOf({"full", "strict", "certificate", "none"}, "full") == "none")
-      p["enable.ssl.certificate.verification"] = "false";
+    // librdkafka verifies against one CA file: a second one would be silently ignored.
+    if (cas.size() > 1) ssl.child("certificate_authorities").fail("logship-tail reads one CA file; concatenate the certificates into one PEM file");
+    if (!cas.empty()) set(ssl.child("certificate_authorities"), "ssl.ca.location", cas.front());
+    if (ssl.child("certificate").exists()) set(ssl.child("certificate"), "ssl.certificate.location", ssl.child("certificate").str());
+    if (ssl.child("key").exists()) set(ssl.child("key"), "ssl.key.location", ssl.child("key").str());
+    if (ssl.child("key_passphrase").exists()) set(ssl.child("key_passphrase"), "ssl.key.password", ssl.child("key_passphrase").str());
+    const std::string mode = ssl.child("verification_mode").oneOf({"full", "strict", "certificate", "none"}, "full");
+    if (mode == "none") p["enable.ssl.certificate.verification"] = "false";
+    // Filebeat's `certificate` checks the chain but not the host name.
+    if (mode == "certificate") p["ssl.endpoint.identification.algorithm"] = "none";
   }
   if (user.exists() || ssl_on) p["security.protocol"] = std::string(user.exists() ? "sasl_" : "") + (ssl_on ? "ssl" : "plaintext");
   // Pass-through for any other librdkafka property (logship extension).
@@ -269,7 +331,7 @@ void parseKafka(const Node& n, KafkaOutputConfig& k) {
       if (value.isMap()) {
         passThrough(value, name);
       } else {
-        p[name] = value.str();
+        set(value, name, value.str());
       }
     }
   };
@@ -315,7 +377,7 @@ TailConfig parseTailConfig(config::Document& doc, const std::string& path_home) 
   if (out.child("console").exists()) {
     c.console.enabled = out.child("console").child("enabled").boolean(true);
     c.console.pretty = out.child("console").child("pretty").boolean(false);
-    out.child("console").child("codec").markSubtreeUsed();
+    if (parseCodec(out.child("console").child("codec"))) c.console.pretty = true;
   }
   if (c.kafka.enabled == c.console.enabled) {
     out.fail(c.kafka.enabled ? "only one output may be enabled (kafka and console are both enabled)"
@@ -325,8 +387,8 @@ TailConfig parseTailConfig(config::Document& doc, const std::string& path_home) 
   const Node path = root.child("path");
   const std::string home = path.child("home").str(path_home);
   c.path_data = path.child("data").str(home + "/data");
-  path.child("config").str();
-  path.child("logs").str();
+  path.child("config").str();  // its effect: ${path.config} references resolve to it
+  path.child("logs").noEffect("logship-tail logs to stderr");
   c.logging_level = root.child("logging").child("level").oneOf(
       {"debug", "info", "warning", "warn", "error", "critical"}, "info");
   c.logging_json = root.child("logging").child("json").boolean(false);
@@ -339,6 +401,7 @@ TailConfig parseTailConfig(config::Document& doc, const std::string& path_home) 
   c.unhealthy_after = root.child("logship").child("unhealthy_after").duration(milliseconds(30000));
   c.name = root.child("name").str();
 
+  for (const auto& key : doc.noEffectKeys()) c.warnings.push_back(key);
   for (const auto& key : doc.unknownKeys()) c.warnings.push_back(key + ": not supported by logship-tail, ignored");
   return c;
 }

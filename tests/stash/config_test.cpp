@@ -36,10 +36,11 @@ TEST(StashConfig, ReferenceGoStashYamlLoadsWithDefaults) {
   EXPECT_EQ(k.brokers, std::vector<std::string>{"kafka:9092"});
   EXPECT_EQ(k.topics, std::vector<std::string>{"courseware-log"});
   EXPECT_EQ(k.group, "pro");
-  EXPECT_EQ(k.consumers, 16);
   EXPECT_EQ(k.offset, "last");
-  EXPECT_EQ(k.conns, 1);
-  EXPECT_EQ(k.processors, 8);
+  // go-stash's goroutine count is accepted and --check says it changes nothing here.
+  ASSERT_EQ(loaded.no_effect_keys.size(), 1u);
+  EXPECT_EQ(loaded.no_effect_keys[0].rfind("Clusters[0].Input.Kafka.Consumers: accepted, has no effect", 0), 0u)
+      << loaded.no_effect_keys[0];
   EXPECT_EQ(k.min_bytes, 10240);
   EXPECT_EQ(k.max_bytes, 10485760);
   const auto& f = c.clusters[0].filters;
@@ -166,6 +167,63 @@ TEST(StashConfig, BadValuesFailWithLine) {
   EXPECT_NE(e.find("MaxChunkBytes"), std::string::npos) << e;
   e = errorOf("Clusters: [\n");
   EXPECT_NE(e.find("invalid YAML"), std::string::npos) << e;
+}
+
+// Each bad value names file, line and key; a CA file that cannot be loaded is refused at --check
+// time instead of being accepted and never used.
+TEST(StashConfig, EveryBadValueNamesFileLineAndKey) {
+  const std::string head = "Clusters:\n  - Input: {Kafka: {Brokers: [a], Topics: [t], Group: g}}\n";
+  struct Case {
+    std::string output;  // the ElasticSearch map's extra keys
+    std::string key;
+  };
+  const std::vector<Case> cases = {
+      {"CaFile: /nonexistent/ca.pem", "Clusters[0].Output.ElasticSearch.CaFile"},
+      {"FlushInterval: 1e300s", "Clusters[0].Output.ElasticSearch.FlushInterval"},
+      {"MaxChunkBytes: 1e40", "Clusters[0].Output.ElasticSearch.MaxChunkBytes"},
+      {"Timeout: never", "Clusters[0].Output.ElasticSearch.Timeout"},
+  };
+  for (const auto& c : cases) {
+    const auto e = errorOf(head + "    Output: {ElasticSearch: {Hosts: [h], Index: i, " + c.output + "}}\n");
+    EXPECT_NE(e.find("stash.yml:3:"), std::string::npos) << e;
+    EXPECT_NE(e.find(c.key + ":"), std::string::npos) << e;
+  }
+  const auto e = errorOf(head + "    Output:\n      ElasticSearch:\n        Hosts: ['http://ok:9200', 'ftp://es:21']\n"
+                                "        Index: i\n");
+  EXPECT_NE(e.find("stash.yml:5:"), std::string::npos) << e;
+  EXPECT_NE(e.find("Clusters[0].Output.ElasticSearch.Hosts[1]: expected an http:// or https:// URL"), std::string::npos) << e;
+  const auto bad_ca_dir = TempDir();
+  writeFile(bad_ca_dir / "ca.pem", "not a certificate\n");
+  const auto bad_ca = errorOf(head + "    Output: {ElasticSearch: {Hosts: [h], Index: i, CaFile: " +
+                              (bad_ca_dir / "ca.pem").string() + "}}\n");
+  EXPECT_NE(bad_ca.find("CaFile: cannot load CA certificates"), std::string::npos) << bad_ca;
+}
+
+TEST(StashConfig, GoZeroKeysWithoutEffectAreNamed) {
+  TempDir dir;
+  const auto loaded = loadText(R"(
+Clusters:
+  - Input:
+      Kafka:
+        Brokers: [a]
+        Topics: [t]
+        Group: g
+        Conns: 2
+        Processors: 16
+        Log: {Level: error, Mode: file, Path: /var/log/stash}
+        Telemetry: {Name: stash}
+    Output: {ElasticSearch: {Hosts: [h], Index: i}}
+)", dir);
+  std::string all;
+  for (const auto& k : loaded.no_effect_keys) all += k + "\n";
+  for (const char* key : {"Clusters[0].Input.Kafka.Conns: ", "Clusters[0].Input.Kafka.Processors: ",
+                          "Clusters[0].Input.Kafka.Log.Mode: ", "Clusters[0].Input.Kafka.Log.Path: ",
+                          "Clusters[0].Input.Kafka.Telemetry: "}) {
+    EXPECT_NE(all.find(key), std::string::npos) << key << " in\n" << all;
+  }
+  EXPECT_EQ(all.find("Kafka.Log.Level:"), std::string::npos) << all;  // has its effect
+  EXPECT_EQ(loaded.config.log_level, "error");
+  EXPECT_TRUE(loaded.unknown_keys.empty());
 }
 
 }  // namespace

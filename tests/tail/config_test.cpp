@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <cstdio>
+#include <map>
 #include <cstdlib>
 #include <regex>
 
@@ -90,6 +92,97 @@ TEST(TailConfig, MalformedConfigExits2WithFileLineAndKey) {
   const CmdResult r3 = run("-c " + (dir / "empty.yml").string() + " --check");
   EXPECT_EQ(r3.status, 2);
   EXPECT_NE(r3.out.find("output.kafka.hosts[0]: empty host"), std::string::npos) << r3.out;
+}
+
+// Every kind of bad value — format strings, regexps, durations, sizes, conditions, librdkafka
+// properties, refused options — exits 2 with exactly one line naming the file, the line and the key
+// (never an abort: a malformed topic format string used to escape main as an exception).
+TEST(TailConfig, EveryConfigErrorExits2WithOneLineNamingFileLineAndKey) {
+  struct Case {
+    std::string yaml;
+    std::string key;   // the dotted path the message must name
+    int line;          // where it is in the file
+  };
+  const std::string input = "filebeat.inputs:\n- type: log\n  paths: [/x]\n";
+  const std::string kafka = "output.kafka:\n  hosts: [a]\n";
+  const std::vector<Case> cases = {
+      {kafka + "  topic: \"%{[fields.x\"\n", "output.kafka.topic", 3},
+      {kafka + "  topic: \"logs-%{[fields.x]\"\n", "output.kafka.topic", 3},
+      {kafka + "  topic: t\n  key: \"%{[fields.k\"\n", "output.kafka.key", 4},
+      {kafka + "  topics:\n    - topic: \"%{[a\"\n", "output.kafka.topics[0].topic", 4},
+      {kafka + "  topics:\n    - topic: t\n      when.regexp: {message: \"(\"}\n", "output.kafka.topics[0].when.regexp.message", 5},
+      {kafka + "  topics:\n    - topic: t\n      when.resembles: {a: b}\n", "output.kafka.topics[0].when.resembles", 5},
+      {kafka + "  topic: t\n  timeout: 1e300s\n", "output.kafka.timeout", 4},
+      {kafka + "  topic: t\n  timeout: soon\n", "output.kafka.timeout", 4},
+      {kafka + "  topic: t\n  max_message_bytes: 1e30GiB\n", "output.kafka.max_message_bytes", 4},
+      {kafka + "  topic: t\n  max_message_bytes: 10XB\n", "output.kafka.max_message_bytes", 4},
+      {kafka + "  topic: t\n  compression_level: 99\n", "output.kafka.compression_level", 4},
+      {kafka + "  topic: t\n  bulk_max_size: 99999999\n", "output.kafka.bulk_max_size", 4},
+      {kafka + "  topic: t\n  librdkafka:\n    queue.buffering.max.ms: forever\n", "output.kafka.librdkafka.queue.buffering.max.ms", 5},
+      {kafka + "  topic: t\n  librdkafka:\n    no.such.property: 1\n", "output.kafka.librdkafka.no.such.property", 5},
+      {kafka + "  topic: t\n  codec.format:\n    string: '%{[message]}'\n", "output.kafka.codec.format", 5},
+      {kafka + "  topic: t\n  codec.json:\n    escape_html: true\n", "output.kafka.codec.json.escape_html", 5},
+      {kafka + "  topic: t\n  worker: 0\n", "output.kafka.worker", 4},
+      {input + "  multiline.pattern: '['\noutput.console: {}\n", "filebeat.inputs[0].multiline.pattern", 4},
+      {input + "  exclude_files: ['*.gz']\noutput.console: {}\n", "filebeat.inputs[0].exclude_files[0]", 4},
+      {input + "  close_inactive: -5m\noutput.console: {}\n", "filebeat.inputs[0].close_inactive", 4},
+      {input + "  json.expand_keys: true\noutput.console: {}\n", "filebeat.inputs[0].json.expand_keys", 4},
+      {input + "  processors:\n    - drop_event.when.contains: {message: [1]}\noutput.console: {}\n",
+       "filebeat.inputs[0].processors[0].drop_event.when.contains.message", 5},
+      {input + "output.console: {}\nfilebeat.registry.flush: 1e400\n", "filebeat.registry.flush", 5},
+  };
+  TempDir dir;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const auto file = dir / ("bad" + std::to_string(i) + ".yml");
+    logship::testing::writeFile(file, cases[i].yaml);
+    const CmdResult r = run("-c " + file.string() + " --check");
+    SCOPED_TRACE(cases[i].yaml);
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+    const std::string where = file.filename().string() + ":" + std::to_string(cases[i].line) + ":";
+    EXPECT_NE(r.out.find(where), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(cases[i].key + ":"), std::string::npos) << r.out;
+  }
+}
+
+// Accepted keys that change nothing are named by --check; keys with an effect are silent.
+TEST(TailConfig, KeysWithoutEffectAreNamedByCheck) {
+  TempDir dir;
+  logship::testing::writeFile(dir / "fb.yml",
+                              "filebeat.inputs:\n- type: log\n  paths: [/x]\n  json.ignore_decoding_error: true\n"
+                              "output.kafka:\n  hosts: [a]\n  topic: t\n  worker: 4\n  version: '2.1.0'\n"
+                              "  codec.json: {pretty: false}\npath.logs: /var/log/filebeat\n");
+  const TailConfig c = loadTailConfig(LoadArgs{(dir / "fb.yml").string(), {}, dir.path().string()});
+  std::string warnings;
+  for (const auto& w : c.warnings) warnings += w + "\n";
+  EXPECT_NE(warnings.find("output.kafka.worker: accepted, has no effect"), std::string::npos) << warnings;
+  EXPECT_NE(warnings.find("output.kafka.version: accepted, has no effect"), std::string::npos) << warnings;
+  EXPECT_NE(warnings.find("path.logs: accepted, has no effect"), std::string::npos) << warnings;
+  EXPECT_EQ(warnings.find("codec"), std::string::npos) << warnings;  // json without pretty: what is sent
+  EXPECT_EQ(warnings.find("ignore_decoding_error"), std::string::npos) << warnings;  // has its effect
+  EXPECT_FALSE(c.inputs[0].json.log_errors);
+  EXPECT_FALSE(c.kafka.pretty);
+  const CmdResult r = run("-c " + (dir / "fb.yml").string() + " --check");
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("output.kafka.worker: accepted, has no effect"), std::string::npos) << r.out;
+}
+
+TEST(TailConfig, CodecJsonPrettyIsHonoured) {
+  const TailConfig c = load("output.kafka:\n  hosts: [a]\n  topic: t\n  codec.json.pretty: true\n");
+  EXPECT_TRUE(c.kafka.pretty);
+}
+
+// A reference to another key takes the file's value, nested references included; the builtin
+// is the fallback (`${path.data}` used to be the default even when the file set path.data).
+TEST(TailConfig, ReferencesPreferTheFilesOwnValue) {
+  const TailConfig c = load(
+      "path.home: /srv/fb\npath.data: ${path.home}/state\nfilebeat.inputs:\n- type: log\n  paths: [/x]\n"
+      "  fields: {data: '${path.data}', cfg: '${path.config}'}\noutput.console: {}\n");
+  ASSERT_EQ(c.inputs.size(), 1u);
+  std::map<std::string, std::string> fields(c.inputs[0].fields.begin(), c.inputs[0].fields.end());
+  EXPECT_EQ(fields["fields.data"], "\"/srv/fb/state\"");
+  EXPECT_EQ(c.path_data, "/srv/fb/state");
+  EXPECT_NE(fields["fields.cfg"].find('/'), std::string::npos) << fields["fields.cfg"];  // builtin fallback
 }
 
 TEST(TailConfig, FilestreamSyntaxMapsToTheSameSettings) {

@@ -86,6 +86,10 @@ class Node {
 
   // Everything below counts as read (free-form maps such as Filebeat's `fields`).
   void markSubtreeUsed() const;
+  // A key the daemon accepts (it is valid in the user's tool) but that changes nothing here:
+  // the subtree counts as read and, when present, `noEffectKeys()` lists it with `why`, so
+  // `--check` says so instead of the key passing as if it had been honoured.
+  void noEffect(std::string_view why) const;
   // The raw YAML (already override-merged), for free-form maps that are re-serialised.
   const YAML::Node& yaml() const { return node_; }
 
@@ -114,13 +118,17 @@ class Document {
   const std::string& file() const { return file_; }
   // Keys present in the file that no reader asked for, as dotted paths (`filebeat.config.modules`).
   std::vector<std::string> unknownKeys() const;
+  // Keys present in the file that were declared without effect (Node::noEffect), each as
+  // "path: why", in the order they were read.
+  const std::vector<std::string>& noEffectKeys() const { return no_effect_; }
 
  private:
   friend class Node;
   Document(std::string file, LoadOptions options) : file_(std::move(file)), options_(std::move(options)) {}
   void applyOverride(const std::string& expr);
-  std::string expand(const std::string& value, const Node& at) const;
-  std::optional<std::string> lookupReference(const std::string& name) const;
+  std::string expand(const std::string& value, const Node& at, int depth = 0) const;
+  std::optional<std::string> lookupReference(const std::string& name, bool& from_file) const;
+  std::optional<std::string> builtin(const std::string& name) const;
   bool keyEquals(std::string_view a, std::string_view b) const;
   void collectUnknown(const YAML::Node& node, const std::string& path, std::vector<std::string>& out) const;
 
@@ -129,6 +137,7 @@ class Document {
   YAML::Node root_;
   std::set<std::string> used_;       // exact paths read
   std::set<std::string> used_trees_; // paths whose whole subtree counts as read
+  std::vector<std::string> no_effect_;
 };
 
 // Filebeat's duration syntax outside a document (also used for `-E` values and tests).

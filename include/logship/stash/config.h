@@ -43,9 +43,6 @@ struct KafkaInputConfig {
   std::vector<std::string> topics;
   std::string topics_pattern;
   std::string offset = "last";  // first | last
-  int conns = 1;
-  int consumers = 8;
-  int processors = 8;
   int64_t min_bytes = 10240;
   int64_t max_bytes = 10485760;
   std::string username;
@@ -117,6 +114,7 @@ StashConfig parseStashConfig(config::Node root);
 struct LoadedConfig {
   StashConfig config;
   std::vector<std::string> unknown_keys;
+  std::vector<std::string> no_effect_keys;  // "path: accepted, has no effect (why)"
 };
 // Loads a file (case-insensitive keys, `${VAR}` expansion) and applies the overrides.
 LoadedConfig loadStashConfig(const std::string& file, const HostOverrides& overrides = {});

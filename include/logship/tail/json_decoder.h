@@ -21,6 +21,8 @@ class JsonDecoder {
   bool decode(std::string_view line, Event& event);
   // The text for multiline/filters when message_key is set (empty otherwise or when missing).
   std::string_view messageText() const { return message_text_; }
+  // Why the last decode() failed ("invalid JSON", "not a JSON object", ...).
+  std::string_view error() const { return error_; }
 
  private:
   JsonConfig config_;
@@ -32,6 +34,7 @@ class JsonDecoder {
   std::string buffer_;  // the line with simdjson's padding
   std::string scratch_;
   std::string_view message_text_;
+  std::string_view error_;  // a string literal
 };
 
 // Parses an RFC 3339 time (`2022-09-08T21:51:10.346+08:00`) and writes it as Filebeat does:

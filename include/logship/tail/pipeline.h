@@ -32,6 +32,7 @@ struct PipelineMetrics {
   metrics::Counter* filtered = nullptr;   // include/exclude_lines
   metrics::Counter* dropped = nullptr;    // drop_event
   metrics::Counter* bytes = nullptr;      // encoded bytes handed to the output
+  metrics::Counter* json_errors = nullptr;  // lines the JSON decoder could not decode (shipped as text)
   static PipelineMetrics in(metrics::Registry& registry);
 };
 
@@ -57,6 +58,7 @@ class Pipeline {
 
  private:
   void stampReadTime();
+  void noteDecodeError(const Message& message, const HarvesterContext& ctx);
   void shrinkToFit(const Message& message);
   // Writes the cached fragments of static groups no processor or decoded key touched into
   // preencoded_, flagging their entries so the encoder skips them.

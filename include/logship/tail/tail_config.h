@@ -33,6 +33,7 @@ struct JsonConfig {
   bool overwrite_keys = false;
   bool add_error_key = false;
   std::string message_key;       // the key that holds the text (multiline/filters apply to it)
+  bool log_errors = true;        // !ignore_decoding_error: lines that are not JSON are logged
 };
 
 // One processor; conditions are compiled once (condition.h).
@@ -57,7 +58,6 @@ struct InputConfig {
   // fields as flattened (dotted key, raw JSON) pairs, prefix `fields.` unless fields_under_root.
   std::vector<std::pair<std::string, std::string>> fields;
   std::vector<std::string> tags;
-  std::string encoding = "utf-8";  // utf-8 | plain
   milliseconds ignore_older{0};    // 0: off
   bool tail_files = false;         // start at the end of files seen for the first time
   milliseconds scan_frequency{10000};
@@ -88,15 +88,12 @@ struct KafkaOutputConfig {
   kafka::PartitionConfig partition;
   std::vector<std::string> partition_hash_fields;  // partition.hash.hash
   bool partition_hash_random = true;               // partition.hash.random: unhashable fields -> random partition, else the event is dropped
-  int required_acks = 1;
-  std::string compression = "gzip";
-  int compression_level = -1;        // -1: codec default (Filebeat: 4 for gzip)
   uint64_t max_message_bytes = 1000000;
-  int bulk_max_size = 2048;
-  milliseconds bulk_flush_frequency{0};
-  std::string client_id = "beats";
   milliseconds timeout{30000};       // broker request timeout (Filebeat `timeout`)
-  kafka::Properties properties;      // everything handed to librdkafka (built from the above)
+  // Everything handed to librdkafka: hosts, client_id, required_acks, compression(_level),
+  // bulk_max_size, bulk_flush_frequency, timeout, SASL/SSL and the librdkafka passthrough.
+  kafka::Properties properties;
+  bool pretty = false;               // codec.json.pretty
 };
 
 struct ConsoleOutputConfig {
