@@ -63,6 +63,8 @@ TEST(TailConfig, ReferenceFilebeatYmlLoadsWithDefaults) {
   EXPECT_NE(warnings.find("add_cloud_metadata"), std::string::npos) << warnings;
   EXPECT_NE(warnings.find("add_docker_metadata"), std::string::npos) << warnings;
   EXPECT_NE(warnings.find("filebeat.config"), std::string::npos) << warnings;
+  // Exactly these three: every other key of the reference file has its effect.
+  EXPECT_EQ(c.warnings.size(), 3u) << warnings;
   EXPECT_NO_THROW(validate(c));
 }
 
