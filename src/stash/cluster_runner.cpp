@@ -1,5 +1,6 @@
 #include "logship/stash/cluster_runner.h"
 
+#include "logship/common/backoff.h"
 #include "logship/common/logging.h"
 #include "logship/common/outcome.h"
 
@@ -127,7 +128,7 @@ std::vector<admin::HealthCheck> ClusterRunner::healthChecks() {
 
 bool ClusterRunner::connectEs() {
   auto logger = log::get("stash");
-  int attempt = 0;
+  BackoffSchedule backoff(config_.es.backoff_initial, std::chrono::milliseconds(10000));
   while (!stop_.triggered()) {
     if (auto v = es_.detectVersion()) {
       setReachable(es_down_since_, true);
@@ -173,7 +174,7 @@ bool ClusterRunner::connectEs() {
       return true;
     }
     setReachable(es_down_since_, false);
-    const auto delay = es::backoffDelay(attempt++, config_.es.backoff_initial, std::chrono::milliseconds(10000));
+    const auto delay = backoff.next();
     log::warn(*logger, "elasticsearch not reachable yet", {{"cluster", config_.name}, {"retry_in_ms", static_cast<int64_t>(delay.count())}});
     stop_.waitFor(delay);
   }
@@ -295,9 +296,9 @@ void ClusterRunner::deadLetterInvalid(RdKafka::Message& msg) {
   r.raw.assign(static_cast<const char*>(msg.payload()), msg.len());
   log::warn(*log::get("stash"), "message is not a JSON object, sent to the dead letter",
             {{"topic", r.topic}, {"partition", r.partition}, {"offset", r.offset}});
-  int attempt = 0;
+  BackoffSchedule backoff(std::chrono::milliseconds(200), std::chrono::milliseconds(10000));
   while (!dead_letter_->write({r})) {
-    if (stop_.waitFor(es::backoffDelay(attempt++, std::chrono::milliseconds(200), std::chrono::milliseconds(10000)))) return;
+    if (stop_.waitFor(backoff.next())) return;
   }
   dead_invalid_.inc();
   tracker_.done(cached_handle_.slot, cached_handle_.epoch, r.offset);
