@@ -130,7 +130,6 @@ void BulkWriter::senderLoop() {
 }
 
 void BulkWriter::send(BatchPtr first) {
-  auto logger = log::get("es");
   std::vector<BatchPtr> work;
   work.push_back(std::move(first));
   BulkResponse parsed;
@@ -153,33 +152,22 @@ void BulkWriter::send(BatchPtr first) {
       metrics_.requests->inc();
       metrics_.bytes->inc(batch->bytes());
       switch (classify(r, parsed)) {
-        case Answer::kRetry: {
-          metrics_.retried_requests->inc();
-          const auto delay = backoff.next();
-          log::warn(*logger, "bulk request failed, retrying",
-                    {{"host", r.host}, {"status", r.status}, {"error", r.status ? r.body.substr(0, 300) : r.error},
-                     {"items", static_cast<uint64_t>(batch->size())}, {"retry_in_ms", static_cast<int64_t>(delay.count())}});
-          sleepUnlessStopped(delay);
+        case Answer::kRetry:
+          retryLater(r, *batch, backoff);
           continue;
-        }
         case Answer::kRefused:
           if (batch->size() > 1) {
             batch = halve(r, std::move(batch), work);
             backoff.reset();
             continue;
           }
-          // One item left: it is what the cluster refuses; the answer becomes its error.
-          parsed.errors = true;
-          parsed.items.assign(1, BulkItemResult{r.status, "request_rejected", r.body.substr(0, 1000)});
-          log::warn(*logger, "bulk request refused for a single item, dead-lettering it",
-                    {{"host", r.host}, {"status", r.status}, {"index", batch->index(0)}, {"id", batch->id(0)},
-                     {"offset", batch->tag(0).offset}, {"reason", parsed.items[0].error_reason.substr(0, 300)}});
+          refusedItem(r, *batch, parsed);
           break;
         case Answer::kItems:
           break;
       }
       if (parsed.errors && parsed.items.size() != batch->size()) {
-        log::warn(*logger, "bulk answer has the wrong number of items, retrying",
+        log::warn(*log::get("es"), "bulk answer has the wrong number of items, retrying",
                   {{"expected", static_cast<uint64_t>(batch->size())}, {"got", static_cast<uint64_t>(parsed.items.size())}});
         sleepUnlessStopped(backoff.next());
         continue;
@@ -197,6 +185,24 @@ BulkWriter::Answer BulkWriter::classify(const HttpResult& r, BulkResponse& parse
   // the answer is about this request's shape, not the cluster's health) until one item remains.
   if (d == Disposition::kPermanent) return Answer::kRefused;
   return Answer::kItems;
+}
+
+void BulkWriter::retryLater(const HttpResult& r, const BulkBatch& batch, BackoffSchedule& backoff) {
+  metrics_.retried_requests->inc();
+  const auto delay = backoff.next();
+  log::warn(*log::get("es"), "bulk request failed, retrying",
+            {{"host", r.host}, {"status", r.status}, {"error", r.status ? r.body.substr(0, 300) : r.error},
+             {"items", static_cast<uint64_t>(batch.size())}, {"retry_in_ms", static_cast<int64_t>(delay.count())}});
+  sleepUnlessStopped(delay);
+}
+
+void BulkWriter::refusedItem(const HttpResult& r, const BulkBatch& batch, BulkResponse& parsed) {
+  // One item left: it is what the cluster refuses; the answer becomes its error.
+  parsed.errors = true;
+  parsed.items.assign(1, BulkItemResult{r.status, "request_rejected", r.body.substr(0, 1000)});
+  log::warn(*log::get("es"), "bulk request refused for a single item, dead-lettering it",
+            {{"host", r.host}, {"status", r.status}, {"index", batch.index(0)}, {"id", batch.id(0)},
+             {"offset", batch.tag(0).offset}, {"reason", parsed.items[0].error_reason.substr(0, 300)}});
 }
 
 BulkWriter::BatchPtr BulkWriter::halve(const HttpResult& r, BatchPtr batch, std::vector<BatchPtr>& work) {

@@ -103,6 +103,10 @@ class BulkWriter {
   // Sends one batch until every item is settled, halving refused requests.
   void send(BatchPtr batch);
   Answer classify(const HttpResult& r, BulkResponse& parsed);
+  // A whole request to send again after the next back-off delay.
+  void retryLater(const HttpResult& r, const BulkBatch& batch, BackoffSchedule& backoff);
+  // The single item left of a refused request: the answer becomes its (permanent) error.
+  void refusedItem(const HttpResult& r, const BulkBatch& batch, BulkResponse& parsed);
   // Splits a refused batch: returns the first half, queues the second in `work`.
   BatchPtr halve(const HttpResult& r, BatchPtr batch, std::vector<BatchPtr>& work);
   // Applies an answer item by item: acknowledges, dead-letters, and returns the items to send
