@@ -23,6 +23,11 @@ bool ShutdownSignal::waitFor(std::chrono::milliseconds timeout) {
   return cv_.wait_for(lock, timeout, [this] { return triggered_.load(); });
 }
 
+bool ShutdownSignal::waitFor(TimeSource& time, std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return time.waitFor(lock, cv_, timeout, [this] { return triggered_.load(); });
+}
+
 void ShutdownSignal::wait() {
   std::unique_lock<std::mutex> lock(mutex_);
   cv_.wait(lock, [this] { return triggered_.load(); });

@@ -1,5 +1,8 @@
 #include "logship/kafka/client_config.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "logship/common/error.h"
 #include "logship/common/logging.h"
 
@@ -7,6 +10,90 @@ namespace logship::kafka {
 
 namespace {
 EventLogger g_event_logger;
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+// Everything but the passthrough, which must come after the role's properties.
+void addCommon(const ClientSettings& s, PropertyList& out) {
+  out.push_back({"bootstrap.servers", join(s.brokers), "brokers"});
+  if (!s.client_id.empty()) out.push_back({"client.id", s.client_id, "client_id"});
+  if (s.sasl) {
+    out.push_back({"sasl.username", s.sasl->username, "sasl.username"});
+    out.push_back({"sasl.password", s.sasl->password, "sasl.password"});
+    out.push_back({"sasl.mechanisms", s.sasl->mechanism, ""});
+  }
+  if (s.tls) {
+    const TlsSettings& t = *s.tls;
+    if (t.ca_location) out.push_back({"ssl.ca.location", *t.ca_location, "tls.ca_location"});
+    if (t.certificate_location) out.push_back({"ssl.certificate.location", *t.certificate_location, "tls.certificate_location"});
+    if (t.key_location) out.push_back({"ssl.key.location", *t.key_location, "tls.key_location"});
+    if (t.key_password) out.push_back({"ssl.key.password", *t.key_password, "tls.key_password"});
+    if (t.verify == TlsSettings::Verify::kNone) out.push_back({"enable.ssl.certificate.verification", "false", ""});
+    if (t.verify == TlsSettings::Verify::kCertificate) out.push_back({"ssl.endpoint.identification.algorithm", "none", ""});
+  }
+  if (s.sasl || s.tls)
+    out.push_back({"security.protocol", std::string(s.sasl ? "sasl_" : "") + (s.tls ? "ssl" : "plaintext"), ""});
+}
+
+void addPassthrough(const ClientSettings& s, PropertyList& out) {
+  for (const auto& [name, value] : s.passthrough) out.push_back({name, value, "passthrough"});
+}
+
+}  // namespace
+
+PropertyList clientProperties(const ClientSettings& s) {
+  PropertyList out;
+  addCommon(s, out);
+  addPassthrough(s, out);
+  return out;
+}
+
+PropertyList producerProperties(const ProducerSettings& s) {
+  PropertyList out;
+  addCommon(s, out);
+  out.push_back({"acks", std::to_string(s.acks), "acks"});
+  out.push_back({"compression.codec", s.compression, "compression"});
+  if (s.compression_level >= 0) out.push_back({"compression.level", std::to_string(s.compression_level), "compression_level"});
+  out.push_back({"message.max.bytes", std::to_string(std::max<uint64_t>(s.message_max_bytes, 1000)), "message_max_bytes"});
+  out.push_back({"batch.num.messages", std::to_string(std::max<int64_t>(1, s.batch_num_messages)), "batch_num_messages"});
+  out.push_back({"linger.ms", std::to_string(s.linger_ms), "linger_ms"});
+  out.push_back({"request.timeout.ms", std::to_string(s.request_timeout_ms), "request_timeout_ms"});
+  addPassthrough(s, out);
+  return out;
+}
+
+PropertyList consumerProperties(const ConsumerSettings& s) {
+  PropertyList out;
+  addCommon(s, out);
+  out.push_back({"group.id", s.group, "group"});
+  out.push_back({"enable.auto.commit", "false", ""});
+  out.push_back({"enable.auto.offset.store", "false", ""});
+  out.push_back({"auto.offset.reset", s.from_earliest ? "earliest" : "latest", "from_earliest"});
+  out.push_back({"fetch.min.bytes", std::to_string(s.fetch_min_bytes), "fetch_min_bytes"});
+  out.push_back({"max.partition.fetch.bytes", std::to_string(std::max<int64_t>(s.max_bytes, 1024)), "max_bytes"});
+  out.push_back({"fetch.max.bytes", std::to_string(std::max<int64_t>(s.max_bytes * 4, 1024 * 1024)), "max_bytes"});
+  out.push_back({"fetch.wait.max.ms", "100", ""});
+  out.push_back({"enable.partition.eof", "false", ""});
+  addPassthrough(s, out);
+  return out;
+}
+
+Properties toMap(const PropertyList& list) {
+  Properties p;
+  for (const auto& e : list) p[e.name] = e.value;
+  return p;
+}
+
+std::optional<std::string> checkProperty(const std::string& name, const std::string& value) {
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::string err;
+  if (conf->set(name, value, err) == RdKafka::Conf::CONF_OK) return std::nullopt;
+  while (!err.empty() && std::isspace(static_cast<unsigned char>(err.back()))) err.pop_back();
+  return err;
 }
 
 std::unique_ptr<RdKafka::Conf> makeConf(const Properties& props) {

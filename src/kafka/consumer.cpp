@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <librdkafka/rdkafka.h>
+
 #include "logship/common/error.h"
 #include "logship/common/logging.h"
 
@@ -57,8 +59,8 @@ class Consumer::Events : public RdKafka::EventCb {
   EventLogger logger_;
 };
 
-Consumer::Consumer(ConsumerOptions options, ConsumerHooks hooks)
-    : options_(std::move(options)), hooks_(std::move(hooks)) {
+Consumer::Consumer(ConsumerOptions options, ConsumerHooks hooks, TimeSource& time)
+    : options_(std::move(options)), hooks_(std::move(hooks)), time_(time) {
   rebalance_ = std::make_unique<Rebalance>(*this);
   events_ = std::make_unique<Events>(*this);
   if (!options_.topics_pattern.empty()) pattern_ = std::make_unique<RE2>(options_.topics_pattern, RE2::Quiet);
@@ -75,7 +77,7 @@ void Consumer::start() {
   consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
   if (!consumer_) throw Error(ErrorCode::kConfigInvalid, "cannot create kafka consumer", err);
   subscribe(resolveTopics());
-  next_refresh_ = std::chrono::steady_clock::now() + options_.topics_refresh;
+  next_refresh_ = time_.monotonicTime() + options_.topics_refresh;
 }
 
 std::vector<std::string> Consumer::matchTopics(const RE2& pattern, const std::vector<std::string>& all) {
@@ -124,8 +126,29 @@ void Consumer::subscribe(const std::vector<std::string>& topics) {
   subscribed_ = topics;
 }
 
-std::unique_ptr<RdKafka::Message> Consumer::consume(int timeout_ms) {
-  return std::unique_ptr<RdKafka::Message>(consumer_->consume(timeout_ms));
+bool Consumer::poll(int timeout_ms, PolledMessage& out) {
+  last_.reset(consumer_->consume(timeout_ms));
+  if (!last_) return false;
+  out.error = last_->err();
+  switch (last_->err()) {
+    case RdKafka::ERR_NO_ERROR: {
+      // The C handle's name: topic_name() returns a new std::string per message.
+      const char* topic = rd_kafka_topic_name(last_->c_ptr()->rkt);
+      out.topic = topic ? std::string_view(topic) : std::string_view();
+      out.partition = last_->partition();
+      out.offset = last_->offset();
+      out.value = std::string_view(static_cast<const char*>(last_->payload()), last_->len());
+      return true;
+    }
+    case RdKafka::ERR__TIMED_OUT:
+    case RdKafka::ERR__PARTITION_EOF:
+      return false;
+    default:
+      out.topic = {};
+      out.value = {};
+      out.error_text = last_->errstr();
+      return true;
+  }
 }
 
 bool Consumer::probe(std::chrono::milliseconds timeout) {

@@ -1,27 +1,17 @@
 #include "logship/stash/cluster_runner.h"
 
+#include "logship/common/backoff.h"
 #include "logship/common/logging.h"
 #include "logship/common/outcome.h"
+#include "logship/kafka/consumer.h"
 
 namespace logship::stash {
 namespace {
 
-int64_t steadyMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
-
 // go-queue's kq uses SASL/PLAIN when Username is set.
-void addSaslPlain(kafka::Properties& p, const std::string& user, const std::string& password) {
-  p["security.protocol"] = "sasl_plaintext";
-  p["sasl.mechanisms"] = "PLAIN";
-  p["sasl.username"] = user;
-  p["sasl.password"] = password;
+std::optional<kafka::SaslSettings> saslPlain(const std::string& user, const std::string& password) {
+  if (user.empty()) return std::nullopt;
+  return kafka::SaslSettings{user, password, "PLAIN"};
 }
 
 es::EsClientOptions esOptions(const EsOutputConfig& e) {
@@ -36,59 +26,96 @@ es::EsClientOptions esOptions(const EsOutputConfig& e) {
   return o;
 }
 
+// The index namer's and timestamp filter's clock: none (their direct system_clock::now()) for the
+// process' clock, so the per-event path keeps its direct call.
+IndexNamer::Clock processorClock(TimeSource& time) {
+  if (&time == &RealTimeSource::instance()) return {};
+  return [&time] { return time.systemTime(); };
+}
+
 }  // namespace
 
 kafka::Properties consumerProperties(const KafkaInputConfig& k) {
-  kafka::Properties p;
-  p["bootstrap.servers"] = join(k.brokers);
-  p["group.id"] = k.group;
-  p["client.id"] = k.name.empty() ? "logship-stash" : k.name;
-  p["enable.auto.commit"] = "false";
-  p["enable.auto.offset.store"] = "false";
-  p["auto.offset.reset"] = k.offset == "first" ? "earliest" : "latest";
-  p["fetch.min.bytes"] = std::to_string(k.min_bytes);
-  // kafka-go's MaxBytes bounds one partition's fetch: librdkafka's max.partition.fetch.bytes.
-  p["max.partition.fetch.bytes"] = std::to_string(std::max<int64_t>(k.max_bytes, 1024));
-  p["fetch.max.bytes"] = std::to_string(std::max<int64_t>(k.max_bytes * 4, 1024 * 1024));
-  p["fetch.wait.max.ms"] = "100";
-  p["enable.partition.eof"] = "false";
-  if (!k.username.empty()) addSaslPlain(p, k.username, k.password);
-  for (const auto& [key, value] : k.librdkafka) p[key] = value;
-  return p;
+  kafka::ConsumerSettings s;
+  s.brokers = k.brokers;
+  s.group = k.group;
+  s.client_id = k.name.empty() ? "logship-stash" : k.name;
+  s.from_earliest = k.offset == "first";
+  s.fetch_min_bytes = k.min_bytes;
+  s.max_bytes = k.max_bytes;
+  s.sasl = saslPlain(k.username, k.password);
+  s.passthrough.assign(k.librdkafka.begin(), k.librdkafka.end());
+  return kafka::toMap(kafka::consumerProperties(s));
 }
 
-std::unique_ptr<DeadLetter> makeDeadLetter(const ClusterConfig& c) {
+std::unique_ptr<DeadLetter> makeDeadLetter(const ClusterConfig& c, TimeSource& time) {
   if (!c.dead_letter.topic.empty()) {
-    kafka::Properties p;
-    p["bootstrap.servers"] = join(c.dead_letter.brokers.empty() ? c.kafka.brokers : c.dead_letter.brokers);
-    if (!c.kafka.username.empty() && c.dead_letter.brokers.empty()) addSaslPlain(p, c.kafka.username, c.kafka.password);
-    return std::make_unique<KafkaDeadLetter>(p, c.dead_letter.topic);
+    kafka::ClientSettings s;
+    s.brokers = c.dead_letter.brokers.empty() ? c.kafka.brokers : c.dead_letter.brokers;
+    if (c.dead_letter.brokers.empty()) s.sasl = saslPlain(c.kafka.username, c.kafka.password);
+    return std::make_unique<KafkaDeadLetter>(kafka::toMap(kafka::clientProperties(s)), c.dead_letter.topic, time);
   }
-  return std::make_unique<FileDeadLetter>(c.dead_letter.file);
+  return std::make_unique<FileDeadLetter>(c.dead_letter.file, time);
+}
+
+ClusterSeams realSeams(const ClusterConfig& c, TimeSource& time) {
+  ClusterSeams s;
+  s.time = &time;
+  auto es = std::make_shared<es::EsClient>(esOptions(c.es));
+  s.es_version = [es] { return es->detectVersion(); };
+  s.transport = std::move(es);
+  kafka::ConsumerOptions co;
+  co.props = consumerProperties(c.kafka);
+  co.topics = c.kafka.topics;
+  co.topics_pattern = c.kafka.topics_pattern;
+  co.topics_refresh = c.kafka.topics_refresh;
+  s.source = [co, &time](kafka::ConsumerHooks hooks) -> std::unique_ptr<kafka::MessageSource> {
+    return std::make_unique<kafka::Consumer>(co, std::move(hooks), time);
+  };
+  s.dead_letter = [c, &time] { return makeDeadLetter(c, time); };
+  return s;
+}
+
+ClusterRunnerMetrics ClusterRunnerMetrics::in(metrics::Registry& r, const ClusterConfig& config) {
+  const metrics::Labels l{{"cluster", config.name}};
+  ClusterRunnerMetrics m;
+  m.consumed = &r.counter("logship_stash_consumed_total", "Kafka messages consumed", l);
+  m.invalid = &r.counter("logship_stash_invalid_json_total", "Messages whose value is not a JSON object", l);
+  m.dead_invalid = &es::BulkWriterMetrics::deadLettered(r, config.name, "invalid_json");
+  m.consume_errors = &r.counter("logship_stash_consume_errors_total", "Kafka consumer errors", l);
+  m.pending = &r.gauge("logship_stash_pending_messages", "Consumed messages not yet done", l);
+  m.paused = &r.gauge("logship_stash_consumer_paused", "1 while consumption is paused for backpressure", l);
+  // One series per drop filter, so users see which rule removed what (implicit filters never drop).
+  for (size_t i = 0; i < config.filters.size(); ++i) {
+    const bool drops = config.filters[i].action == "drop";
+    m.dropped.push_back(drops ? &r.counter("logship_stash_dropped_total", "Messages dropped by a filter",
+                                           {{"cluster", config.name}, {"filter", "Filters[" + std::to_string(i) + "]"}})
+                              : nullptr);
+  }
+  return m;
+}
+
+metrics::Gauge& ClusterRunnerMetrics::lag(metrics::Registry& r, const std::string& cluster, const std::string& topic,
+                                          int32_t partition) {
+  return r.gauge("logship_stash_consumer_lag", "Messages behind the high watermark",
+                 {{"cluster", cluster}, {"topic", topic}, {"partition", std::to_string(partition)}});
 }
 
 ClusterRunner::ClusterRunner(const ClusterConfig& config, metrics::Registry& registry,
                              std::chrono::milliseconds unhealthy_after)
+    : ClusterRunner(config, registry, unhealthy_after, realSeams(config)) {}
+
+ClusterRunner::ClusterRunner(const ClusterConfig& config, metrics::Registry& registry,
+                             std::chrono::milliseconds unhealthy_after, ClusterSeams seams)
     : config_(config),
       registry_(registry),
       unhealthy_after_(unhealthy_after),
-      es_(esOptions(config.es)),
-      dead_letter_(makeDeadLetter(config)),
-      processor_(config),
-      consumed_(registry.counter("logship_stash_consumed_total", "Kafka messages consumed", {{"cluster", config.name}})),
-      invalid_(registry.counter("logship_stash_invalid_json_total", "Messages whose value is not a JSON object", {{"cluster", config.name}})),
-      dead_invalid_(registry.counter("logship_stash_dead_lettered_total", "Documents sent to the dead letter", {{"cluster", config.name}, {"reason", "invalid_json"}})),
-      consume_errors_(registry.counter("logship_stash_consume_errors_total", "Kafka consumer errors", {{"cluster", config.name}})),
-      pending_(registry.gauge("logship_stash_pending_messages", "Consumed messages not yet done", {{"cluster", config.name}})),
-      paused_(registry.gauge("logship_stash_consumer_paused", "1 while consumption is paused for backpressure", {{"cluster", config.name}})) {
+      seams_(std::move(seams)),
+      time_(*seams_.time),
+      dead_letter_(seams_.dead_letter()),
+      processor_(config, processorClock(time_)),
+      metrics_(ClusterRunnerMetrics::in(registry, config)) {
   doc_.reserve(64 * 1024);
-  // One series per drop filter, so users see which rule removed what (implicit filters never drop).
-  for (size_t i = 0; i < config.filters.size(); ++i) {
-    const bool drops = config.filters[i].action == "drop";
-    dropped_.push_back(drops ? &registry.counter("logship_stash_dropped_total", "Messages dropped by a filter",
-                                                 {{"cluster", config.name}, {"filter", "Filters[" + std::to_string(i) + "]"}})
-                             : nullptr);
-  }
 }
 
 ClusterRunner::~ClusterRunner() { stop(std::chrono::steady_clock::now()); }
@@ -104,19 +131,24 @@ void ClusterRunner::stop(std::chrono::steady_clock::time_point deadline) {
   if (thread_.joinable()) thread_.join();
 }
 
+int64_t ClusterRunner::monotonicMs() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(time_.monotonicTime().time_since_epoch()).count();
+}
+
 void ClusterRunner::setReachable(std::atomic<int64_t>& since, bool ok) {
   if (ok) {
     since.store(0, std::memory_order_relaxed);
   } else {
     int64_t expected = 0;
-    since.compare_exchange_strong(expected, steadyMs());
+    since.compare_exchange_strong(expected, monotonicMs());
   }
 }
 
 admin::HealthStatus ClusterRunner::health(const std::atomic<int64_t>& since, ErrorCode code, const char* what) const {
   const int64_t s = since.load();
-  if (s == 0 || steadyMs() - s < unhealthy_after_.count()) return {};
-  return {code, std::string(what) + " unreachable for " + std::to_string((steadyMs() - s) / 1000) + "s",
+  const int64_t now = monotonicMs();
+  if (s == 0 || now - s < unhealthy_after_.count()) return {};
+  return {code, std::string(what) + " unreachable for " + std::to_string((now - s) / 1000) + "s",
           "{\"cluster\":\"" + config_.name + "\"}"};
 }
 
@@ -127,9 +159,9 @@ std::vector<admin::HealthCheck> ClusterRunner::healthChecks() {
 
 bool ClusterRunner::connectEs() {
   auto logger = log::get("stash");
-  int attempt = 0;
+  BackoffSchedule backoff(config_.es.backoff_initial, std::chrono::milliseconds(10000));
   while (!stop_.triggered()) {
-    if (auto v = es_.detectVersion()) {
+    if (auto v = seams_.es_version()) {
       setReachable(es_down_since_, true);
       const std::string doc_type = v->acceptsDocType() ? config_.es.doc_type : "";
       log::info(*logger, "elasticsearch reachable",
@@ -146,6 +178,8 @@ bool ClusterRunner::connectEs() {
       es::BulkCallbacks cb;
       cb.on_done = [this](const std::vector<es::ItemTag>& tags) {
         for (const auto& t : tags) tracker_.done(t.slot, t.epoch, t.offset);
+        { std::lock_guard<std::mutex> lock(done_mutex_); }
+        done_cv_.notify_all();
       };
       cb.dead_letter = [this](const std::vector<es::FailedItem>& items) {
         std::vector<DeadLetterRecord> records;
@@ -169,13 +203,13 @@ bool ClusterRunner::connectEs() {
         return dead_letter_->write(records);
       };
       cb.on_reachability = [this](bool ok) { setReachable(es_down_since_, ok); };
-      writer_ = std::make_unique<es::BulkWriter>(o, es_, cb, registry_);
+      writer_ = std::make_unique<es::BulkWriter>(o, *seams_.transport, cb, registry_, time_);
       return true;
     }
     setReachable(es_down_since_, false);
-    const auto delay = es::backoffDelay(attempt++, config_.es.backoff_initial, std::chrono::milliseconds(10000));
+    const auto delay = backoff.next();
     log::warn(*logger, "elasticsearch not reachable yet", {{"cluster", config_.name}, {"retry_in_ms", static_cast<int64_t>(delay.count())}});
-    stop_.waitFor(delay);
+    stop_.waitFor(time_, delay);
   }
   return false;
 }
@@ -183,11 +217,6 @@ bool ClusterRunner::connectEs() {
 void ClusterRunner::run() {
   auto logger = log::get("stash");
   if (!connectEs()) return;
-  kafka::ConsumerOptions co;
-  co.props = consumerProperties(config_.kafka);
-  co.topics = config_.kafka.topics;
-  co.topics_pattern = config_.kafka.topics_pattern;
-  co.topics_refresh = config_.kafka.topics_refresh;
   kafka::ConsumerHooks hooks;
   hooks.assigned = [this](const std::vector<kafka::TopicPartitionRef>& parts) {
     for (const auto& p : parts) tracker_.assign(p.topic, p.partition);
@@ -195,7 +224,7 @@ void ClusterRunner::run() {
   };
   hooks.revoked = [this](const std::vector<kafka::TopicPartitionRef>& parts) { onRevoked(parts); };
   hooks.reachability = [this](bool ok) { setReachable(kafka_down_since_, ok); };
-  consumer_ = std::make_unique<kafka::Consumer>(co, hooks);
+  consumer_ = seams_.source(std::move(hooks));
   try {
     consumer_->start();
   } catch (const std::exception& e) {
@@ -206,21 +235,21 @@ void ClusterRunner::run() {
   }
   log::info(*logger, "consuming", {{"cluster", config_.name}, {"group", config_.kafka.group},
                                    {"dead_letter", dead_letter_->describe()}});
-  auto next_commit = std::chrono::steady_clock::now() + config_.kafka.commit_interval;
+  auto next_commit = time_.monotonicTime() + config_.kafka.commit_interval;
+  kafka::PolledMessage msg;
   while (!stop_.triggered()) {
     const bool full = writer_->overloaded();
     if (full && !consumer_->paused()) {
       consumer_->pause();
-      paused_.set(1);
+      metrics_.paused->set(1);
       log::info(*logger, "bulk queue full, pausing consumption", {{"cluster", config_.name}});
     } else if (!full && consumer_->paused()) {
       consumer_->resume();
-      paused_.set(0);
+      metrics_.paused->set(0);
       log::info(*logger, "resuming consumption", {{"cluster", config_.name}});
     }
-    auto msg = consumer_->consume(100);
-    if (msg) handle(*msg);
-    const auto now = std::chrono::steady_clock::now();
+    if (consumer_->poll(100, msg)) handle(msg);
+    const auto now = time_.monotonicTime();
     writer_->maybeFlush(now);
     if (now >= next_commit) {
       commitTick(false);
@@ -237,82 +266,77 @@ void ClusterRunner::run() {
   consumer_->close();
 }
 
-void ClusterRunner::handle(RdKafka::Message& msg) {
-  switch (msg.err()) {
-    case RdKafka::ERR_NO_ERROR:
-      break;
-    case RdKafka::ERR__TIMED_OUT:
-    case RdKafka::ERR__PARTITION_EOF:
-      return;
-    default:
-      consume_errors_.inc();
-      if (classifyKafka(static_cast<rd_kafka_resp_err_t>(msg.err())) == Disposition::kRetry) setReachable(kafka_down_since_, false);
-      log::warn(*log::get("stash"), "kafka consumer error", {{"cluster", config_.name}, {"error", msg.errstr()}});
-      return;
+void ClusterRunner::handle(const kafka::PolledMessage& msg) {
+  if (msg.error != 0) {
+    metrics_.consume_errors->inc();
+    if (classifyKafka(static_cast<rd_kafka_resp_err_t>(msg.error)) == Disposition::kRetry) setReachable(kafka_down_since_, false);
+    log::warn(*log::get("stash"), "kafka consumer error", {{"cluster", config_.name}, {"error", msg.error_text}});
+    return;
   }
   setReachable(kafka_down_since_, true);
-  consumed_.inc();
-  const std::string& topic = msg.topic_name();
-  if (!cached_valid_ || cached_partition_ != msg.partition() || cached_topic_ != topic) {
-    if (!tracker_.handle(topic, msg.partition(), cached_handle_)) cached_handle_ = tracker_.assign(topic, msg.partition());
-    cached_topic_ = topic;
-    cached_partition_ = msg.partition();
+  metrics_.consumed->inc();
+  if (!cached_valid_ || cached_partition_ != msg.partition || cached_topic_ != msg.topic) {
+    cached_topic_.assign(msg.topic);
+    cached_partition_ = msg.partition;
+    if (!tracker_.handle(cached_topic_, msg.partition, cached_handle_)) cached_handle_ = tracker_.assign(cached_topic_, msg.partition);
     cached_valid_ = true;
   }
   const auto h = cached_handle_;
-  const int64_t offset = msg.offset();
+  const int64_t offset = msg.offset;
   tracker_.track(h, offset);
   doc_.clear();
-  const std::string_view value(static_cast<const char*>(msg.payload()), msg.len());
-  const ProcessResult r = processor_.process(value, doc_);
+  const ProcessResult r = processor_.process(msg.value, doc_);
   switch (r.kind) {
     case ProcessResult::kDoc:
-      if (r.wrapped) invalid_.inc();
-      if (r.meta_id.empty()) derivedDocumentId(topic, msg.partition(), offset, id_);
+      if (r.wrapped) metrics_.invalid->inc();
+      if (r.meta_id.empty()) derivedDocumentId(msg.topic, msg.partition, offset, id_);
       else id_.assign(r.meta_id);
       writer_->add(r.index, id_, doc_, {h.slot, h.epoch, offset});
       break;
     case ProcessResult::kDropped:
-      if (r.filter < dropped_.size() && dropped_[r.filter]) dropped_[r.filter]->inc();
+      if (r.filter < metrics_.dropped.size() && metrics_.dropped[r.filter]) metrics_.dropped[r.filter]->inc();
       tracker_.done(h.slot, h.epoch, offset);
       break;
     case ProcessResult::kInvalid:
-      invalid_.inc();
+      metrics_.invalid->inc();
       deadLetterInvalid(msg);
       break;
   }
 }
 
-void ClusterRunner::deadLetterInvalid(RdKafka::Message& msg) {
+void ClusterRunner::deadLetterInvalid(const kafka::PolledMessage& msg) {
   DeadLetterRecord r;
   r.reason = "invalid_json";
   r.cluster = config_.name;
-  r.topic = msg.topic_name();
-  r.partition = msg.partition();
-  r.offset = msg.offset();
+  r.topic.assign(msg.topic);
+  r.partition = msg.partition;
+  r.offset = msg.offset;
   r.error_type = "invalid_json";
   r.error_reason = "the message value is not a JSON object";
-  r.raw.assign(static_cast<const char*>(msg.payload()), msg.len());
+  r.raw.assign(msg.value);
   log::warn(*log::get("stash"), "message is not a JSON object, sent to the dead letter",
             {{"topic", r.topic}, {"partition", r.partition}, {"offset", r.offset}});
-  int attempt = 0;
+  BackoffSchedule backoff(std::chrono::milliseconds(200), std::chrono::milliseconds(10000));
   while (!dead_letter_->write({r})) {
-    if (stop_.waitFor(es::backoffDelay(attempt++, std::chrono::milliseconds(200), std::chrono::milliseconds(10000)))) return;
+    if (stop_.waitFor(time_, backoff.next())) return;
   }
-  dead_invalid_.inc();
+  metrics_.dead_invalid->inc();
   tracker_.done(cached_handle_.slot, cached_handle_.epoch, r.offset);
 }
 
 void ClusterRunner::onRevoked(const std::vector<kafka::TopicPartitionRef>& parts) {
   // Finish what is in flight for these partitions (bounded), commit what is done, forget the rest:
   // unfinished messages are read again by the next owner and `create` makes the replay harmless.
+  // The bound is on waiting for the bulk senders' threads: steady clock, as the shutdown deadline.
   writer_->flush();
   const auto limit = std::min(std::chrono::steady_clock::now() + std::chrono::seconds(10), deadline_.load());
-  while (std::chrono::steady_clock::now() < limit) {
-    size_t left = 0;
-    for (const auto& p : parts) left += tracker_.pending(p.topic, p.partition);
-    if (left == 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  {
+    std::unique_lock<std::mutex> lock(done_mutex_);
+    done_cv_.wait_until(lock, limit, [&] {
+      size_t left = 0;
+      for (const auto& p : parts) left += tracker_.pending(p.topic, p.partition);
+      return left == 0;
+    });
   }
   commitTick(true);
   for (const auto& p : parts) tracker_.revoke(p.topic, p.partition);
@@ -322,11 +346,9 @@ void ClusterRunner::onRevoked(const std::vector<kafka::TopicPartitionRef>& parts
 void ClusterRunner::commitTick(bool sync) {
   auto points = tracker_.takeCommittable(sync);
   consumer_->commit(points, sync);
-  pending_.set(static_cast<int64_t>(tracker_.pending()));
+  metrics_.pending->set(static_cast<int64_t>(tracker_.pending()));
   consumer_->lag([this](const std::string& topic, int32_t partition, int64_t lag) {
-    registry_.gauge("logship_stash_consumer_lag", "Messages behind the high watermark",
-                    {{"cluster", config_.name}, {"topic", topic}, {"partition", std::to_string(partition)}})
-        .set(lag);
+    ClusterRunnerMetrics::lag(registry_, config_.name, topic, partition).set(lag);
   });
 }
 

@@ -12,10 +12,10 @@
 
 namespace logship::stash {
 
-std::string formatDeadLetter(const DeadLetterRecord& r) {
+std::string formatDeadLetter(const DeadLetterRecord& r, TimeSource::SystemTime at) {
   std::string out;
   json::ObjectWriter w(out);
-  w.field("@timestamp", TimestampFilter::format(std::chrono::system_clock::now()))
+  w.field("@timestamp", TimestampFilter::format(at))
       .field("reason", r.reason)
       .field("cluster", r.cluster)
       .field("topic", r.topic)
@@ -43,7 +43,7 @@ bool FileDeadLetter::write(const std::vector<DeadLetterRecord>& records) {
   }
   bool ok = true;
   for (const auto& r : records) {
-    std::string line = formatDeadLetter(r);
+    std::string line = formatDeadLetter(r, time_.systemTime());
     line.push_back('\n');
     ok = ok && std::fwrite(line.data(), 1, line.size(), f) == line.size();
   }
@@ -68,7 +68,8 @@ DeliveryCounter& deliveries() {
 }
 }  // namespace
 
-KafkaDeadLetter::KafkaDeadLetter(const kafka::Properties& props, std::string topic) : topic_(std::move(topic)) {
+KafkaDeadLetter::KafkaDeadLetter(const kafka::Properties& props, std::string topic, TimeSource& time)
+    : topic_(std::move(topic)), time_(time) {
   kafka::Properties p = props;
   p["enable.idempotence"] = "true";
   p["acks"] = "all";
@@ -87,7 +88,7 @@ bool KafkaDeadLetter::write(const std::vector<DeadLetterRecord>& records) {
   std::lock_guard<std::mutex> lock(mutex_);
   const int64_t failed_before = deliveries().failed.load();
   for (const auto& r : records) {
-    const std::string line = formatDeadLetter(r);
+    const std::string line = formatDeadLetter(r, time_.systemTime());
     RdKafka::ErrorCode err;
     while ((err = producer_->produce(topic_, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
                                      const_cast<char*>(line.data()), line.size(), nullptr, 0, 0, nullptr)) ==

@@ -80,13 +80,13 @@ void setupLogging(const StashConfig& c) {
   log::setup(o);
 }
 
-int runDaemon(const StashConfig& cfg) {
+int runDaemon(const StashConfig& cfg, TimeSource& time) {
   auto logger = log::get("stash");
   metrics::Registry registry;
   std::vector<std::unique_ptr<ClusterRunner>> runners;
   std::vector<admin::HealthCheck> checks;
   for (const auto& c : cfg.clusters) {
-    runners.push_back(std::make_unique<ClusterRunner>(c, registry, cfg.unhealthy_after));
+    runners.push_back(std::make_unique<ClusterRunner>(c, registry, cfg.unhealthy_after, realSeams(c, time)));
     for (auto& h : runners.back()->healthChecks()) checks.push_back(std::move(h));
   }
   std::unique_ptr<admin::AdminServer> admin;
@@ -163,7 +163,7 @@ int stashMain(const std::vector<std::string>& args) {
     return 0;
   }
   try {
-    return runDaemon(loaded.config);
+    return runDaemon(loaded.config, RealTimeSource::instance());
   } catch (const std::exception& e) {
     log::error(*log::get("stash"), "fatal", {{"error", e.what()}});
     return 1;

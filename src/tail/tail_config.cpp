@@ -70,11 +70,7 @@ std::string formatString(const Node& n) {
 
 // librdkafka checks names and values itself; asking it per key names the key that is wrong.
 void checkKafkaProperty(const Node& n, const std::string& name, const std::string& value) {
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  std::string err;
-  if (conf->set(name, value, err) == RdKafka::Conf::CONF_OK) return;
-  while (!err.empty() && std::isspace(static_cast<unsigned char>(err.back()))) err.pop_back();
-  n.fail("librdkafka rejects " + name + ": " + err);
+  if (auto err = kafka::checkProperty(name, value)) n.fail("librdkafka rejects " + name + ": " + *err);
 }
 
 void checkRegex(const Node& n, const std::string& pattern) {
@@ -281,61 +277,82 @@ void parseKafka(const Node& n, KafkaOutputConfig& k) {
   n.child("worker").noEffect("one librdkafka producer already keeps a connection to every broker");
   k.pretty = parseCodec(n.child("codec"));
 
-  auto& p = k.properties;
-  auto set = [&p](const Node& at, const std::string& name, std::string value) {
-    checkKafkaProperty(at, name, value);
-    p[name] = std::move(value);
-  };
-  std::string hosts;
-  for (const auto& h : k.hosts) hosts += (hosts.empty() ? "" : ",") + h;
-  set(n.child("hosts"), "bootstrap.servers", hosts);
-  set(n.child("client_id"), "client.id", client_id);
-  set(n.child("required_acks"), "acks", std::to_string(required_acks));
-  set(n.child("compression"), "compression.codec", compression);
-  if (compression_level >= 0) set(n.child("compression_level"), "compression.level", std::to_string(compression_level));
-  set(n.child("max_message_bytes"), "message.max.bytes", std::to_string(std::max<uint64_t>(k.max_message_bytes, 1000)));
-  set(n.child("bulk_max_size"), "batch.num.messages", std::to_string(std::max<int64_t>(1, bulk_max_size)));
-  set(n.child("bulk_flush_frequency"), "linger.ms",
-      std::to_string(bulk_flush_frequency.count() > 0 ? bulk_flush_frequency.count() : 5));
-  set(n.child("timeout"), "request.timeout.ms", std::to_string(k.timeout.count()));
+  // The settings, and for each the key it was read from; kafka/ maps them to librdkafka properties.
+  kafka::ProducerSettings s;
+  std::map<std::string, Node> from;
+  s.brokers = k.hosts;
+  from.emplace("brokers", n.child("hosts"));
+  s.client_id = client_id;
+  from.emplace("client_id", n.child("client_id"));
+  s.acks = static_cast<int>(required_acks);
+  from.emplace("acks", n.child("required_acks"));
+  s.compression = compression;
+  from.emplace("compression", n.child("compression"));
+  s.compression_level = static_cast<int>(compression_level);
+  from.emplace("compression_level", n.child("compression_level"));
+  s.message_max_bytes = k.max_message_bytes;
+  from.emplace("message_max_bytes", n.child("max_message_bytes"));
+  s.batch_num_messages = bulk_max_size;
+  from.emplace("batch_num_messages", n.child("bulk_max_size"));
+  s.linger_ms = bulk_flush_frequency.count() > 0 ? bulk_flush_frequency.count() : 5;
+  from.emplace("linger_ms", n.child("bulk_flush_frequency"));
+  s.request_timeout_ms = k.timeout.count();
+  from.emplace("request_timeout_ms", n.child("timeout"));
   const Node user = n.child("username");
   if (user.exists()) {
-    set(user, "sasl.username", user.str());
-    set(n.child("password"), "sasl.password", n.child("password").str());
-    std::string mechanism =
-        n.child("sasl").child("mechanism").oneOf({"plain", "scram-sha-256", "scram-sha-512"}, "plain");
-    for (auto& c : mechanism) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    p["sasl.mechanisms"] = mechanism;
+    kafka::SaslSettings sasl;
+    sasl.username = user.str();
+    sasl.password = n.child("password").str();
+    sasl.mechanism = n.child("sasl").child("mechanism").oneOf({"plain", "scram-sha-256", "scram-sha-512"}, "plain");
+    for (auto& c : sasl.mechanism) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    s.sasl = std::move(sasl);
+    from.emplace("sasl.username", user);
+    from.emplace("sasl.password", n.child("password"));
   }
   const Node ssl = n.child("ssl");
-  const bool ssl_on = ssl.exists() && ssl.child("enabled").boolean(true);
-  if (ssl_on) {
+  if (ssl.exists() && ssl.child("enabled").boolean(true)) {
+    kafka::TlsSettings tls;
     const auto cas = ssl.child("certificate_authorities").strings();
     // librdkafka verifies against one CA file: a second one would be silently ignored.
     if (cas.size() > 1) ssl.child("certificate_authorities").fail("logship-tail reads one CA file; concatenate the certificates into one PEM file");
-    if (!cas.empty()) set(ssl.child("certificate_authorities"), "ssl.ca.location", cas.front());
-    if (ssl.child("certificate").exists()) set(ssl.child("certificate"), "ssl.certificate.location", ssl.child("certificate").str());
-    if (ssl.child("key").exists()) set(ssl.child("key"), "ssl.key.location", ssl.child("key").str());
-    if (ssl.child("key_passphrase").exists()) set(ssl.child("key_passphrase"), "ssl.key.password", ssl.child("key_passphrase").str());
+    if (!cas.empty()) tls.ca_location = cas.front();
+    from.emplace("tls.ca_location", ssl.child("certificate_authorities"));
+    auto optional = [&](const char* key, std::optional<std::string>& out, const char* setting) {
+      if (ssl.child(key).exists()) out = ssl.child(key).str();
+      from.emplace(setting, ssl.child(key));
+    };
+    optional("certificate", tls.certificate_location, "tls.certificate_location");
+    optional("key", tls.key_location, "tls.key_location");
+    optional("key_passphrase", tls.key_password, "tls.key_password");
     const std::string mode = ssl.child("verification_mode").oneOf({"full", "strict", "certificate", "none"}, "full");
-    if (mode == "none") p["enable.ssl.certificate.verification"] = "false";
     // Filebeat's `certificate` checks the chain but not the host name.
-    if (mode == "certificate") p["ssl.endpoint.identification.algorithm"] = "none";
+    tls.verify = mode == "none"          ? kafka::TlsSettings::Verify::kNone
+                 : mode == "certificate" ? kafka::TlsSettings::Verify::kCertificate
+                                         : kafka::TlsSettings::Verify::kFull;
+    s.tls = std::move(tls);
   }
-  if (user.exists() || ssl_on) p["security.protocol"] = std::string(user.exists() ? "sasl_" : "") + (ssl_on ? "ssl" : "plaintext");
   // Pass-through for any other librdkafka property (logship extension).
   // Dotted keys were split into maps on load: join them back into librdkafka property names.
+  std::map<std::string, Node> passthrough_from;
   std::function<void(const Node&, const std::string&)> passThrough = [&](const Node& node, const std::string& prefix) {
     for (const auto& [key, value] : node.entries()) {
       const std::string name = prefix.empty() ? key : prefix + "." + key;
       if (value.isMap()) {
         passThrough(value, name);
       } else {
-        set(value, name, value.str());
+        s.passthrough.emplace_back(name, value.str());
+        passthrough_from.emplace(name, value);
       }
     }
   };
   passThrough(n.child("librdkafka"), "");
+  const auto properties = kafka::producerProperties(s);
+  for (const auto& p : properties) {
+    if (p.setting.empty()) continue;  // derived from checked settings
+    const auto& nodes = p.setting == "passthrough" ? passthrough_from : from;
+    checkKafkaProperty(nodes.at(p.setting == "passthrough" ? p.name : p.setting), p.name, p.value);
+  }
+  k.properties = kafka::toMap(properties);
 }
 
 }  // namespace

@@ -8,7 +8,9 @@
 #include <mutex>
 #include <set>
 
+#include "logship/common/backoff.h"
 #include "logship/common/logging.h"
+#include "logship/common/time_source.h"
 #include "logship/es/bulk_writer.h"
 
 namespace logship::es {
@@ -80,7 +82,10 @@ int64_t fieldValue(const std::string& line, const std::string& key) {
   return at == std::string::npos ? -1 : std::stoll(line.substr(at + key.size() + 2));
 }
 
+// Back-off waits run on simulated time unless a test needs real time: they return at once and
+// SimulatedTimeSource::waits() holds the schedule as it was waited.
 struct Harness {
+  SimulatedTimeSource clock;
   ScriptedTransport transport;
   metrics::Registry registry;
   std::mutex mutex;
@@ -90,7 +95,7 @@ struct Harness {
   std::unique_ptr<BulkWriter> writer;
 
   // Back-off 1-5 ms unless the test chose its own.
-  explicit Harness(BulkWriterOptions o = {}) {
+  explicit Harness(BulkWriterOptions o = {}, TimeSource* time = nullptr) {
     if (o.backoff_initial == BulkWriterOptions{}.backoff_initial) {
       o.backoff_initial = 1ms;
       o.backoff_max = 5ms;
@@ -107,7 +112,7 @@ struct Harness {
       changed.notify_all();
       return true;
     };
-    writer = std::make_unique<BulkWriter>(o, transport, cb, registry);
+    writer = std::make_unique<BulkWriter>(o, transport, cb, registry, time ? *time : clock);
   }
   void add(int n) {
     for (int i = 0; i < n; ++i) writer->add("idx", "id" + std::to_string(i), "{\"n\":" + std::to_string(i) + "}", {0, 1, i});
@@ -220,6 +225,7 @@ void poisonItemIsIsolatedByHalving(int status, int poison) {
     EXPECT_EQ(h.registry.counter("logship_stash_retried_requests_total", "", {{"cluster", "default"}}).value(), 0u);
     EXPECT_EQ(h.registry.counter("logship_stash_indexed_total", "", {{"cluster", "default"}}).value(), 63u);
     EXPECT_EQ(h.registry.counter("logship_stash_dead_lettered_total", "", {{"cluster", "default"}, {"reason", "rejected"}}).value(), 1u);
+    EXPECT_TRUE(h.clock.waits().empty());  // no back-off anywhere
   }
   logs->detach();
   const auto halvings = logs->matching("bulk request refused, halving it");
@@ -247,31 +253,51 @@ TEST(BulkWriter, RequestRefusedWith413IsHalvedUntilOnlyThePoisonItemIsDeadLetter
 // request, so its retries start from the first delay again instead of continuing the schedule of
 // the request it came from (which grew the delay to ~30 s, a minute and more before the dead letter).
 TEST(BulkWriter, HalvesRetryTransportErrorsFromTheFirstBackoffDelay) {
-  auto logs = EsLogLines::attach();
   BulkWriterOptions o;
-  o.backoff_initial = 8ms;  // first delay 6-10 ms, the second 12-20 ms
+  o.backoff_initial = 8ms;  // the second delay would be twice as long
   o.backoff_max = 1h;
+  o.random = [] { return 0.5; };  // jitter factor 1
   std::set<std::string> seen;
-  {
-    Harness h(o);
-    h.transport.otherwise = [&seen](const std::string& body) {
-      if (seen.insert(body).second) return HttpResult{0, "", "Failed to write request body", "h"};
-      if (body.find("\"poison\"") != std::string::npos) return HttpResult{413, "too large", "", "h"};
-      return createdAnswer(body);
-    };
-    for (int i = 0; i < 64; ++i) h.writer->add("idx", "id" + std::to_string(i), i == 0 ? R"({"poison":true})" : R"({"n":1})", {0, 1, i});
-    h.writer->flush();
-    ASSERT_TRUE(h.awaitDone(64));
-    EXPECT_TRUE(h.drain());
-    EXPECT_EQ(h.doneOffsets().size(), 64u);
-    ASSERT_EQ(h.dead.size(), 1u);
-    EXPECT_EQ(h.dead[0].tag.offset, 0);
-    EXPECT_EQ(h.transport.bodies.size(), 26u);  // the 13 requests of the halving, each sent twice
-  }
-  logs->detach();
-  const auto retries = logs->matching("bulk request failed, retrying");
-  ASSERT_EQ(retries.size(), 13u);
-  for (const auto& line : retries) EXPECT_LE(fieldValue(line, "retry_in_ms"), 10) << line;
+  Harness h(o);
+  h.transport.otherwise = [&seen](const std::string& body) {
+    if (seen.insert(body).second) return HttpResult{0, "", "Failed to write request body", "h"};
+    if (body.find("\"poison\"") != std::string::npos) return HttpResult{413, "too large", "", "h"};
+    return createdAnswer(body);
+  };
+  for (int i = 0; i < 64; ++i) h.writer->add("idx", "id" + std::to_string(i), i == 0 ? R"({"poison":true})" : R"({"n":1})", {0, 1, i});
+  h.writer->flush();
+  ASSERT_TRUE(h.awaitDone(64));
+  EXPECT_TRUE(h.drain());
+  EXPECT_EQ(h.doneOffsets().size(), 64u);
+  ASSERT_EQ(h.dead.size(), 1u);
+  EXPECT_EQ(h.dead[0].tag.offset, 0);
+  EXPECT_EQ(h.transport.bodies.size(), 26u);  // the 13 requests of the halving, each sent twice
+  EXPECT_EQ(h.registry.counter("logship_stash_retried_requests_total", "", {{"cluster", "default"}}).value(), 13u);
+  // Every retry waited the first delay of a fresh schedule.
+  const auto first = BackoffSchedule(o.backoff_initial, o.backoff_max, 0.25, o.random).next();
+  EXPECT_EQ(first, 8ms);
+  EXPECT_EQ(h.clock.waits(), std::vector<TimeSource::Duration>(13, first));
+}
+
+// Without halvings the schedule of one request grows: initial * 2^n up to the cap.
+TEST(BulkWriter, RetriesOfOneRequestFollowTheBackoffSchedule) {
+  BulkWriterOptions o;
+  o.backoff_initial = 100ms;
+  o.backoff_max = 1s;
+  double r = 0.0;  // jitter factor 0.75, then 1.25, alternating
+  o.random = [&r] { return r = (r == 0.0 ? 0.999999 : 0.0); };
+  Harness h(o);
+  for (int i = 0; i < 6; ++i) h.transport.script.push_back([](const std::string&) { return HttpResult{503, "busy", "", "h"}; });
+  h.add(1);
+  EXPECT_TRUE(h.drain());
+  EXPECT_EQ(h.doneOffsets(), (std::vector<int64_t>{0}));
+  double expect_r = 0.0;
+  BackoffSchedule expected(o.backoff_initial, o.backoff_max, 0.25, [&expect_r] { return expect_r = (expect_r == 0.0 ? 0.999999 : 0.0); });
+  std::vector<TimeSource::Duration> want;
+  for (int i = 0; i < 6; ++i) want.push_back(expected.next());
+  EXPECT_EQ(h.clock.waits(), want);
+  EXPECT_EQ(want.front(), 124ms);  // 100 ms * 1.25 (just under)
+  EXPECT_EQ(want.back(), 750ms);   // capped at 1 s, * 0.75
 }
 
 TEST(BulkWriter, ChunksAtMaxChunkBytes) {
@@ -286,7 +312,7 @@ TEST(BulkWriter, ChunksAtMaxChunkBytes) {
 }
 
 TEST(BulkWriter, NothingAcknowledgedWhenAbandonedAtShutdown) {
-  Harness h;
+  Harness h({}, &RealTimeSource::instance());  // the deadline is real time: so are the back-offs
   for (int i = 0; i < 1000; ++i)
     h.transport.script.push_back([](const std::string&) { return HttpResult{0, "", "down", "h"}; });
   h.add(5);
@@ -300,26 +326,37 @@ TEST(BulkWriter, OverloadedWhenQueueIsFull) {
   BulkWriterOptions o;
   o.max_in_flight = 1;
   o.max_chunk_bytes = 100;
+  std::mutex gate_mutex;
+  std::condition_variable gate_cv;
+  bool release = false;
   Harness h(o);
-  std::atomic<bool> release{false};
   for (int i = 0; i < 10; ++i)
-    h.transport.script.push_back([&release](const std::string&) {
-      while (!release) std::this_thread::sleep_for(1ms);
+    h.transport.script.push_back([&](const std::string&) {
+      std::unique_lock<std::mutex> lock(gate_mutex);
+      gate_cv.wait(lock, [&] { return release; });
       return HttpResult{200, R"({"errors":false})", "", "h"};
     });
   h.add(4);  // ~40 bytes each: several batches
   h.writer->flush();
   EXPECT_TRUE(h.writer->overloaded());
-  release = true;
+  {
+    std::lock_guard<std::mutex> lock(gate_mutex);
+    release = true;
+  }
+  gate_cv.notify_all();
   EXPECT_TRUE(h.drain());
   EXPECT_FALSE(h.writer->overloaded());
 }
 
 TEST(Backoff, GrowsAndIsCapped) {
-  EXPECT_LE(backoffDelay(0, 100ms, 10s).count(), 125);
-  EXPECT_GE(backoffDelay(0, 100ms, 10s).count(), 75);
-  EXPECT_GE(backoffDelay(3, 100ms, 10s).count(), 600);
-  EXPECT_LE(backoffDelay(30, 100ms, 10s).count(), 12500);
+  BackoffSchedule b(100ms, 10s);
+  const auto first = b.next();
+  EXPECT_LE(first.count(), 125);
+  EXPECT_GE(first.count(), 75);
+  for (int i = 1; i < 3; ++i) b.next();
+  EXPECT_GE(b.next().count(), 600);  // attempt 3
+  for (int i = 4; i < 30; ++i) b.next();
+  EXPECT_LE(b.next().count(), 12500);  // attempt 30
 }
 
 }  // namespace

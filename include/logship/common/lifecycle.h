@@ -9,6 +9,8 @@
 #include <mutex>
 #include <thread>
 
+#include "logship/common/time_source.h"
+
 namespace logship {
 
 class ShutdownSignal {
@@ -18,6 +20,8 @@ class ShutdownSignal {
   bool triggered() const { return triggered_.load(); }
   // Returns true when triggered before the timeout.
   bool waitFor(std::chrono::milliseconds timeout);
+  // The same on `time` (simulated time: returns at once, the clock moved by `timeout`).
+  bool waitFor(TimeSource& time, std::chrono::milliseconds timeout);
   void wait();
 
  private:

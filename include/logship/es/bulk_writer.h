@@ -16,8 +16,11 @@
 #include <thread>
 #include <vector>
 
+#include "logship/common/backoff.h"
 #include "logship/common/metrics.h"
+#include "logship/common/time_source.h"
 #include "logship/es/bulk_batch.h"
+#include "logship/es/bulk_response.h"
 #include "logship/es/es_client.h"
 
 namespace logship::es {
@@ -41,6 +44,24 @@ struct BulkWriterOptions {
   std::chrono::milliseconds backoff_initial{200};
   std::chrono::milliseconds backoff_max{30000};
   std::string cluster = "default";  // metrics label
+  BackoffSchedule::Uniform01 random;  // jitter source of the back-off schedules (empty: a PRNG)
+};
+
+// The writer's series, registered together (label cluster).
+struct BulkWriterMetrics {
+  metrics::Counter* requests = nullptr;
+  metrics::Counter* indexed = nullptr;
+  metrics::Counter* duplicates = nullptr;
+  metrics::Counter* retried_items = nullptr;
+  metrics::Counter* retried_requests = nullptr;
+  metrics::Counter* dead_lettered = nullptr;  // reason="rejected"
+  metrics::Counter* bytes = nullptr;
+  metrics::Histogram* latency = nullptr;
+  static BulkWriterMetrics in(metrics::Registry& registry, const std::string& cluster);
+  // The one declaration of logship_stash_dead_lettered_total; the writer counts reason "rejected",
+  // the cluster runner "invalid_json".
+  static metrics::Counter& deadLettered(metrics::Registry& registry, const std::string& cluster,
+                                        const std::string& reason);
 };
 
 struct BulkCallbacks {
@@ -52,13 +73,12 @@ struct BulkCallbacks {
   std::function<void(bool reachable)> on_reachability;
 };
 
-// Backoff for attempt n (0-based): min(max, initial * 2^n), with +-25% jitter.
-std::chrono::milliseconds backoffDelay(int attempt, std::chrono::milliseconds initial, std::chrono::milliseconds max);
-
 class BulkWriter {
  public:
+  // Back-off waits, FlushInterval and latencies are measured on `time`. drain()'s deadline is a
+  // bound on waiting for the sender threads, on the steady clock.
   BulkWriter(BulkWriterOptions options, BulkTransport& transport, BulkCallbacks callbacks,
-             metrics::Registry& registry);
+             metrics::Registry& registry, TimeSource& time = RealTimeSource::instance());
   ~BulkWriter();
 
   // Called by one producer thread (the consumer loop).
@@ -77,8 +97,25 @@ class BulkWriter {
 
  private:
   using BatchPtr = std::unique_ptr<BulkBatch>;
+  // How an answer to a whole request is handled.
+  enum class Answer { kRetry, kRefused, kItems };
   void senderLoop();
+  // Sends one batch until every item is settled, halving refused requests.
   void send(BatchPtr batch);
+  Answer classify(const HttpResult& r, BulkResponse& parsed);
+  // A whole request to send again after the next back-off delay.
+  void retryLater(const HttpResult& r, const BulkBatch& batch, BackoffSchedule& backoff);
+  // The single item left of a refused request: the answer becomes its (permanent) error.
+  void refusedItem(const HttpResult& r, const BulkBatch& batch, BulkResponse& parsed);
+  // Splits a refused batch: returns the first half, queues the second in `work`.
+  BatchPtr halve(const HttpResult& r, BatchPtr batch, std::vector<BatchPtr>& work);
+  // Applies an answer item by item: acknowledges, dead-letters, and returns the items to send
+  // again (nullptr when none are left).
+  BatchPtr settle(BatchPtr batch, const BulkResponse& parsed, BackoffSchedule& backoff);
+  // Hands permanently rejected items to the dead letter (retrying while it is unavailable); those
+  // written are added to `done` (unless abandoned meanwhile).
+  void deadLetter(const std::vector<FailedItem>& failed, std::vector<ItemTag>& done);
+  BackoffSchedule schedule() const;
   BatchPtr acquire();
   void release(BatchPtr b);
   bool sleepUnlessStopped(std::chrono::milliseconds d);
@@ -86,6 +123,7 @@ class BulkWriter {
   BulkWriterOptions options_;
   BulkTransport& transport_;
   BulkCallbacks callbacks_;
+  TimeSource& time_;
 
   mutable std::mutex mutex_;
   std::condition_variable cv_;
@@ -100,14 +138,7 @@ class BulkWriter {
   std::chrono::steady_clock::time_point open_since_;
   std::vector<std::thread> senders_;
 
-  metrics::Counter& requests_;
-  metrics::Counter& indexed_;
-  metrics::Counter& duplicates_;
-  metrics::Counter& retried_items_;
-  metrics::Counter& retried_requests_;
-  metrics::Counter& dead_lettered_;
-  metrics::Counter& bytes_;
-  metrics::Histogram& latency_;
+  BulkWriterMetrics metrics_;
 };
 
 }  // namespace logship::es

@@ -1,15 +1,81 @@
 #pragma once
-// Building librdkafka configurations from our config structs, shared by producer and consumer.
+// Building librdkafka configurations, shared by producer and consumer: the daemons' config parsers
+// fill settings structs, the mapping to librdkafka properties and the Conf live here.
 // librdkafka's own logs and errors are routed into the "kafka" logger; secrets are never printed.
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <librdkafka/rdkafkacpp.h>
 
 namespace logship::kafka {
 
 using Properties = std::map<std::string, std::string>;
+
+struct SaslSettings {
+  std::string username;
+  std::string password;
+  std::string mechanism = "PLAIN";  // sasl.mechanisms
+};
+
+struct TlsSettings {
+  enum class Verify { kFull, kCertificate, kNone };  // kCertificate: the chain, not the host name
+  std::optional<std::string> ca_location;  // one PEM file
+  std::optional<std::string> certificate_location;
+  std::optional<std::string> key_location;
+  std::optional<std::string> key_password;
+  Verify verify = Verify::kFull;
+};
+
+// What every client has.
+struct ClientSettings {
+  std::vector<std::string> brokers;
+  std::string client_id;  // empty: librdkafka's default
+  std::optional<SaslSettings> sasl;
+  std::optional<TlsSettings> tls;
+  std::vector<std::pair<std::string, std::string>> passthrough;  // librdkafka properties, applied last
+};
+
+struct ProducerSettings : ClientSettings {
+  int acks = 1;
+  std::string compression = "gzip";
+  int compression_level = -1;  // -1: the codec's default
+  uint64_t message_max_bytes = 1000000;
+  int64_t batch_num_messages = 2048;
+  int64_t linger_ms = 5;
+  int64_t request_timeout_ms = 30000;
+};
+
+// Manual commits only; partition EOF events off.
+struct ConsumerSettings : ClientSettings {
+  std::string group;
+  bool from_earliest = false;  // auto.offset.reset without committed offsets
+  int64_t fetch_min_bytes = 10240;
+  int64_t max_bytes = 10485760;  // one partition's fetch (kafka-go's MaxBytes)
+};
+
+// One librdkafka property and the setting it comes from: a settings field ("brokers", "acks",
+// "sasl.username", "tls.ca_location", ...), "passthrough" for the passthrough entries, or empty for
+// properties derived from several settings (security.protocol, ...). A config parser uses it to
+// point at the key that set a value librdkafka rejects.
+struct Property {
+  std::string name;
+  std::string value;
+  std::string setting;
+};
+using PropertyList = std::vector<Property>;
+
+PropertyList clientProperties(const ClientSettings& s);  // brokers, client id, SASL, TLS, passthrough
+PropertyList producerProperties(const ProducerSettings& s);
+PropertyList consumerProperties(const ConsumerSettings& s);
+// In order: a later entry replaces an earlier one (the passthrough comes last).
+Properties toMap(const PropertyList& list);
+// Whether librdkafka accepts one property; the problem otherwise (without trailing whitespace).
+std::optional<std::string> checkProperty(const std::string& name, const std::string& value);
 
 // Applies `props` to a new global Conf (throws Error(kConfigInvalid) naming the property when
 // librdkafka rejects it) and installs the log/event callback.

@@ -13,15 +13,12 @@
 #include <librdkafka/rdkafkacpp.h>
 #include <re2/re2.h>
 
+#include "logship/common/time_source.h"
 #include "logship/kafka/client_config.h"
+#include "logship/kafka/message_source.h"
 #include "logship/kafka/offset_tracker.h"
 
 namespace logship::kafka {
-
-struct TopicPartitionRef {
-  std::string topic;
-  int32_t partition;
-};
 
 struct ConsumerOptions {
   Properties props;  // bootstrap.servers, group.id, ... (passthrough applied last)
@@ -30,35 +27,28 @@ struct ConsumerOptions {
   std::chrono::milliseconds topics_refresh{30000};
 };
 
-struct ConsumerHooks {
-  std::function<void(const std::vector<TopicPartitionRef>&)> assigned;
-  std::function<void(const std::vector<TopicPartitionRef>&)> revoked;  // before the partitions go
-  std::function<void(bool reachable)> reachability;
-};
-
-class Consumer {
+class Consumer final : public MessageSource {
  public:
-  Consumer(ConsumerOptions options, ConsumerHooks hooks);
-  ~Consumer();
+  // TopicsRefresh is scheduled on `time`.
+  Consumer(ConsumerOptions options, ConsumerHooks hooks, TimeSource& time = RealTimeSource::instance());
+  ~Consumer() override;
 
   // Creates the client and subscribes. Throws Error on bad configuration.
-  void start();
-  // One message or event (nullptr on timeout). Rebalance hooks run inside.
-  std::unique_ptr<RdKafka::Message> consume(int timeout_ms);
+  void start() override;
+  // One message or error (false on timeout or partition EOF). Rebalance hooks run inside.
+  bool poll(int timeout_ms, PolledMessage& out) override;
   // Re-resolves TopicsPattern when due; resubscribes when the set changed.
-  void maybeRefreshTopics(std::chrono::steady_clock::time_point now);
+  void maybeRefreshTopics(std::chrono::steady_clock::time_point now) override;
   // A metadata request: true when a broker answered within `timeout` (reports reachability).
   // Used while Kafka is marked unreachable, because an idle topic delivers no message that
   // would prove the brokers are back.
-  bool probe(std::chrono::milliseconds timeout);
-  void pause();
-  void resume();
-  bool paused() const { return paused_; }
-  void commit(const std::vector<CommitPoint>& points, bool sync);
-  // High watermark minus the position, per assigned partition (cached values, no round trip).
-  void lag(const std::function<void(const std::string&, int32_t, int64_t)>& fn);
-  void close();
-  RdKafka::KafkaConsumer* raw() { return consumer_.get(); }
+  bool probe(std::chrono::milliseconds timeout) override;
+  void pause() override;
+  void resume() override;
+  bool paused() const override { return paused_; }
+  void commit(const std::vector<CommitPoint>& points, bool sync) override;
+  void lag(const std::function<void(const std::string&, int32_t, int64_t)>& fn) override;
+  void close() override;
 
   // Topics among `all` that `pattern` matches (internal `__` topics excluded), sorted.
   static std::vector<std::string> matchTopics(const RE2& pattern, const std::vector<std::string>& all);
@@ -71,6 +61,8 @@ class Consumer {
 
   ConsumerOptions options_;
   ConsumerHooks hooks_;
+  TimeSource& time_;
+  std::unique_ptr<RdKafka::Message> last_;  // what the views of the last poll point into
   std::unique_ptr<Rebalance> rebalance_;
   std::unique_ptr<Events> events_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;

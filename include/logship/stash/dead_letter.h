@@ -11,6 +11,7 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
+#include "logship/common/time_source.h"
 #include "logship/kafka/client_config.h"
 
 namespace logship::stash {
@@ -30,7 +31,8 @@ struct DeadLetterRecord {
   std::string raw;  // the raw value (reason "invalid_json")
 };
 
-std::string formatDeadLetter(const DeadLetterRecord& r);
+// One NDJSON record (without the newline); `at` is its @timestamp.
+std::string formatDeadLetter(const DeadLetterRecord& r, TimeSource::SystemTime at);
 
 class DeadLetter {
  public:
@@ -41,24 +43,27 @@ class DeadLetter {
 
 class FileDeadLetter : public DeadLetter {
  public:
-  explicit FileDeadLetter(std::string path) : path_(std::move(path)) {}
+  explicit FileDeadLetter(std::string path, TimeSource& time = RealTimeSource::instance())
+      : path_(std::move(path)), time_(time) {}
   bool write(const std::vector<DeadLetterRecord>& records) override;
   std::string describe() const override { return "file " + path_; }
 
  private:
   std::string path_;
+  TimeSource& time_;
   std::mutex mutex_;
 };
 
 class KafkaDeadLetter : public DeadLetter {
  public:
-  KafkaDeadLetter(const kafka::Properties& props, std::string topic);
+  KafkaDeadLetter(const kafka::Properties& props, std::string topic, TimeSource& time = RealTimeSource::instance());
   ~KafkaDeadLetter() override;
   bool write(const std::vector<DeadLetterRecord>& records) override;
   std::string describe() const override { return "kafka topic " + topic_; }
 
  private:
   std::string topic_;
+  TimeSource& time_;
   std::unique_ptr<RdKafka::Producer> producer_;
   std::mutex mutex_;
 };
