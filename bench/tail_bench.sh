@@ -65,10 +65,8 @@ for ((r = 1; r <= rounds; r++)); do
   echo "$kw $kc $tw $tc" >> "$work/runs"
 done
 # Nothing may be missing: each topic must hold every line once per round.
-produced() {
-  local args=() p
-  for p in 0 1 2; do args+=(-t "$1:$p:-1"); done
-  kcat -Q -b "$bootstrap" "${args[@]}" | awk '{n += $NF} END {print n + 0}'
+produced() {  # sum of the topic's high watermarks
+  "$root/scripts/services" topic offsets "$1" | awk '{n += $2} END {print n + 0}'
 }
 for t in "$topic_k" "$topic_t"; do
   got=$(produced "$t")

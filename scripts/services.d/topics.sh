@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # scripts/services.d/topics.sh — sourced by scripts/services (not run on its own).
-# `topic create|delete|list`, through the admin tool of kafka.sh.
+# `topic create|delete|list|offsets`, through the admin tool of kafka.sh: the one way the scripts
+# (bash and Python) reach Kafka's admin API.
 
-cmd_topic() { # create NAME [PARTITIONS] | delete NAME | list
+cmd_topic() { # create NAME [PARTITIONS] | delete NAME | list | offsets NAME
     local action="${1:-}"
     load_env
     find_java
@@ -19,6 +20,10 @@ cmd_topic() { # create NAME [PARTITIONS] | delete NAME | list
     list)
         kafka_admin list "$KAFKA_BOOTSTRAP"
         ;;
-    *) die "usage: scripts/services topic create NAME [PARTITIONS] | delete NAME | list" ;;
+    offsets) # "PARTITION HIGH_WATERMARK" lines; exit 1 when the topic does not exist
+        [ -n "${2:-}" ] || die "usage: scripts/services topic offsets NAME"
+        kafka_admin offsets "$KAFKA_BOOTSTRAP" "$2"
+        ;;
+    *) die "usage: scripts/services topic create NAME [PARTITIONS] | delete NAME | list | offsets NAME" ;;
     esac
 }

@@ -1,7 +1,5 @@
 #include "logship/kafka/offset_tracker.h"
 
-#include <algorithm>
-
 namespace logship::kafka {
 
 OffsetTracker::Handle OffsetTracker::assign(const std::string& topic, int32_t partition) {
@@ -22,8 +20,7 @@ OffsetTracker::Handle OffsetTracker::assign(const std::string& topic, int32_t pa
   if (!s.active) {
     ++s.epoch;
     s.active = true;
-    s.window.clear();
-    s.commit = -1;
+    s.window.reset(-1);
     s.dirty = false;
   }
   return {slot, s.epoch};
@@ -36,7 +33,7 @@ void OffsetTracker::revoke(const std::string& topic, int32_t partition) {
   Slot& s = slots_[it->second];
   s.active = false;
   ++s.epoch;
-  s.window.clear();
+  s.window.reset(s.window.committed());
   s.dirty = false;
 }
 
@@ -52,32 +49,23 @@ void OffsetTracker::track(Handle h, int64_t offset) {
   std::lock_guard<std::mutex> lock(mutex_);
   Slot& s = slots_[h.slot];
   if (!s.active || s.epoch != h.epoch) return;
-  if (!s.window.empty() && offset <= s.window.back().first) return;  // replayed: already tracked
-  s.window.emplace_back(offset, false);
+  s.window.push(offset, offset + 1);  // a replayed offset (not above the last one) is not tracked again
 }
 
 void OffsetTracker::done(uint32_t slot, uint32_t epoch, int64_t offset) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (slot >= slots_.size()) return;
   Slot& s = slots_[slot];
-  if (!s.active || s.epoch != epoch || s.window.empty()) return;
-  auto it = std::lower_bound(s.window.begin(), s.window.end(), offset,
-                             [](const std::pair<int64_t, bool>& e, int64_t o) { return e.first < o; });
-  if (it == s.window.end() || it->first != offset) return;
-  it->second = true;
-  while (!s.window.empty() && s.window.front().second) {
-    s.commit = s.window.front().first + 1;
-    s.window.pop_front();
-    s.dirty = true;
-  }
+  if (!s.active || s.epoch != epoch) return;
+  if (s.window.complete(offset)) s.dirty = true;
 }
 
 std::vector<CommitPoint> OffsetTracker::takeCommittable(bool all) {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<CommitPoint> out;
   for (auto& s : slots_) {
-    if (!s.active || s.commit < 0 || (!s.dirty && !all)) continue;
-    out.push_back({s.topic, s.partition, s.commit});
+    if (!s.active || s.window.committed() < 0 || (!s.dirty && !all)) continue;
+    out.push_back({s.topic, s.partition, s.window.committed()});
     s.dirty = false;
   }
   return out;
@@ -88,8 +76,8 @@ bool OffsetTracker::committable(const std::string& topic, int32_t partition, int
   auto it = index_.find({topic, partition});
   if (it == index_.end()) return false;
   const Slot& s = slots_[it->second];
-  if (!s.active || s.commit < 0) return false;
-  offset = s.commit;
+  if (!s.active || s.window.committed() < 0) return false;
+  offset = s.window.committed();
   return true;
 }
 
@@ -103,7 +91,7 @@ void OffsetTracker::describe(uint32_t slot, std::string& topic, int32_t& partiti
 size_t OffsetTracker::pending() const {
   std::lock_guard<std::mutex> lock(mutex_);
   size_t n = 0;
-  for (const auto& s : slots_) n += s.active ? s.window.size() : 0;
+  for (const auto& s : slots_) n += s.active ? s.window.pending() : 0;
   return n;
 }
 
@@ -111,7 +99,7 @@ size_t OffsetTracker::pending(const std::string& topic, int32_t partition) const
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = index_.find({topic, partition});
   if (it == index_.end() || !slots_[it->second].active) return 0;
-  return slots_[it->second].window.size();
+  return slots_[it->second].window.pending();
 }
 
 }  // namespace logship::kafka

@@ -9,53 +9,48 @@ AckTracker::FileId AckTracker::open(uint64_t offset) {
   if (!free_.empty()) {
     id = free_.back();
     free_.pop_back();
-    *files_[id] = File{};
+    *files_[id] = File(offset);
   } else {
     id = static_cast<FileId>(files_.size());
     if (id >= (1u << (64 - kSeqBits))) throw std::runtime_error("too many open files in the ack tracker");
-    files_.push_back(std::make_unique<File>());
+    files_.push_back(std::make_unique<File>(offset));
   }
-  files_[id]->committed = offset;
   files_[id]->used = true;
   return id;
 }
 
 AckToken AckTracker::track(FileId file, uint64_t end_offset) {
   File& f = *files_[file];
-  f.slots.push_back(Slot{end_offset, false});
+  const uint64_t seq = f.next_seq++;
+  f.window.push(seq, end_offset);
   ++inflight_;
-  const uint64_t seq = f.next_seq++ & ((uint64_t{1} << kSeqBits) - 1);
-  return (static_cast<uint64_t>(file) << kSeqBits) | seq;
+  return (static_cast<uint64_t>(file) << kSeqBits) | (seq & ((uint64_t{1} << kSeqBits) - 1));
 }
 
 AckTracker::FileId AckTracker::ack(AckToken token) {
   const FileId id = fileOf(token);
   File& f = *files_.at(id);
+  // The token carries the low kSeqBits of the sequence number: the full one is the first pending
+  // sequence number plus the distance from it (an empty window knows no token at all).
   const uint64_t mask = (uint64_t{1} << kSeqBits) - 1;
-  const uint64_t index = ((token & mask) - (f.base_seq & mask)) & mask;
-  if (index >= f.slots.size() || f.slots[index].done) throw std::logic_error("ack for an unknown or acked token");
-  f.slots[index].done = true;
+  const uint64_t base = f.window.empty() ? 0 : f.window.frontKey();
+  const uint64_t seq = base + (((token & mask) - (base & mask)) & mask);
+  f.window.complete(seq);  // throws std::logic_error for an unknown or acked token
   --inflight_;
-  while (!f.slots.empty() && f.slots.front().done) {
-    f.committed = f.slots.front().end_offset;
-    f.slots.pop_front();
-    ++f.base_seq;
-  }
   return id;
 }
 
 void AckTracker::skip(FileId file, uint64_t end_offset) {
   File& f = *files_[file];
-  if (f.slots.empty()) {
-    f.committed = end_offset;
+  if (f.window.empty()) {
+    f.window.reset(end_offset);  // nothing pending: committed at once
     return;
   }
-  f.slots.push_back(Slot{end_offset, true});
-  ++f.next_seq;
+  f.window.push(f.next_seq++, end_offset, /*done=*/true);
 }
 
 void AckTracker::close(FileId file) {
-  if (!files_[file]->slots.empty()) throw std::logic_error("closing a file with pending acks");
+  if (!files_[file]->window.empty()) throw std::logic_error("closing a file with pending acks");
   files_[file]->used = false;
   free_.push_back(file);
 }

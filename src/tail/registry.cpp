@@ -4,13 +4,15 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <rapidjson/document.h>
+#include <simdjson.h>
 
 #include "logship/common/error.h"
 #include "logship/common/json.h"
@@ -31,25 +33,29 @@ bool Registry::load() {
   std::stringstream ss;
   ss << in.rdbuf();
   const std::string text = ss.str();
-  rapidjson::Document doc;
-  doc.Parse(text.c_str(), text.size());
-  bool ok = !doc.HasParseError() && doc.IsObject() && doc.HasMember("files") && doc["files"].IsArray();
+  // simdjson reads, json::ObjectWriter (flush) writes. Types as the format has them: dev, inode,
+  // offset non-negative integers; fp_len one that fits 32 bits; updated_ms a signed 64-bit integer.
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  simdjson::dom::array files;
+  bool ok = parser.parse(text).get(doc) == simdjson::SUCCESS && doc.is_object() &&
+            doc["files"].get(files) == simdjson::SUCCESS;
   std::map<std::string, FileState> states;
   if (ok) {
-    for (const auto& f : doc["files"].GetArray()) {
-      if (!f.IsObject() || !f.HasMember("dev") || !f.HasMember("inode") || !f.HasMember("offset") ||
-          !f["dev"].IsUint64() || !f["inode"].IsUint64() || !f["offset"].IsUint64()) {
+    for (simdjson::dom::element f : files) {
+      FileState s;
+      if (!f.is_object() || f["dev"].get(s.identity.dev) != simdjson::SUCCESS ||
+          f["inode"].get(s.identity.inode) != simdjson::SUCCESS || f["offset"].get(s.offset) != simdjson::SUCCESS) {
         ok = false;
         break;
       }
-      FileState s;
-      s.identity.dev = f["dev"].GetUint64();
-      s.identity.inode = f["inode"].GetUint64();
-      s.offset = f["offset"].GetUint64();
-      if (f.HasMember("fp_len") && f["fp_len"].IsUint()) s.identity.fp_len = f["fp_len"].GetUint();
-      if (f.HasMember("fp") && f["fp"].IsString()) s.identity.fp_hash = std::strtoull(f["fp"].GetString(), nullptr, 16);
-      if (f.HasMember("path") && f["path"].IsString()) s.path = f["path"].GetString();
-      if (f.HasMember("updated_ms") && f["updated_ms"].IsInt64()) s.updated_ms = f["updated_ms"].GetInt64();
+      uint64_t fp_len = 0;
+      if (f["fp_len"].get(fp_len) == simdjson::SUCCESS && fp_len <= UINT32_MAX) s.identity.fp_len = static_cast<uint32_t>(fp_len);
+      std::string_view str;
+      if (f["fp"].get(str) == simdjson::SUCCESS) s.identity.fp_hash = std::strtoull(std::string(str).c_str(), nullptr, 16);
+      if (f["path"].get(str) == simdjson::SUCCESS) s.path = std::string(str);
+      int64_t updated_ms = 0;
+      if (f["updated_ms"].get(updated_ms) == simdjson::SUCCESS) s.updated_ms = updated_ms;
       states[s.identity.key()] = std::move(s);
     }
   }

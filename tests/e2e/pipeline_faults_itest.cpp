@@ -67,7 +67,7 @@ TEST_F(PipelineFaults, KillNineBeforeTheFirstRegistryFlushOnAShortFile) {
   std::int64_t before = 0;  // messages in Kafka from earlier incarnations
   for (int round = 0; round < 3; ++round) {
     // This incarnation has shipped every line written so far (each one re-sends them all).
-    ASSERT_TRUE(pollUntil([&] { return topicMessages() >= before + written; }, 60s))
+    ASSERT_TRUE(lt::pollUntil(lt::orFalseOnError([&] { return topicMessages() >= before + written; }), 60s))
         << "round " << round << ": the tailer did not ship the " << written << " lines";
     rss_.sampleNow();
     EXPECT_EQ(tail_.kill9(), 128 + SIGKILL) << "round " << round;
@@ -89,7 +89,7 @@ void PipelineFaults::outageScenario(const std::string& service) {
   startPipeline();
   constexpr int kLines = 24000;
   gen_->start(0, kLines, 600);
-  ASSERT_TRUE(pollUntil([&] { return indexCount(clusters_[0]) > 0; }, 60s)) << "nothing indexed before the outage";
+  ASSERT_TRUE(lt::pollUntil(lt::orFalseOnError([&] { return indexCount(clusters_[0]) > 0; }), 60s)) << "nothing indexed before the outage";
   lt::runServicesCommand(service + " stop");
   const int written_at_stop = gen_->written();
   std::this_thread::sleep_for(20s);  // the outage is the scenario
@@ -122,7 +122,7 @@ TEST_F(PipelineFaults, RenameRotationAndOneCopyTruncate) {
   constexpr int kBeforeTruncate = 20000, kLines = 32000, kRotateEvery = 3000;
   gen_->start(0, kBeforeTruncate, 2000, kRotateEvery);
   gen_->join();
-  ASSERT_TRUE(pollUntil([&] { return topicMessages() >= kBeforeTruncate; }, 90s))
+  ASSERT_TRUE(lt::pollUntil(lt::orFalseOnError([&] { return topicMessages() >= kBeforeTruncate; }), 90s))
       << "the tailer did not ship the first " << kBeforeTruncate << " lines: " << topicMessages();
   gen_->copyTruncate();
   gen_->start(kBeforeTruncate, kLines, 2000, kRotateEvery);

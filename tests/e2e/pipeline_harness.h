@@ -31,6 +31,7 @@
 #include "support/es_http.h"
 #include "support/kafka_admin.h"
 #include "support/paths.h"
+#include "support/poll.h"
 #include "support/process.h"
 #include "support/services_env.h"
 
@@ -47,23 +48,6 @@ constexpr std::int64_t kRssBoundKiB = 200 * 1024;
 // logship-tail's max_bytes in these tests: longer lines are cut to this and flagged "truncated".
 // Kept well under output.kafka.max_message_bytes (1000000) so a truncated event still fits.
 constexpr std::size_t kTailMaxBytes = 100000;
-
-template <typename Pred>
-bool pollUntil(Pred pred, std::chrono::milliseconds timeout, std::chrono::milliseconds step = 250ms) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    try {  // other engineers' tests may restart the shared services: keep polling
-      if (pred()) return true;
-    } catch (const std::exception&) {
-    }
-    std::this_thread::sleep_for(step);
-  }
-  try {
-    return pred();
-  } catch (const std::exception&) {
-    return false;
-  }
-}
 
 inline std::string randomToken() {
   std::random_device rd;
@@ -499,15 +483,15 @@ class PipelineTest : public ::testing::Test {
   // every message of the topic (the stash has nothing left in flight). Returns false on timeout.
   bool waitDrained(const StashCluster& c, std::int64_t docs, std::chrono::seconds timeout) {
     std::int64_t seen = -1, committed = -1, in_topic = -1;
-    const bool ok = pollUntil(
-        [&] {
-          seen = indexCount(c);
-          if (seen < docs) return false;
-          in_topic = topicMessages();
-          committed = lt::committedTotal(env_.kafka_bootstrap, c.group, topic_, kPartitions);
-          return in_topic > 0 && committed == in_topic;
-        },
-        timeout, 1s);
+    // Polls in these scenarios tolerate errors (orFalseOnError): other tests may restart the services.
+    const bool ok = lt::pollUntil(lt::orFalseOnError([&] {
+                                    seen = indexCount(c);
+                                    if (seen < docs) return false;
+                                    in_topic = topicMessages();
+                                    committed = lt::committedTotal(env_.kafka_bootstrap, c.group, topic_, kPartitions);
+                                    return in_topic > 0 && committed == in_topic;
+                                  }),
+                                  timeout, 1s);
     if (!ok)
       ADD_FAILURE() << c.name << ": not drained after " << timeout.count() << "s: " << seen << " of " << docs
                     << " documents in " << c.pattern() << ", committed " << committed << " of " << in_topic
@@ -520,9 +504,9 @@ class PipelineTest : public ::testing::Test {
     EXPECT_TRUE(tail_.alive()) << "logship-tail exited with " << tail_.exitStatus();
     EXPECT_TRUE(stash_.alive()) << "logship-stash exited with " << stash_.exitStatus();
     int tail_health = 0, stash_health = 0;
-    EXPECT_TRUE(pollUntil([&] { return (tail_health = lt::httpGetStatus(tail_port_, "/healthz")) == 200; }, 60s))
+    EXPECT_TRUE(lt::pollUntil(lt::orFalseOnError([&] { return (tail_health = lt::httpGetStatus(tail_port_, "/healthz")) == 200; }), 60s))
         << "logship-tail /healthz answered " << tail_health;
-    EXPECT_TRUE(pollUntil([&] { return (stash_health = lt::httpGetStatus(stash_port_, "/healthz")) == 200; }, 60s))
+    EXPECT_TRUE(lt::pollUntil(lt::orFalseOnError([&] { return (stash_health = lt::httpGetStatus(stash_port_, "/healthz")) == 200; }), 60s))
         << "logship-stash /healthz answered " << stash_health;
     rss_.sampleNow();
     for (const char* d : {"logship-tail", "logship-stash"}) {

@@ -85,7 +85,7 @@ class StashCompat : public ::testing::Test {
       ASSERT_EQ(esWaitForCount(s.index_prefix + "-*", kEvents, 90s), kEvents) << readFile(dir / "stash1.log");
       EXPECT_EQ(esCount(i8), kEvents / 2);
       EXPECT_EQ(esCount(i9), kEvents / 2);
-      ASSERT_TRUE(waitUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 3) == kEvents; }, 30s, 500ms))
+      ASSERT_TRUE(pollUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 3) == kEvents; }, 30s, 500ms))
           << readFile(dir / "stash1.log");
       EXPECT_EQ(metric(port1, "logship_stash_duplicates_total"), 0);
       EXPECT_EQ(stash.terminate(20s), 0) << readFile(dir / "stash1.log");
@@ -121,7 +121,7 @@ class StashCompat : public ::testing::Test {
     writeFile(dir / "stash2.yml", configWithAdmin(group2, port2));
     {
       StashProcess stash(dir / "stash2.yml", dir / "stash2.log");
-      ASSERT_TRUE(waitUntil([&] { return committedTotal(env.kafka_bootstrap, group2, s.topic, 3) == kEvents; }, 60s, 500ms))
+      ASSERT_TRUE(pollUntil([&] { return committedTotal(env.kafka_bootstrap, group2, s.topic, 3) == kEvents; }, 60s, 500ms))
           << readFile(dir / "stash2.log");
       EXPECT_EQ(metric(port2, "logship_stash_duplicates_total"), kEvents) << readFile(dir / "stash2.log");
       EXPECT_EQ(metric(port2, "logship_stash_indexed_total"), 0);
@@ -167,7 +167,7 @@ TEST_F(StashCompat, Elasticsearch7KeepsTheTypeOfIndicesGoStashCreated) {
   auto hits = parseJson(esRequest("GET", "/" + index + "/_search?size=100").body).at("hits").at("hits");
   ASSERT_EQ(hits.size(), 50u);
   for (size_t i = 0; i < hits.size(); ++i) EXPECT_EQ(hits.at(i).at("_type").as_string(), "doc") << hits.at(i).serialize();
-  EXPECT_TRUE(waitUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 3) == 50; }, 30s, 500ms));
+  EXPECT_TRUE(pollUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 3) == 50; }, 30s, 500ms));
   EXPECT_EQ(stash.terminate(20s), 0) << readFile(dir / "stash.log");
   EXPECT_EQ(esCount(s.index_prefix + "-*"), 50);
   EXPECT_FALSE(std::filesystem::exists(dir / ("dead-" + s.group + ".ndjson")));

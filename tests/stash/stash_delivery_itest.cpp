@@ -68,14 +68,14 @@ TEST_F(StashDelivery, ExactlyNDocumentsInTheRightDateIndicesThenSigtermCommits) 
   EXPECT_EQ(id.rfind(s.topic + "-", 0), 0u) << id;
 
   // The invalid line went to the dead letter, with its coordinates.
-  ASSERT_TRUE(waitUntil([&] { return std::filesystem::exists(dir / "dead.ndjson"); }, 10s));
+  ASSERT_TRUE(pollUntil([&] { return std::filesystem::exists(dir / "dead.ndjson"); }, 10s));
   const std::string dead = readFile(dir / "dead.ndjson");
   EXPECT_NE(dead.find("\"reason\":\"invalid_json\""), std::string::npos) << dead;
   EXPECT_NE(dead.find("\"raw\":\"this is not json\""), std::string::npos) << dead;
 
   // Everything done -> everything committed (dropped and dead-lettered messages included).
   const int64_t total = static_cast<int64_t>(values.size());
-  EXPECT_TRUE(waitUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 3) == total; }, 20s, 500ms))
+  EXPECT_TRUE(pollUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 3) == total; }, 20s, 500ms))
       << committedTotal(env.kafka_bootstrap, s.group, s.topic, 3) << " of " << total;
   EXPECT_EQ(stash.terminate(15s), 0);
   EXPECT_EQ(esCount(s.index_prefix + "-*"), expected);
@@ -94,7 +94,7 @@ TEST_F(StashDelivery, MappingConflictGoesToTheDeadLetterOthersAreIndexed) {
   writeFile(dir / "stash.yml", configYaml(env, s));
   StashProcess stash(dir / "stash.yml", dir / "stash.log");
   EXPECT_EQ(esWaitForCount(index, 49, 60s), 49) << readFile(dir / "stash.log");
-  ASSERT_TRUE(waitUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 3) == 50; }, 20s, 500ms))
+  ASSERT_TRUE(pollUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 3) == 50; }, 20s, 500ms))
       << readFile(dir / "stash.log");
   const std::string dead = readFile(dir / "dead.ndjson");
   EXPECT_NE(dead.find("\"reason\":\"rejected\""), std::string::npos) << dead;
@@ -118,7 +118,7 @@ TEST_F(StashDelivery, ReferenceGoStashConfigRunsWithHostOverridesOnly) {
                      dir.path());
   // Offset: last -> only messages produced after the group joined arrive: keep producing markers.
   const std::string query = R"({"query":{"term":{"data.marker.keyword":")" + marker + R"("}}})";
-  bool arrived = waitUntil([&] {
+  bool arrived = pollUntil([&] {
     produceMessages(env.kafka_bootstrap, topic,
                     {R"({"k8s_container_name":"a-api","level":"error","message":"{\"marker\":\")" + marker + R"(\"}"})"});
     return !esSearchSources("courseware-*", query, 1).empty();

@@ -182,7 +182,7 @@ TEST_F(StashExtensions, TopicsPatternPicksUpATopicCreatedAfterStart) {
   const std::string later = topic(base + "-b", 3);
   produceMessages(env.kafka_bootstrap, later, sourcedEvents("b", 30));
   EXPECT_EQ(esWaitForCount(index, 50, 60s), 50) << readFile(dir / "stash.log");
-  EXPECT_TRUE(waitUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, later, 3) == 30; }, 20s, 500ms))
+  EXPECT_TRUE(pollUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, later, 3) == 30; }, 20s, 500ms))
       << readFile(dir / "stash.log");
   EXPECT_EQ(countWhere(index, "src", "a"), 20);
   EXPECT_EQ(countWhere(index, "src", "b"), 30);
@@ -209,7 +209,7 @@ TEST_F(StashExtensions, KafkaDeadLetterGetsInvalidJsonAndMappingConflictWithTheE
   writeFile(dir / "stash.yml", configYaml(env, s));
   StashProcess stash(dir / "stash.yml", dir / "stash.log");
   EXPECT_EQ(esWaitForCount(index, 8, 60s), 8) << readFile(dir / "stash.log");
-  EXPECT_TRUE(waitUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 1) == 10; }, 20s, 500ms))
+  EXPECT_TRUE(pollUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 1) == 10; }, 20s, 500ms))
       << readFile(dir / "stash.log");
 
   const auto dead = consumeAll(env.kafka_bootstrap, dead_topic, 2, 30s, 2s);
@@ -307,7 +307,7 @@ TEST_F(StashExtensions, TwoClustersInOneProcessEachIndexExactlyItsOwnEvents) {
   const std::string ia = a.index_prefix + "-*", ib = b.index_prefix + "-*";
   EXPECT_EQ(esWaitForCount(ia, 40, 60s), 40) << readFile(dir / "stash.log");
   EXPECT_EQ(esWaitForCount(ib, 65, 60s), 65) << readFile(dir / "stash.log");
-  EXPECT_TRUE(waitUntil([&] {
+  EXPECT_TRUE(pollUntil([&] {
     return committedTotal(env.kafka_bootstrap, a.group, a.topic, 2) == 40 &&
            committedTotal(env.kafka_bootstrap, b.group, b.topic, 3) == 65;
   }, 20s, 500ms)) << readFile(dir / "stash.log");

@@ -54,14 +54,14 @@ TEST_F(StashFaults, Kill9MidStreamThenRestartStillExactlyN) {
   writeFile(dir / "stash.yml", configYaml(env, s));
   {
     StashProcess first(dir / "stash.yml", dir / "stash1.log");
-    ASSERT_TRUE(waitUntil([&] { return esCount(s.index_prefix + "-*") >= n / 4; }, 60s, 100ms)) << readFile(dir / "stash1.log");
+    ASSERT_TRUE(pollUntil([&] { return esCount(s.index_prefix + "-*") >= n / 4; }, 60s, 100ms)) << readFile(dir / "stash1.log");
     first.kill9();
   }
   const int64_t after_kill = esCount(s.index_prefix + "-*");
   EXPECT_LT(after_kill, n) << "the kill came too late to test anything";
   StashProcess second(dir / "stash.yml", dir / "stash2.log");
   EXPECT_EQ(esWaitForCount(s.index_prefix + "-*", n, 90s), n) << readFile(dir / "stash2.log");
-  ASSERT_TRUE(waitUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 4) == n; }, 20s, 500ms));
+  ASSERT_TRUE(pollUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 4) == n; }, 20s, 500ms));
   EXPECT_EQ(second.terminate(15s), 0);
   expectExactly(n);
 }
@@ -79,7 +79,7 @@ TEST_F(StashFaults, ElasticsearchStoppedFor20SecondsNothingLost) {
   EXPECT_TRUE(stash.running());
   runServicesCommand("es start");
   EXPECT_EQ(esWaitForCount(s.index_prefix + "-*", n, 90s), n) << readFile(dir / "stash.log");
-  ASSERT_TRUE(waitUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 4) == n; }, 30s, 500ms));
+  ASSERT_TRUE(pollUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 4) == n; }, 30s, 500ms));
   EXPECT_EQ(stash.terminate(15s), 0);
   expectExactly(n);
   EXPECT_NE(readFile(dir / "stash.log").find("bulk request failed, retrying"), std::string::npos);
@@ -93,15 +93,15 @@ TEST_F(StashFaults, TwoProcessesInOneGroupShareThenOneIsKilled) {
   StashProcess a(dir / "stash.yml", dir / "a.log");
   StashProcess b(dir / "stash.yml", dir / "b.log");
   // Both joined: each logs an assignment.
-  ASSERT_TRUE(waitUntil([&] {
+  ASSERT_TRUE(pollUntil([&] {
     return readFile(dir / "a.log").find("partitions assigned") != std::string::npos &&
            readFile(dir / "b.log").find("partitions assigned") != std::string::npos;
   }, 60s));
   produceMessages(env.kafka_bootstrap, s.topic, events(0, n));
-  ASSERT_TRUE(waitUntil([&] { return esCount(s.index_prefix + "-*") >= n / 5; }, 60s, 100ms));
+  ASSERT_TRUE(pollUntil([&] { return esCount(s.index_prefix + "-*") >= n / 5; }, 60s, 100ms));
   a.kill9();
   EXPECT_EQ(esWaitForCount(s.index_prefix + "-*", n, 100s), n) << readFile(dir / "b.log");
-  ASSERT_TRUE(waitUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 4) == n; }, 30s, 500ms));
+  ASSERT_TRUE(pollUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 4) == n; }, 30s, 500ms));
   EXPECT_EQ(b.terminate(15s), 0);
   expectExactly(n);
 }

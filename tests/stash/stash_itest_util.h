@@ -18,6 +18,7 @@
 #include "support/es_http.h"
 #include "support/kafka_admin.h"
 #include "support/paths.h"
+#include "support/poll.h"
 #include "support/process.h"
 #include "support/services_env.h"
 
@@ -91,16 +92,6 @@ class StashProcess {
  private:
   ChildProcess child_;
 };
-
-template <typename Pred>
-bool waitUntil(Pred pred, std::chrono::milliseconds timeout, std::chrono::milliseconds step = std::chrono::milliseconds(200)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(step);
-  }
-  return pred();
-}
 
 inline std::string randomSuffix() {
   return std::to_string(::getpid()) + "-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000007);

@@ -1,29 +1,25 @@
 #include "support/admin_probe.h"
 
 #include <cstdlib>
-#include <thread>
+
+#include "support/poll.h"
 
 namespace logship::testing {
 
 bool pollAdmin(int port, const std::string& path, const std::function<bool(int, const std::string&)>& accept,
                std::chrono::milliseconds timeout, int* last_status, std::string* last_body) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
   std::string body;
-  while (true) {
-    body.clear();
-    status = httpGetStatus(port, path, std::chrono::seconds(2), &body);
-    if (accept(status, body)) break;
-    if (std::chrono::steady_clock::now() >= deadline) {
-      if (last_status) *last_status = status;
-      if (last_body) *last_body = body;
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // poll interval, not synchronisation
-  }
+  const bool ok = pollUntil(
+      [&] {
+        body.clear();
+        status = httpGetStatus(port, path, std::chrono::seconds(2), &body);
+        return accept(status, body);
+      },
+      timeout, std::chrono::milliseconds(100));
   if (last_status) *last_status = status;
   if (last_body) *last_body = body;
-  return true;
+  return ok;
 }
 
 double metricValue(const std::string& text, const std::string& name) {

@@ -4,8 +4,8 @@
 
 #include <mutex>
 #include <stdexcept>
-#include <thread>
 
+#include "support/poll.h"
 #include "support/services_env.h"
 
 namespace logship::testing {
@@ -71,12 +71,9 @@ namespace {
 // it is not the answer the test asked about.
 EsResponse esReadWhenShardsReady(const std::string& method, const std::string& url_path,
                                  const std::string& body = {}) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (true) {
-        EsResponse r = esRequest(method, url_path, body);
-        if (r.status != 503 || std::chrono::steady_clock::now() >= deadline) return r;
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
+    EsResponse r;
+    pollUntil([&] { return (r = esRequest(method, url_path, body)).status != 503; }, std::chrono::seconds(60));
+    return r;
 }
 }  // namespace
 
@@ -100,13 +97,9 @@ std::int64_t esCount(const std::string& index_pattern, bool refresh) {
 
 std::int64_t esWaitForCount(const std::string& index_pattern, std::int64_t expected,
                             std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::int64_t last = 0;
-    while (true) {
-        last = esCount(index_pattern, true);
-        if (last >= expected || std::chrono::steady_clock::now() >= deadline) return last;
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
+    pollUntil([&] { return (last = esCount(index_pattern, true)) >= expected; }, timeout);
+    return last;
 }
 
 void esDeleteIndex(const std::string& index_pattern) {

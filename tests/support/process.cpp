@@ -17,6 +17,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/poll.h"
+
 extern char** environ;
 
 namespace logship::testing {
@@ -109,12 +111,11 @@ int ChildProcess::kill9() {
 int ChildProcess::terminate(std::chrono::milliseconds timeout) {
   if (pid_ <= 0) return status_;
   ::kill(pid_, SIGTERM);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    reapNoHang();
-    if (pid_ <= 0) return status_;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  if (pollUntil([&] {
+        reapNoHang();
+        return pid_ <= 0;
+      }, timeout, std::chrono::milliseconds(20)))
+    return status_;
   kill9();
   return -1;
 }

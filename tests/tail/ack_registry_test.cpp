@@ -81,6 +81,59 @@ TEST(Registry, RoundTripsAtomically) {
   EXPECT_EQ(got->identity.fp_len, 3u);
 }
 
+// The file format is what a restarted (or older) logship-tail reads: byte for byte stable.
+TEST(Registry, FileFormatIsStableAndReadBack) {
+  TempDir dir;
+  FileState s;
+  s.identity = FileIdentity{2049, 131, 27, 0x00c0ffee1234abcd};
+  s.path = "/var/log/\"quoted\"\\ü.log";
+  s.offset = 18446744073709551615u;
+  s.updated_ms = -5;
+  {
+    Registry r(dir.path().string());
+    r.update(s);
+    r.flush();
+  }
+  EXPECT_EQ(logship::testing::readFile(dir / "registry.json"),
+            "{\"version\":1,\"files\":[{\"key\":\"2049-131\",\"path\":\"/var/log/\\\"quoted\\\"\\\\ü.log\","
+            "\"dev\":2049,\"inode\":131,\"offset\":18446744073709551615,\"fp_len\":27,"
+            "\"fp\":\"00c0ffee1234abcd\",\"updated_ms\":-5}]}\n");
+  Registry r(dir.path().string());
+  ASSERT_TRUE(r.load());
+  const FileState* got = r.find(s.identity);
+  ASSERT_NE(got, nullptr);
+  EXPECT_EQ(got->path, s.path);
+  EXPECT_EQ(got->offset, s.offset);
+  EXPECT_EQ(got->identity.fp_len, 27u);
+  EXPECT_EQ(got->identity.fp_hash, 0x00c0ffee1234abcdu);
+  EXPECT_EQ(got->updated_ms, -5);
+}
+
+TEST(Registry, WrongTypesAreCorruptOrIgnored) {
+  TempDir dir;
+  // dev, inode and offset must be non-negative integers: anything else makes the file corrupt.
+  for (const char* bad : {R"({"files":[{"dev":1,"inode":2,"offset":-1}]})", R"({"files":[{"dev":1,"inode":2,"offset":1.5}]})",
+                          R"({"files":[{"dev":1,"inode":"2","offset":1}]})", R"({"files":[{"dev":1,"offset":1}]})",
+                          R"({"files":{}})", R"([])", R"({"files":[1]})", R"({"files":[]} x)"}) {
+    logship::testing::writeFile(dir / "registry.json", bad);
+    Registry r(dir.path().string());
+    EXPECT_FALSE(r.load()) << bad;
+    std::filesystem::remove(dir / "registry.json.corrupt");
+  }
+  // Optional fields of the wrong type (or an fp_len beyond 32 bits) are ignored.
+  logship::testing::writeFile(dir / "registry.json",
+                              R"({"files":[{"dev":1,"inode":2,"offset":3,"fp_len":4294967296,"fp":7,"path":1,"updated_ms":"x"}]})");
+  Registry r(dir.path().string());
+  ASSERT_TRUE(r.load());
+  const FileState* got = r.find(FileIdentity{1, 2, 0, 0});
+  ASSERT_NE(got, nullptr);
+  EXPECT_EQ(got->offset, 3u);
+  EXPECT_EQ(got->identity.fp_len, 0u);
+  EXPECT_EQ(got->identity.fp_hash, 0u);
+  EXPECT_EQ(got->path, "");
+  EXPECT_EQ(got->updated_ms, 0);
+}
+
 TEST(Registry, BatchesWritesByInterval) {
   TempDir dir;
   Registry r(dir.path().string());

@@ -13,6 +13,7 @@
 
 #include "support/kafka_admin.h"
 #include "support/paths.h"
+#include "support/poll.h"
 #include "support/process.h"
 #include "support/services_env.h"
 
@@ -80,14 +81,10 @@ struct Fixture {
     return out;
   }
   void waitForCount(int64_t n, std::chrono::seconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      try {  // the shared broker may be restarting (leader elections): keep polling
-        if (logship::testing::countMessages(env.kafka_bootstrap, topic) >= n) return;
-      } catch (const std::exception&) {
-      }
-      std::this_thread::sleep_for(100ms);
-    }
+    // The shared broker may be restarting (leader elections): errors count as "not yet".
+    logship::testing::pollUntil(
+        logship::testing::orFalseOnError([&] { return logship::testing::countMessages(env.kafka_bootstrap, topic) >= n; }),
+        timeout, 100ms);
   }
   logship::testing::ServicesEnv env;
   TempDir dir;
@@ -133,13 +130,10 @@ TEST(TailKafka, MissingTopicIsReportedThenShipsOnceCreated) {
   Fixture fx;
   Tailer t(fx.dir / "filebeat.yml", fx.dir / "tail.log", fx.env.kafka_bootstrap);
   fx.write(0, 500);
-  const auto deadline = std::chrono::steady_clock::now() + 45s;
   std::string log;
-  while (std::chrono::steady_clock::now() < deadline) {
-    log = logship::testing::readFile(fx.dir / "tail.log");
-    if (log.find("topic does not exist") != std::string::npos) break;
-    std::this_thread::sleep_for(200ms);
-  }
+  logship::testing::pollUntil(
+      [&] { return (log = logship::testing::readFile(fx.dir / "tail.log")).find("topic does not exist") != std::string::npos; },
+      45s);
   EXPECT_NE(log.find("topic does not exist"), std::string::npos) << log;
   EXPECT_NE(log.find(fx.topic), std::string::npos);
   EXPECT_NE(log.find(fx.env.kafka_bootstrap), std::string::npos);

@@ -3,14 +3,16 @@
 // message is done (indexed, duplicate, dropped by a filter, or dead-lettered). Messages are
 // tracked in consumption order; acknowledgements arrive in any order from the bulk senders.
 // A partition gets a slot on assignment; revoking it bumps the slot's epoch so late
-// acknowledgements from before the revoke are ignored.
+// acknowledgements from before the revoke are ignored. Each partition is a ContiguousPrefix of
+// offsets whose values are the next offset to read; unknown offsets are ignored (UnknownKey::kIgnore).
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "logship/common/contiguous_prefix.h"
 
 namespace logship::kafka {
 
@@ -55,8 +57,8 @@ class OffsetTracker {
     int32_t partition = 0;
     uint32_t epoch = 0;
     bool active = false;
-    std::deque<std::pair<int64_t, bool>> window;  // tracked offsets, ascending, with done flags
-    int64_t commit = -1;                          // next offset to read, -1 unknown
+    // tracked offsets -> next offset to read; committed() is -1 while nothing is done
+    ContiguousPrefix<int64_t, int64_t> window{UnknownKey::kIgnore, -1};
     bool dirty = false;
   };
   mutable std::mutex mutex_;

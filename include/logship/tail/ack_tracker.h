@@ -2,11 +2,13 @@
 // Per-file contiguous acknowledgement: a file's committed offset advances only when an event and
 // every earlier event of that file are acknowledged (Kafka acks arrive out of order across
 // partitions). Tokens are plain integers (file slot + sequence) so they can travel as the
-// librdkafka message opaque without any allocation.
+// librdkafka message opaque without any allocation. Each file is a ContiguousPrefix of sequence
+// numbers whose values are end offsets; an unknown or repeated ack is a bug (UnknownKey::kThrow).
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <vector>
+
+#include "logship/common/contiguous_prefix.h"
 
 namespace logship::tail {
 
@@ -24,8 +26,8 @@ class AckTracker {
   FileId ack(AckToken token);
   // Marks progress without an event (lines filtered out): behaves like track()+ack().
   void skip(FileId file, uint64_t end_offset);
-  uint64_t committed(FileId file) const { return files_[file]->committed; }
-  size_t pending(FileId file) const { return files_[file]->slots.size(); }
+  uint64_t committed(FileId file) const { return files_[file]->window.committed(); }
+  size_t pending(FileId file) const { return files_[file]->window.pending(); }
   // Frees the slot; only call when pending(file) == 0.
   void close(FileId file);
   // Events tracked and not yet acked, all files together (the backpressure measure).
@@ -35,15 +37,10 @@ class AckTracker {
 
  private:
   static constexpr int kSeqBits = 44;
-  struct Slot {
-    uint64_t end_offset;
-    bool done;
-  };
   struct File {
-    std::deque<Slot> slots;
-    uint64_t base_seq = 0;  // sequence of slots.front()
+    explicit File(uint64_t offset) : window(UnknownKey::kThrow, offset) {}
+    ContiguousPrefix<uint64_t, uint64_t> window;  // sequence number -> end offset
     uint64_t next_seq = 0;
-    uint64_t committed = 0;
     bool used = false;
   };
   std::vector<std::unique_ptr<File>> files_;

@@ -14,9 +14,13 @@
 //       deletes TOPIC and waits until it is gone; a missing topic is OK.
 //   LogshipKafkaAdmin list   BOOTSTRAP
 //       prints the (non-internal) topic names, one a line.
+//   LogshipKafkaAdmin offsets BOOTSTRAP TOPIC
+//       prints "PARTITION HIGH_WATERMARK" for each partition of TOPIC, one a line, in partition
+//       order; exit 1 (and nothing on stdout) when the topic does not exist.
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -25,8 +29,11 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -56,6 +63,10 @@ public final class LogshipKafkaAdmin {
             case "list":
                 rc = list(bootstrap);
                 break;
+            case "offsets":
+                if (args.length < 3) usage();
+                rc = offsets(bootstrap, args[2]);
+                break;
             default:
                 usage();
                 rc = 64;
@@ -64,7 +75,7 @@ public final class LogshipKafkaAdmin {
     }
 
     private static void usage() {
-        System.err.println("usage: LogshipKafkaAdmin probe|create|delete|list BOOTSTRAP [TOPIC [PARTITIONS]|TIMEOUT_S]");
+        System.err.println("usage: LogshipKafkaAdmin probe|create|delete|list|offsets BOOTSTRAP [TOPIC [PARTITIONS]|TIMEOUT_S]");
         System.exit(64);
     }
 
@@ -213,6 +224,28 @@ public final class LogshipKafkaAdmin {
         try (Admin a = admin(bootstrap, 10_000)) {
             Set<String> names = a.listTopics().names().get(OP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             names.stream().sorted().forEach(System.out::println);
+            return 0;
+        }
+    }
+
+    private static int offsets(String bootstrap, String topic) throws Exception {
+        try (Admin a = admin(bootstrap, 10_000)) {
+            TopicDescription td;
+            try {
+                td = a.describeTopics(List.of(topic)).allTopicNames().get(OP_TIMEOUT_MS, TimeUnit.MILLISECONDS).get(topic);
+            } catch (ExecutionException e) {
+                System.err.println("cannot describe topic " + topic + ": " + cause(e));
+                return 1;
+            }
+            Map<TopicPartition, OffsetSpec> request = new TreeMap<>((x, y) -> Integer.compare(x.partition(), y.partition()));
+            for (TopicPartitionInfo p : td.partitions()) {
+                request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+            }
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> got = a.listOffsets(request).all()
+                    .get(OP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            for (TopicPartition tp : request.keySet()) {
+                System.out.println(tp.partition() + " " + got.get(tp).offset());
+            }
             return 0;
         }
     }
