@@ -1,12 +1,20 @@
 // docker/Dockerfile and docker/docker-compose.yml, checked without a Docker engine: the compose file
 // is parsed with yaml-cpp, the Dockerfile as text. Every check is a function returning the list of
 // problems it finds; the real files must yield none, and each check is also run on a deliberately
-// broken copy of the real file to show that it notices the breakage.
+// broken copy of the real file to show that it notices the breakage. Also: the Dockerfile builds with
+// the classic builder (no BuildKit-only syntax), the build context's .dockerignore, and the runtime
+// package list covering every library the daemons link. scripts/docker-test builds and runs both
+// files on a real engine (an integration test; see docs/docker.md).
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <optional>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -415,6 +423,130 @@ Problems checkDockerfile(const std::string& text) {
   return p;
 }
 
+// The classic builder (Debian 12's docker.io 20.10 has no buildx, so DOCKER_BUILDKIT=0) must be able
+// to build the file, and BuildKit must not need a registry: no `# syntax=` parser directive (BuildKit
+// would pull that frontend image), and none of the flags or heredocs only BuildKit knows.
+Problems checkClassicBuilder(const std::string& text) {
+  Problems p;
+  std::istringstream in(text);
+  static const std::regex directive(R"(^\s*#\s*syntax\s*=.*)", std::regex::icase);
+  for (std::string line; std::getline(in, line);)
+    if (std::regex_match(line, directive)) p.push_back("parser directive needs BuildKit: " + trim(line));
+  const std::map<std::string, std::set<std::string>> allowed = {
+      {"COPY", {"--from", "--chown"}}, {"ADD", {"--chown"}}, {"RUN", {}}};
+  for (const auto& i : parseDockerfile(text)) {
+    auto a = allowed.find(i.keyword);
+    if (a == allowed.end()) continue;
+    std::string rest;
+    for (const auto& w : words(i.args)) {
+      if (!rest.empty() || w.rfind("--", 0) != 0) {  // options come first
+        rest += w + " ";
+        continue;
+      }
+      std::string opt = w.substr(0, w.find('='));
+      if (!a->second.count(opt))
+        p.push_back(i.keyword + " " + opt + " is BuildKit-only (the classic builder rejects it)");
+    }
+    if (rest.rfind("<<", 0) == 0) p.push_back(i.keyword + " heredoc is BuildKit-only: " + trim(rest));
+  }
+  return p;
+}
+
+// The build context is the repository root; the classic builder reads only <context>/.dockerignore
+// (BuildKit would prefer a docker/Dockerfile.dockerignore, so there must be none: one list).
+Problems checkDockerignore(const std::string& text) {
+  Problems p;
+  std::set<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    line = trim(line);
+    if (!line.empty() && line[0] != '#') lines.insert(line);
+  }
+  for (const char* must : {".git", "build", "build-*"})
+    if (!lines.count(must)) p.push_back(std::string(".dockerignore does not exclude ") + must);
+  for (const char* needed : {"src", "include", "tests", "scripts", "CMakeLists.txt", "*"})
+    if (lines.count(needed))
+      p.push_back(std::string(".dockerignore excludes ") + needed + ", which the Dockerfile copies");
+  return p;
+}
+
+// Runtime libraries: every shared library the daemons link directly (NEEDED) must come from a
+// package of scripts/packages-runtime.txt, or from one every Debian image has. `libs` maps each
+// library to its Debian package (from dpkg -S on this build machine, a Debian 12 like the image).
+const std::set<std::string> kInEveryDebianImage = {"libc6", "libgcc-s1", "libstdc++6"};
+Problems checkRuntimePackages(const std::map<std::string, std::string>& libs, const std::set<std::string>& listed) {
+  Problems p;
+  for (const auto& [lib, pkg] : libs) {
+    if (pkg.empty()) p.push_back(lib + ": no Debian package owns it");
+    else if (!listed.count(pkg) && !kInEveryDebianImage.count(pkg))
+      p.push_back(lib + " (package " + pkg + ") is not in scripts/packages-runtime.txt");
+  }
+  return p;
+}
+
+std::string output(const std::string& cmd) {
+  std::string out;
+  std::unique_ptr<FILE, int (*)(FILE*)> f(popen((cmd + " 2>/dev/null").c_str(), "r"), pclose);
+  if (!f) return out;
+  std::array<char, 4096> buf{};
+  for (size_t n; (n = fread(buf.data(), 1, buf.size(), f.get())) > 0;) out.append(buf.data(), n);
+  return out;
+}
+
+std::string quoted(const std::string& s) { return "'" + s + "'"; }
+
+// Package owning each path, from one `dpkg -S` call ("pkg:arch: path" lines; unknown paths are absent).
+std::map<std::string, std::string> owners(const std::vector<std::string>& paths) {
+  std::map<std::string, std::string> out;
+  std::string cmd = "dpkg -S";
+  for (const auto& p : paths) cmd += " " + quoted(p);
+  std::istringstream in(output(cmd));
+  for (std::string line; std::getline(in, line);) {
+    auto sep = line.find(": ");
+    if (sep == std::string::npos) continue;
+    std::string pkg = line.substr(0, sep);
+    pkg = pkg.substr(0, pkg.find_first_of(":,"));
+    out[trim(line.substr(sep + 2))] = pkg;
+  }
+  return out;
+}
+
+// NEEDED entries of both daemons -> path (ldd) -> owning package (dpkg -S, with and without /usr:
+// dpkg records a merged-/usr system's libraries under either prefix).
+std::map<std::string, std::string> linkedLibraryPackages() {
+  std::map<std::string, std::vector<std::string>> candidates;  // library -> paths to ask dpkg about
+  for (const char* bin : {"logship-tail", "logship-stash"}) {
+    const std::string path = logship::testing::daemonPath(bin).string();
+    std::map<std::string, std::string> where;
+    std::istringstream ldd(output("ldd " + quoted(path)));
+    for (std::string line; std::getline(ldd, line);) {
+      auto w = words(line);
+      if (w.size() >= 3 && w[1] == "=>") where[w[0]] = w[2];
+    }
+    std::istringstream dyn(output("objdump -p " + quoted(path)));
+    for (std::string line; std::getline(dyn, line);) {
+      auto w = words(line);
+      if (w.size() != 2 || w[0] != "NEEDED") continue;
+      auto& c = candidates[w[1]];
+      const std::string lib_path = where[w[1]];
+      if (lib_path.empty() || !c.empty()) continue;
+      std::error_code ec;
+      c = {lib_path, lib_path.rfind("/usr/", 0) == 0 ? lib_path.substr(4) : "/usr" + lib_path,
+           fs::canonical(lib_path, ec).string()};
+    }
+  }
+  std::vector<std::string> all;
+  for (const auto& [lib, paths] : candidates) all.insert(all.end(), paths.begin(), paths.end());
+  const auto owner = owners(all);
+  std::map<std::string, std::string> out;
+  for (const auto& [lib, paths] : candidates) {
+    out[lib] = "";
+    for (const auto& p : paths)
+      if (auto it = owner.find(p); it != owner.end() && out[lib].empty()) out[lib] = it->second;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------- helpers --
 
 void expectProblem(const Problems& p, const std::string& needle) {
@@ -569,6 +701,57 @@ TEST(Dockerfile, RuntimeCopiesBothBinariesFromAnEarlierStage) {
                 "copy both binaries");
   expectProblem(checkDockerfile(mutate(realDockerfile(), "COPY --from=build", "COPY --from=builder")),
                 "COPY --from=builder names no earlier stage");
+}
+
+TEST(Dockerfile, BuildsWithTheClassicBuilder) {
+  Problems p = checkClassicBuilder(realDockerfile());
+  EXPECT_TRUE(p.empty()) << joined(p);
+  expectProblem(checkClassicBuilder("# syntax=docker/dockerfile:1\n" + realDockerfile()), "parser directive");
+  expectProblem(checkClassicBuilder("#Syntax = docker/dockerfile:1.7\n" + realDockerfile()), "parser directive");
+  expectProblem(checkClassicBuilder(
+                    mutate(realDockerfile(), "COPY docker/healthcheck.sh", "COPY --chmod=0755 docker/healthcheck.sh")),
+                "COPY --chmod is BuildKit-only");
+  expectProblem(checkClassicBuilder(mutate(realDockerfile(), "COPY --from=build", "COPY --link --from=build")),
+                "COPY --link is BuildKit-only");
+  expectProblem(checkClassicBuilder(
+                    mutate(realDockerfile(), "RUN cmake", "RUN --mount=type=cache,target=/root/.ccache cmake")),
+                "RUN --mount is BuildKit-only");
+  expectProblem(checkClassicBuilder(mutate(realDockerfile(), "RUN chmod 0755 /usr/local/bin/logship-healthcheck",
+                                           "RUN <<EOF\nchmod 0755 /usr/local/bin/logship-healthcheck\nEOF")),
+                "heredoc is BuildKit-only");
+  // What the classic builder does accept is not reported.
+  EXPECT_TRUE(checkClassicBuilder("FROM a AS b\nCOPY --chown=1:1 x /y\nFROM c\nCOPY --from=b /y /z\n").empty());
+}
+
+TEST(Dockerfile, BuildContextIgnoreFileIsAtTheRoot) {
+  ASSERT_TRUE(fs::exists(repo() / ".dockerignore")) << "the classic builder reads only <context>/.dockerignore";
+  EXPECT_FALSE(fs::exists(composeDir() / "Dockerfile.dockerignore"))
+      << "BuildKit would use docker/Dockerfile.dockerignore instead of .dockerignore: keep one list";
+  const std::string text = readFile(repo() / ".dockerignore");
+  Problems p = checkDockerignore(text);
+  EXPECT_TRUE(p.empty()) << joined(p);
+  expectProblem(checkDockerignore(mutate(text, "\nbuild\n", "\n")), "does not exclude build");
+  expectProblem(checkDockerignore(text + "src\n"), "excludes src");
+}
+
+TEST(DockerRuntimePackages, CoverEveryLibraryTheDaemonsLink) {
+  if (output("command -v dpkg").empty() || output("command -v objdump").empty())
+    GTEST_SKIP() << "needs dpkg and objdump (a Debian build machine)";
+  const auto libs = linkedLibraryPackages();
+  ASSERT_GE(libs.size(), 8u) << "objdump -p found too few NEEDED libraries";
+  ASSERT_TRUE(libs.count("librdkafka.so.1")) << "the daemons link librdkafka";
+  const auto listed = packageList(repo() / "scripts/packages-runtime.txt");
+  Problems p = checkRuntimePackages(libs, listed);
+  EXPECT_TRUE(p.empty()) << joined(p);
+
+  // The list as it was before issue 9 (libhowardhinnant-date3 is no Debian package) is caught.
+  auto old_list = listed;
+  old_list.erase("libdate-tz3");
+  old_list.insert("libhowardhinnant-date3");
+  expectProblem(checkRuntimePackages(libs, old_list), "libdate-tz.so.3 (package libdate-tz3) is not in");
+  auto no_kafka = listed;
+  no_kafka.erase("librdkafka1");
+  expectProblem(checkRuntimePackages(libs, no_kafka), "librdkafka.so.1 (package librdkafka1)");
 }
 
 TEST(Dockerfile, ContinuationsAndCommentsAreParsed) {
