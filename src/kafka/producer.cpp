@@ -126,10 +126,6 @@ RdKafka::ErrorCode Producer::produce(const std::string& topic, std::string_view 
 
 int Producer::poll(int timeout_ms) { return producer_->poll(timeout_ms); }
 
-int Producer::outqLen() const { return producer_->outq_len(); }
-
-bool Producer::flush(int timeout_ms) { return producer_->flush(timeout_ms) == RdKafka::ERR_NO_ERROR; }
-
 std::string Producer::probeTopic(const std::string& topic, int timeout_ms) {
   // Through the cached handle: a handle created elsewhere would carry another topic opaque.
   rd_kafka_topic_t* rkt = topicHandle(topic);

@@ -107,8 +107,14 @@ void Prospector::open(const FoundFile& f, Clock::time_point now) {
 void Prospector::close(size_t index, const char* reason) {
   auto& h = harvesters_[index];
   h->flushMultiline(Clock::now(), true);
-  log::info(*log::get("tail"), "harvester closed",
-            {{"file", h->path()}, {"reason", reason}, {"offset", h->readOffset()}});
+  if (h->state() == Harvester::State::kError) {
+    log::info(*log::get("tail"), "harvester closed",
+              {{"file", h->path()}, {"reason", reason}, {"offset", h->readOffset()},
+               {"error", std::strerror(h->readErrno())}});
+  } else {
+    log::info(*log::get("tail"), "harvester closed",
+              {{"file", h->path()}, {"reason", reason}, {"offset", h->readOffset()}});
+  }
   if (options_.once) done_once_.insert(h->path());
   draining_.push_back(Draining{h->identity(), h->path(), h->ackFile(), std::string_view(reason) == "removed"});
   harvesters_.erase(harvesters_.begin() + static_cast<std::ptrdiff_t>(index));

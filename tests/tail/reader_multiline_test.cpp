@@ -1,3 +1,5 @@
+#include <cerrno>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -38,6 +40,17 @@ TEST(LineReader, SplitsLinesWithOffsetsAndWaitsForNewline) {
   EXPECT_EQ(lines[1].offset, 3u);
   EXPECT_EQ(lines[1].end_offset, 6u);
   EXPECT_EQ(lines[2].end_offset, 7u);
+}
+
+TEST(LineReader, ReadErrorKeepsItsErrno) {
+  TempDir dir;
+  const int fd = ::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY);  // read(2) on a directory: EISDIR
+  ASSERT_GE(fd, 0);
+  LineReader reader(fd, 0, 1024);
+  Line l;
+  EXPECT_EQ(reader.next(l), LineReader::Status::kError);
+  EXPECT_EQ(reader.lastErrno(), EISDIR);
+  ::close(fd);
 }
 
 TEST(LineReader, ResumesFromOffset) {

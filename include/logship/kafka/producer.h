@@ -54,9 +54,6 @@ class Producer {
                              int32_t partition = RD_KAFKA_PARTITION_UA);
   // Serves delivery reports; returns the number served.
   int poll(int timeout_ms);
-  // Messages in librdkafka's queues (not yet reported).
-  int outqLen() const;
-  bool flush(int timeout_ms);
   // Empty when `topic` exists and has partitions; otherwise why not (for error logs).
   std::string probeTopic(const std::string& topic, int timeout_ms);
   const std::string& brokers() const { return brokers_; }

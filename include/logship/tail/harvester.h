@@ -47,6 +47,8 @@ class Harvester {
   const FileIdentity& identity() const { return identity_; }
   AckTracker::FileId ackFile() const { return ctx_.file; }
   uint64_t readOffset() const { return reader_->offset(); }
+  // errno of the failed read when state() is kError, else 0.
+  int readErrno() const { return reader_->lastErrno(); }
   Clock::time_point lastActivity() const { return last_activity_; }
   int fd() const { return fd_; }
   uint64_t linesRead() const { return lines_read_; }
