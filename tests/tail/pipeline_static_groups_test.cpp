@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "logship/common/config.h"
 #include "logship/tail/pipeline.h"
+#include "logship/tail/processors.h"
 #include "support/capturing_output.h"
 
 namespace logship::tail {
@@ -22,13 +24,14 @@ TEST(PipelineStaticGroups, ProcessorTouchingAStaticObjectMergesIntoIt) {
   InputConfig input;
   input.paths = {"/x/*.log"};
   input.fields = {{"fields.app", "\"api\""}};
-  ProcessorConfig add;
-  add.kind = ProcessorConfig::Kind::kAddFields;
-  add.fields = {{"host.role", "\"edge\""}};
-  ProcessorConfig drop;
-  drop.kind = ProcessorConfig::Kind::kDropFields;
-  drop.drop_fields = {"agent.ephemeral_id"};
-  const std::vector<ProcessorConfig> global{add, drop};  // the pipeline keeps a reference
+  const auto yaml = config::Document::loadString(R"(
+processors:
+  - add_fields: {target: host, fields: {role: edge}}
+  - drop_fields: {fields: [agent.ephemeral_id]}
+)", "p.yml", {});
+  std::vector<std::string> warnings;
+  const std::vector<ProcessorConfig> global = parseProcessors(yaml->root().child("processors"), warnings);
+  ASSERT_EQ(global.size(), 2u);  // the pipeline keeps a reference
   AckTracker acks;
   CapturingOutput output;
   metrics::Registry registry;
