@@ -18,11 +18,11 @@ int64_t unixMs() {
 
 }  // namespace
 
-Prospector::Prospector(const InputConfig& input, Pipeline& pipeline, AckTracker& acks, Registry* registry,
-                       ProspectorOptions options, metrics::Registry& m)
+Prospector::Prospector(const InputConfig& input, const Shipper& shipper, Registry* registry, ProspectorOptions options,
+                       metrics::Registry& m)
     : input_(input),
-      pipeline_(pipeline),
-      acks_(acks),
+      shipper_(shipper),
+      acks_(shipper.acks),
       registry_(registry),
       options_(options),
       scanner_(input.paths, input.exclude_files),
@@ -97,7 +97,7 @@ void Prospector::open(const FoundFile& f, Clock::time_point now) {
     offset = f.size;
   }
   const auto slot = acks_.open(offset);
-  harvesters_.push_back(std::make_unique<Harvester>(pipeline_, fd, f.path, identity, offset, slot));
+  harvesters_.push_back(std::make_unique<Harvester>(shipper_, fd, f.path, identity, offset, slot));
   (void)now;
   opened_.inc();
   log::info(*logger, "harvester started", {{"file", f.path}, {"offset", offset}, {"inode", identity.inode}});

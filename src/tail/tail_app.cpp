@@ -102,13 +102,13 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
   popts.from_start = options.dry_run;
   popts.once = options.dry_run || options.once;
   for (const auto& in : config.inputs) {
-    pipelines.push_back(std::make_unique<Pipeline>(in, config.processors, agent, acks, *output, pmetrics,
+    pipelines.push_back(std::make_unique<Pipeline>(in, config.processors, agent, pmetrics,
                                                    config.console.enabled ? config.console.pretty
                                                                           : config.kafka.pretty));
     // --dry-run shows what Kafka would get, so the Kafka size limit applies there too.
     if (!config.console.enabled) pipelines.back()->setMaxEventBytes(config.kafka.max_message_bytes);
     prospectors.push_back(
-        std::make_unique<Prospector>(in, *pipelines.back(), acks, registry.get(), popts, metrics));
+        std::make_unique<Prospector>(in, Shipper{*pipelines.back(), acks, *output}, registry.get(), popts, metrics));
   }
 
   auto& open_files = metrics.gauge("logship_tail_open_files", "Files held open by harvesters");

@@ -34,9 +34,9 @@ struct Rig {
     registry = std::make_unique<Registry>(data.string());
     registry->load();
     output = std::make_unique<RecordingOutput>([this](AckToken t, bool) { acks.ack(t); });
-    pipeline = std::make_unique<Pipeline>(input, global, AgentInfo{"h", "id", "eph"}, acks, *output,
-                                          PipelineMetrics::in(metrics));
-    prospector = std::make_unique<Prospector>(input, *pipeline, acks, registry.get(), ProspectorOptions{}, metrics);
+    pipeline = std::make_unique<Pipeline>(input, global, AgentInfo{"h", "id", "eph"}, PipelineMetrics::in(metrics));
+    prospector = std::make_unique<Prospector>(input, Shipper{*pipeline, acks, *output}, registry.get(),
+                                              ProspectorOptions{}, metrics);
   }
   // Scans and reads until nothing more arrives.
   void pump() {
@@ -152,10 +152,8 @@ TEST(Prospector, UnackedLinesAreReadAgainAfterRestart) {
   {
     Rig rig(dir.path(), data.path());
     rig.output = std::make_unique<RecordingOutput>([&rig](AckToken t, bool) { rig.acks.ack(t); }, false);
-    rig.pipeline = std::make_unique<Pipeline>(rig.input, rig.global, AgentInfo{"h", "id", "eph"}, rig.acks,
-                                              *rig.output, PipelineMetrics::in(rig.metrics));
-    rig.prospector = std::make_unique<Prospector>(rig.input, *rig.pipeline, rig.acks, rig.registry.get(),
-                                                  ProspectorOptions{}, rig.metrics);
+    rig.prospector = std::make_unique<Prospector>(rig.input, Shipper{*rig.pipeline, rig.acks, *rig.output},
+                                                  rig.registry.get(), ProspectorOptions{}, rig.metrics);
     rig.pump();
     ASSERT_EQ(rig.output->tokens.size(), 6u);
     // Ack 0,1,2 and 4: the offset may only move past line 2.

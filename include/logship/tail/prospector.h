@@ -27,8 +27,10 @@ class Prospector {
  public:
   using Clock = std::chrono::steady_clock;
 
-  Prospector(const InputConfig& input, Pipeline& pipeline, AckTracker& acks, Registry* registry,
-             ProspectorOptions options, metrics::Registry& metrics);
+  // `shipper`: this input's pipeline, the ack tracker (whose file slots the prospector opens and
+  // closes) and the output, handed to every harvester.
+  Prospector(const InputConfig& input, const Shipper& shipper, Registry* registry, ProspectorOptions options,
+             metrics::Registry& metrics);
   ~Prospector();
 
   void scan(Clock::time_point now);
@@ -59,7 +61,7 @@ class Prospector {
   bool restartTruncated(size_t index, Clock::time_point now);
 
   const InputConfig& input_;
-  Pipeline& pipeline_;
+  Shipper shipper_;
   AckTracker& acks_;
   Registry* registry_;
   ProspectorOptions options_;
