@@ -21,8 +21,9 @@ PipelineMetrics PipelineMetrics::in(metrics::Registry& r) {
 }
 
 Pipeline::Pipeline(const InputConfig& input, const std::vector<ProcessorConfig>& global, const AgentInfo& agent,
-                   PipelineMetrics metrics, bool pretty)
+                   PipelineMetrics metrics, bool pretty, TimeSource& time)
     : input_(input),
+      time_(time),
       metrics_(metrics),
       pretty_(pretty),
       filter_(input.include_lines, input.exclude_lines),
@@ -113,9 +114,7 @@ void Pipeline::usePreencodedGroups() {
 }
 
 void Pipeline::refreshReadTime() {
-  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+  const int64_t now_ms = time_.unixMillis();
   if (now_ms != ts_ms_) {
     ts_ms_ = now_ms;
     formatTimestamp(now_ms, ts_text_);

@@ -65,7 +65,7 @@ void validate(const TailConfig& config) {
   }
 }
 
-int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal& shutdown) {
+int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal& shutdown, TimeSource& time) {
   auto logger = log::get("tail");
   metrics::Registry metrics;
   AgentInfo agent;
@@ -75,7 +75,7 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
 
   std::unique_ptr<Registry> registry;
   if (!options.dry_run) {
-    registry = std::make_unique<Registry>(config.path_data + "/registry/logship-tail");
+    registry = std::make_unique<Registry>(config.path_data + "/registry/logship-tail", time);
     registry->load();
   }
   AckTracker acks;
@@ -89,7 +89,7 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
   if (options.dry_run || config.console.enabled) {
     output = std::make_unique<ConsoleOutput>(stdout, on_ack, metrics);
   } else {
-    auto k = std::make_unique<KafkaOutput>(config.kafka, on_ack, metrics);
+    auto k = std::make_unique<KafkaOutput>(config.kafka, on_ack, metrics, time);
     k->setUnhealthyAfter(config.unhealthy_after);
     kafka = k.get();
     output = std::move(k);
@@ -104,11 +104,12 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
   for (const auto& in : config.inputs) {
     pipelines.push_back(std::make_unique<Pipeline>(in, config.processors, agent, pmetrics,
                                                    config.console.enabled ? config.console.pretty
-                                                                          : config.kafka.pretty));
+                                                                          : config.kafka.pretty,
+                                                   time));
     // --dry-run shows what Kafka would get, so the Kafka size limit applies there too.
     if (!config.console.enabled) pipelines.back()->setMaxEventBytes(config.kafka.max_message_bytes);
     prospectors.push_back(
-        std::make_unique<Prospector>(in, Shipper{*pipelines.back(), acks, *output}, registry.get(), popts, metrics));
+        std::make_unique<Prospector>(in, Shipper{*pipelines.back(), acks, *output}, registry.get(), popts, metrics, time));
   }
 
   auto& open_files = metrics.gauge("logship_tail_open_files", "Files held open by harvesters");
@@ -137,14 +138,14 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
     log::info(*logger, "admin endpoint listening", {{"url", admin->url()}});
   }
 
-  std::vector<Clock::time_point> next_scan(prospectors.size(), Clock::now());
+  std::vector<Clock::time_point> next_scan(prospectors.size(), time.monotonicTime());
   auto last_tick = Clock::time_point{};
   const size_t queue_limit = static_cast<size_t>(config.queue_events);
   bool paused_logged = false;
   log::info(*logger, "logship-tail started", {{"inputs", static_cast<uint64_t>(config.inputs.size())},
                                                {"mode", options.dry_run ? "dry-run" : options.once ? "once" : "run"}});
   while (!shutdown.triggered()) {
-    const auto now = Clock::now();
+    const auto now = time.monotonicTime();
     for (size_t i = 0; i < prospectors.size(); ++i) {
       if (now >= next_scan[i]) {
         prospectors[i]->scan(now);
@@ -178,14 +179,14 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
       bool eof = true;
       for (auto& p : prospectors) eof = eof && p->atEof() && p->openFiles() == 0;
       if (eof && acks.inflight() == 0 && output->queued() == 0) {
-        for (auto& p : prospectors) p->tick(Clock::now());
+        for (auto& p : prospectors) p->tick(time.monotonicTime());
         break;
       }
     }
   }
   // Shutdown: stop reading, give outstanding events the grace period, record what was acked.
-  const auto deadline = Clock::now() + config.shutdown_timeout;
-  while (output->queued() > 0 && Clock::now() < deadline) output->poll(milliseconds(50));
+  const auto deadline = time.monotonicTime() + config.shutdown_timeout;
+  while (output->queued() > 0 && time.monotonicTime() < deadline) output->poll(milliseconds(50));
   for (auto& p : prospectors) p->syncRegistry();
   if (registry) registry->flush();
   if (output->queued() > 0) {

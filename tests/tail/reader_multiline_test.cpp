@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "logship/common/time_source.h"
 #include "logship/tail/line_reader.h"
 #include "logship/tail/multiline.h"
 #include "support/paths.h"
@@ -148,11 +149,16 @@ TEST(Multiline, TimeoutFlushesPendingEvent) {
   Multiline m(c, 1 << 20);
   int emitted = 0;
   auto emit = [&](const Message&) { ++emitted; };
-  const auto t0 = Multiline::Clock::now();
-  m.feed(mk("head", 0), t0, emit);
-  m.flushIfStale(t0 + std::chrono::seconds(1), emit);
+  SimulatedTimeSource clock;
+  m.feed(mk("head", 0), clock.monotonicTime(), emit);
+  clock.advance(std::chrono::seconds(1));
+  m.flushIfStale(clock.monotonicTime(), emit);
   EXPECT_EQ(emitted, 0);
-  m.flushIfStale(t0 + std::chrono::seconds(6), emit);
+  clock.advance(std::chrono::milliseconds(3999));
+  m.flushIfStale(clock.monotonicTime(), emit);
+  EXPECT_EQ(emitted, 0);  // 4.999 s
+  clock.advance(std::chrono::seconds(1));
+  m.flushIfStale(clock.monotonicTime(), emit);
   EXPECT_EQ(emitted, 1);
   EXPECT_FALSE(m.pending());
 }

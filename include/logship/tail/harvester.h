@@ -40,9 +40,9 @@ class Harvester {
   enum class State { kReading, kEof, kError };
   enum class Change { kNone, kTruncated, kRenamed, kRemoved };
 
-  // Takes ownership of `fd`.
+  // Takes ownership of `fd`. `now`: when it was opened (the start of its inactivity).
   Harvester(const Shipper& shipper, int fd, std::string path, const FileIdentity& identity, uint64_t offset,
-            AckTracker::FileId ack_file);
+            AckTracker::FileId ack_file, Clock::time_point now);
   ~Harvester();
   Harvester(const Harvester&) = delete;
   Harvester& operator=(const Harvester&) = delete;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "logship/common/metrics.h"
+#include "logship/common/time_source.h"
 #include "logship/kafka/producer.h"
 #include "logship/tail/format_string.h"
 #include "logship/tail/output.h"
@@ -25,7 +26,10 @@ namespace logship::tail {
 class KafkaOutput : public Output {
  public:
   using Clock = std::chrono::steady_clock;
-  KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics::Registry& metrics);
+  // `time`: retry due times, the stall report and the unhealthy_after threshold (also handed to
+  // the partitioners for reachable_only's TTL).
+  KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics::Registry& metrics,
+              TimeSource& time = RealTimeSource::instance());
   ~KafkaOutput() override;
 
   void publish(const Event& event, std::string_view payload, AckToken token) override;
@@ -51,6 +55,7 @@ class KafkaOutput : public Output {
 
   const KafkaOutputConfig& config_;
   AckFn on_ack_;
+  TimeSource& time_;
   std::vector<std::pair<FormatString, std::shared_ptr<const Condition>>> rules_;
   FormatString topic_;
   FormatString key_;
@@ -60,7 +65,7 @@ class KafkaOutput : public Output {
   std::string topic_buf_, key_buf_, hash_scratch_;
   std::string last_topic_;
   std::string last_error_;
-  std::atomic<int64_t> last_progress_ns_{Clock::now().time_since_epoch().count()};
+  std::atomic<int64_t> last_progress_ns_;
   Clock::time_point lastProgress() const { return Clock::time_point(Clock::duration(last_progress_ns_.load())); }
   void markProgress(Clock::time_point t) { last_progress_ns_.store(t.time_since_epoch().count()); }
   Clock::time_point last_stall_log_{};

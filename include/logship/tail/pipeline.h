@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "logship/common/metrics.h"
+#include "logship/common/time_source.h"
 #include "logship/tail/event.h"
 #include "logship/tail/event_encoder.h"
 #include "logship/tail/json_decoder.h"
@@ -53,14 +54,14 @@ struct AgentInfo {
 class Pipeline {
  public:
   Pipeline(const InputConfig& input, const std::vector<ProcessorConfig>& global, const AgentInfo& agent,
-           PipelineMetrics metrics, bool pretty = false);
+           PipelineMetrics metrics, bool pretty = false, TimeSource& time = RealTimeSource::instance());
   PipelineOutcome process(const Message& message, const HarvesterContext& ctx);
   // The output's size limit (Kafka's max_message_bytes; 0 = none). An event whose `message` would
   // make it larger is shipped with `message` cut to fit and flagged truncated, instead of being
   // rejected by the broker and lost (Filebeat drops such events).
   void setMaxEventBytes(size_t bytes) { max_event_bytes_ = bytes; }
   const InputConfig& input() const { return input_; }
-  // Takes the wall clock for @timestamp. Called once per read batch (the lines of one batch were
+  // Takes the wall clock (the TimeSource's system time) for @timestamp. Called once per read batch (the lines of one batch were
   // read together), not per line: the clock read was a visible share of the per-line cost.
   void refreshReadTime();
 
@@ -86,6 +87,7 @@ class Pipeline {
   bool groups_decided_ = false;  // intact_/preencoded_ hold for every event (no decoding, no processors)
 
   const InputConfig& input_;
+  TimeSource& time_;
   PipelineMetrics metrics_;
   bool pretty_;
   LineFilter filter_;

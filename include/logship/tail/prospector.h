@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "logship/common/metrics.h"
+#include "logship/common/time_source.h"
 #include "logship/tail/ack_tracker.h"
 #include "logship/tail/harvester.h"
 #include "logship/tail/pipeline.h"
@@ -28,9 +29,10 @@ class Prospector {
   using Clock = std::chrono::steady_clock;
 
   // `shipper`: this input's pipeline, the ack tracker (whose file slots the prospector opens and
-  // closes) and the output, handed to every harvester.
+  // closes) and the output, handed to every harvester. `time`: the wall clock for ignore_older and
+  // the registry's updated_ms (the monotonic `now` of each call drives everything else).
   Prospector(const InputConfig& input, const Shipper& shipper, Registry* registry, ProspectorOptions options,
-             metrics::Registry& metrics);
+             metrics::Registry& metrics, TimeSource& time = RealTimeSource::instance());
   ~Prospector();
 
   void scan(Clock::time_point now);
@@ -54,7 +56,7 @@ class Prospector {
     bool removed = false;  // closed because the file was deleted: clean_removed may forget it
   };
   void open(const FoundFile& f, Clock::time_point now);
-  void close(size_t index, const char* reason);
+  void close(size_t index, const char* reason, Clock::time_point now);
   void checkAtEof(size_t index, Clock::time_point now);
   // copytruncate: ship what is pending, then read the file again from offset 0.
   // False when the rewritten file has no first line yet (nothing changed; retried later).
@@ -65,6 +67,7 @@ class Prospector {
   AckTracker& acks_;
   Registry* registry_;
   ProspectorOptions options_;
+  TimeSource& time_;
   Scanner scanner_;
   std::vector<std::unique_ptr<Harvester>> harvesters_;
   std::vector<Draining> draining_;
