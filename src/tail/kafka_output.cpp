@@ -27,6 +27,19 @@ std::optional<uint32_t> partitionHash(const Event& event, const std::vector<std:
   return h.value();
 }
 
+KafkaOutputMetrics KafkaOutputMetrics::in(metrics::Registry& r) {
+  KafkaOutputMetrics m;
+  m.acked = OutputMetrics::in(r).acked;
+  m.failed = &r.counter("logship_tail_events_failed_total", "Events that failed permanently (e.g. too large)");
+  m.retried = &r.counter("logship_tail_events_retried_total", "Deliveries retried after a retriable error");
+  return m;
+}
+
+void KafkaOutputMetrics::queueDepth(metrics::Registry& r, const std::atomic<size_t>& in_flight) {
+  r.callbackGauge("logship_tail_kafka_queue_depth", "Events handed to Kafka and not yet acknowledged", {},
+                  [&in_flight] { return static_cast<double>(in_flight.load()); });
+}
+
 KafkaOutput::KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics::Registry& m, TimeSource& time)
     : config_(config),
       on_ack_(std::move(on_ack)),
@@ -34,9 +47,7 @@ KafkaOutput::KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics:
       topic_(config.topic),
       key_(config.key),
       last_progress_ns_(time.monotonicTime().time_since_epoch().count()),
-      acked_(m.counter("logship_tail_events_acked_total", "Events acknowledged by the output")),
-      failed_(m.counter("logship_tail_events_failed_total", "Events that failed permanently (e.g. too large)")),
-      retried_(m.counter("logship_tail_events_retried_total", "Deliveries retried after a retriable error")) {
+      metrics_(KafkaOutputMetrics::in(m)) {
   for (const auto& r : config.topics) rules_.emplace_back(FormatString(r.topic), r.when);
   auto props = config.properties;
   // Deliveries that time out come back as retriable errors and are produced again: bound the
@@ -48,8 +59,7 @@ KafkaOutput::KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics:
   const kafka::PartitionConfig* partition = props.count("partitioner") ? nullptr : &config.partition;
   producer_ = std::make_unique<kafka::Producer>(
       props, [this](const kafka::DeliveryReport& r) { onDelivery(r); }, partition, time_);
-  m.callbackGauge("logship_tail_kafka_queue_depth", "Events handed to Kafka and not yet acknowledged", {},
-                  [this] { return static_cast<double>(in_flight_.load()); });
+  KafkaOutputMetrics::queueDepth(m, in_flight_);
   log::info(*log::get("kafka"), "kafka output ready", {{"config", kafka::describe(props)}});
 }
 
@@ -99,7 +109,7 @@ void KafkaOutput::produceOrQueue(const std::string& topic, std::string_view key,
   }
   last_topic_ = topic;
   last_error_ = RdKafka::err2str(err);
-  retried_.inc();
+  metrics_.retried->inc();
   const auto delay = err == RdKafka::ERR__QUEUE_FULL ? std::chrono::milliseconds(10) : retry_backoff_;
   retries_.push_back(
       Retry{topic, std::string(key), std::string(payload), token, timestamp_ms, time_.monotonicTime() + delay,
@@ -107,7 +117,7 @@ void KafkaOutput::produceOrQueue(const std::string& topic, std::string_view key,
 }
 
 void KafkaOutput::fail(AckToken token, const std::string& topic, RdKafka::ErrorCode err) {
-  failed_.inc();
+  metrics_.failed->inc();
   --in_flight_;
   log::error(*log::get("kafka"), "event dropped after a permanent error",
              {{"topic", topic}, {"error", RdKafka::err2str(err)}, {"brokers", producer_->brokers()}});
@@ -119,7 +129,7 @@ void KafkaOutput::onDelivery(const kafka::DeliveryReport& r) {
   const auto disposition = classifyKafka(static_cast<rd_kafka_resp_err_t>(r.err));
   if (disposition == Disposition::kSuccess || disposition == Disposition::kDuplicate) {
     --in_flight_;
-    acked_.inc();
+    metrics_.acked->inc();
     acked_in_poll_ = true;  // progress is stamped once per poll, not per message
     on_ack_(token, true);
     return;
@@ -131,7 +141,7 @@ void KafkaOutput::onDelivery(const kafka::DeliveryReport& r) {
   }
   last_topic_ = topic;
   last_error_ = RdKafka::err2str(r.err);
-  retried_.inc();
+  metrics_.retried->inc();
   retries_.push_back(Retry{topic, std::string(r.key), std::string(r.payload), token, r.timestamp_ms,
                            time_.monotonicTime() + retry_backoff_, r.partition_hash});
 }

@@ -10,6 +10,15 @@
 
 namespace logship::tail {
 
+ProspectorMetrics ProspectorMetrics::in(metrics::Registry& r) {
+  ProspectorMetrics m;
+  m.lines = &r.counter("logship_tail_lines_read_total", "Lines read from files");
+  m.opened = &r.counter("logship_tail_files_opened_total", "Files opened by harvesters");
+  m.closed = &r.counter("logship_tail_files_closed_total", "Files closed by harvesters");
+  m.truncations = &r.counter("logship_tail_files_truncated_total", "Truncations (copytruncate) detected");
+  return m;
+}
+
 Prospector::Prospector(const InputConfig& input, const Shipper& shipper, Registry* registry, ProspectorOptions options,
                        metrics::Registry& m, TimeSource& time)
     : input_(input),
@@ -19,10 +28,7 @@ Prospector::Prospector(const InputConfig& input, const Shipper& shipper, Registr
       options_(options),
       time_(time),
       scanner_(input.paths, input.exclude_files),
-      lines_(m.counter("logship_tail_lines_read_total", "Lines read from files")),
-      opened_(m.counter("logship_tail_files_opened_total", "Files opened by harvesters")),
-      closed_(m.counter("logship_tail_files_closed_total", "Files closed by harvesters")),
-      truncations_(m.counter("logship_tail_files_truncated_total", "Truncations (copytruncate) detected")) {}
+      metrics_(ProspectorMetrics::in(m)) {}
 
 Prospector::~Prospector() = default;
 
@@ -91,7 +97,7 @@ void Prospector::open(const FoundFile& f, Clock::time_point now) {
   }
   const auto slot = acks_.open(offset);
   harvesters_.push_back(std::make_unique<Harvester>(shipper_, fd, f.path, identity, offset, slot, now));
-  opened_.inc();
+  metrics_.opened->inc();
   log::info(*logger, "harvester started", {{"file", f.path}, {"offset", offset}, {"inode", identity.inode}});
   if (registry_) registry_->update(FileState{identity, f.path, offset, time_.unixMillis()});
 }
@@ -110,7 +116,7 @@ void Prospector::close(size_t index, const char* reason, Clock::time_point now) 
   if (options_.once) done_once_.insert(h->path());
   draining_.push_back(Draining{h->identity(), h->path(), h->ackFile(), std::string_view(reason) == "removed"});
   harvesters_.erase(harvesters_.begin() + static_cast<std::ptrdiff_t>(index));
-  closed_.inc();
+  metrics_.closed->inc();
   if (next_ > index && next_ > 0) --next_;
 }
 
@@ -124,7 +130,7 @@ size_t Prospector::harvest(size_t budget, Clock::time_point now) {
     total += got;
   }
   if (n > 0) next_ = (next_ + 1) % n;
-  lines_.inc(total);
+  metrics_.lines->inc(total);
   return total;
 }
 
@@ -170,7 +176,7 @@ bool Prospector::restartTruncated(size_t index, Clock::time_point now) {
       close(index, "truncated, cannot re-identify", now);
       return true;
   }
-  truncations_.inc();
+  metrics_.truncations->inc();
   h.flushMultiline(now, true);
   log::info(*log::get("tail"), "file truncated (copytruncate): reading again from offset 0",
             {{"file", h.path()}, {"old_offset", h.readOffset()}});

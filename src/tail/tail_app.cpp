@@ -49,6 +49,24 @@ std::string loadAgentId(const std::string& data_dir, bool persist) {
   return id;
 }
 
+// The loop's own metrics (the stages register theirs: PipelineMetrics, ProspectorMetrics, ...).
+struct TailAppMetrics {
+  metrics::Counter* ack_failed = nullptr;
+  metrics::Gauge* open_files = nullptr;
+  metrics::Gauge* registry_writes = nullptr;
+  metrics::Gauge* registry_age = nullptr;
+  metrics::Gauge* inflight = nullptr;
+  static TailAppMetrics in(metrics::Registry& r) {
+    TailAppMetrics m;
+    m.ack_failed = &r.counter("logship_tail_events_ack_failed_total", "Events acknowledged as failed");
+    m.open_files = &r.gauge("logship_tail_open_files", "Files held open by harvesters");
+    m.registry_writes = &r.gauge("logship_tail_registry_writes", "Registry writes since start");
+    m.registry_age = &r.gauge("logship_tail_registry_age_seconds", "Seconds since the last registry write");
+    m.inflight = &r.gauge("logship_tail_events_inflight", "Events read and not yet acknowledged");
+    return m;
+  }
+};
+
 }  // namespace
 
 void validate(const TailConfig& config) {
@@ -79,7 +97,8 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
     registry->load();
   }
   AckTracker acks;
-  auto& acked_failed = metrics.counter("logship_tail_events_ack_failed_total", "Events acknowledged as failed");
+  const TailAppMetrics app_metrics = TailAppMetrics::in(metrics);
+  metrics::Counter& acked_failed = *app_metrics.ack_failed;
   AckFn on_ack = [&acks, &acked_failed](AckToken token, bool ok) {
     if (!ok) acked_failed.inc();
     acks.ack(token);
@@ -112,10 +131,6 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
         std::make_unique<Prospector>(in, Shipper{*pipelines.back(), acks, *output}, registry.get(), popts, metrics, time));
   }
 
-  auto& open_files = metrics.gauge("logship_tail_open_files", "Files held open by harvesters");
-  auto& registry_writes = metrics.gauge("logship_tail_registry_writes", "Registry writes since start");
-  auto& registry_age = metrics.gauge("logship_tail_registry_age_seconds", "Seconds since the last registry write");
-  auto& inflight = metrics.gauge("logship_tail_events_inflight", "Events read and not yet acknowledged");
 
   std::unique_ptr<admin::AdminServer> admin;
   if (config.http.enabled && !options.dry_run) {
@@ -166,12 +181,12 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
       last_tick = now;
       size_t open = 0;
       for (auto& p : prospectors) open += p->openFiles();
-      open_files.set(static_cast<int64_t>(open));
-      inflight.set(static_cast<int64_t>(acks.inflight()));
+      app_metrics.open_files->set(static_cast<int64_t>(open));
+      app_metrics.inflight->set(static_cast<int64_t>(acks.inflight()));
       if (registry) {
         registry->flushIfDue(now, config.registry_flush);
-        registry_writes.set(static_cast<int64_t>(registry->writes()));
-        registry_age.set(std::chrono::duration_cast<std::chrono::seconds>(now - registry->lastWrite()).count());
+        app_metrics.registry_writes->set(static_cast<int64_t>(registry->writes()));
+        app_metrics.registry_age->set(std::chrono::duration_cast<std::chrono::seconds>(now - registry->lastWrite()).count());
       }
     }
     output->poll(read == 0 || budget == 0 ? milliseconds(100) : milliseconds(0));
@@ -193,7 +208,7 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
     log::warn(*logger, "stopped with unacknowledged events; they will be sent again on restart",
               {{"events", static_cast<uint64_t>(output->queued())}});
   }
-  log::info(*logger, "logship-tail stopped", {{"acked_events", metrics.counter("logship_tail_events_acked_total", "").value()}});
+  log::info(*logger, "logship-tail stopped", {{"acked_events", OutputMetrics::in(metrics).acked->value()}});
   if (admin) admin->stop();
   (void)kafka;
   return 0;

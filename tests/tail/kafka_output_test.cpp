@@ -74,6 +74,17 @@ TEST(KafkaOutput, TimedOutDeliveriesAreRetriedToTheSameTopicUntilAcked) {
   EXPECT_EQ(output.queued(), 0u);
 }
 
+TEST(KafkaOutputMetrics, SharesTheAckedCounterWithEveryOutput) {
+  metrics::Registry registry;
+  const KafkaOutputMetrics kafka = KafkaOutputMetrics::in(registry);
+  EXPECT_EQ(kafka.acked, OutputMetrics::in(registry).acked);  // console and Kafka count one family
+  EXPECT_EQ(kafka.failed, KafkaOutputMetrics::in(registry).failed);
+  const std::string text = registry.renderPrometheus();
+  for (const char* name : {"logship_tail_events_acked_total", "logship_tail_events_failed_total",
+                           "logship_tail_events_retried_total"})
+    EXPECT_NE(text.find(name), std::string::npos) << name;
+}
+
 // logship.unhealthy_after on simulated time: unhealthy once events have waited that long without
 // an acknowledgement; each poll that served an ack starts the wait again.
 TEST(KafkaOutput, UnhealthyAfterTheThresholdWithoutAcknowledgement) {

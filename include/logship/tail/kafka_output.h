@@ -23,6 +23,15 @@
 
 namespace logship::tail {
 
+struct KafkaOutputMetrics {
+  metrics::Counter* acked = nullptr;    // OutputMetrics::acked
+  metrics::Counter* failed = nullptr;   // permanent errors, unresolvable topics, unhashable fields
+  metrics::Counter* retried = nullptr;  // retriable errors, produced again
+  static KafkaOutputMetrics in(metrics::Registry& registry);
+  // logship_tail_kafka_queue_depth: `in_flight` read when scraped (it must outlive the registry's use).
+  static void queueDepth(metrics::Registry& registry, const std::atomic<size_t>& in_flight);
+};
+
 class KafkaOutput : public Output {
  public:
   using Clock = std::chrono::steady_clock;
@@ -72,9 +81,7 @@ class KafkaOutput : public Output {
   bool acked_in_poll_ = false;
   std::chrono::milliseconds unhealthy_after_{30000};
   std::chrono::milliseconds retry_backoff_{1000};
-  metrics::Counter& acked_;
-  metrics::Counter& failed_;
-  metrics::Counter& retried_;
+  KafkaOutputMetrics metrics_;
 };
 
 // partition.hash.hash: FNV-1a 32 over the listed fields' values as Filebeat hashes them (strings as
@@ -93,7 +100,7 @@ class ConsoleOutput : public Output {
  private:
   std::FILE* out_;
   AckFn on_ack_;
-  metrics::Counter& acked_;
+  OutputMetrics metrics_;
 };
 
 }  // namespace logship::tail

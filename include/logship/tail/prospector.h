@@ -24,6 +24,14 @@ struct ProspectorOptions {
   bool once = false;        // --once / --dry-run: flush multiline at EOF, never wait for more
 };
 
+struct ProspectorMetrics {
+  metrics::Counter* lines = nullptr;        // lines read
+  metrics::Counter* opened = nullptr;       // harvesters started
+  metrics::Counter* closed = nullptr;       // harvesters closed
+  metrics::Counter* truncations = nullptr;  // copytruncate detected
+  static ProspectorMetrics in(metrics::Registry& registry);
+};
+
 class Prospector {
  public:
   using Clock = std::chrono::steady_clock;
@@ -74,10 +82,7 @@ class Prospector {
   std::set<std::string> done_once_;  // --once: files already read to EOF
   size_t next_ = 0;                  // round-robin start
   bool scanned_ = false;
-  metrics::Counter& lines_;
-  metrics::Counter& opened_;
-  metrics::Counter& closed_;
-  metrics::Counter& truncations_;
+  ProspectorMetrics metrics_;
   static constexpr std::chrono::seconds kTruncationCheckEvery{1};
   Clock::time_point last_truncation_check_{};
 };
