@@ -28,11 +28,9 @@ std::optional<uint32_t> partitionHash(const Event& event, const std::vector<std:
 }
 
 KafkaOutputMetrics KafkaOutputMetrics::in(metrics::Registry& r) {
-  KafkaOutputMetrics m;
-  m.acked = OutputMetrics::in(r).acked;
-  m.failed = &r.counter("logship_tail_events_failed_total", "Events that failed permanently (e.g. too large)");
-  m.retried = &r.counter("logship_tail_events_retried_total", "Deliveries retried after a retriable error");
-  return m;
+  return {OutputMetrics::in(r).acked,
+          &r.counter("logship_tail_events_failed_total", "Events that failed permanently (e.g. too large)"),
+          &r.counter("logship_tail_events_retried_total", "Deliveries retried after a retriable error")};
 }
 
 void KafkaOutputMetrics::queueDepth(metrics::Registry& r, const std::atomic<size_t>& in_flight) {

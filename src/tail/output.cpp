@@ -3,9 +3,7 @@
 namespace logship::tail {
 
 OutputMetrics OutputMetrics::in(metrics::Registry& r) {
-  OutputMetrics m;
-  m.acked = &r.counter("logship_tail_events_acked_total", "Events acknowledged by the output");
-  return m;
+  return {&r.counter("logship_tail_events_acked_total", "Events acknowledged by the output")};
 }
 
 }  // namespace logship::tail

@@ -11,12 +11,10 @@
 namespace logship::tail {
 
 ProspectorMetrics ProspectorMetrics::in(metrics::Registry& r) {
-  ProspectorMetrics m;
-  m.lines = &r.counter("logship_tail_lines_read_total", "Lines read from files");
-  m.opened = &r.counter("logship_tail_files_opened_total", "Files opened by harvesters");
-  m.closed = &r.counter("logship_tail_files_closed_total", "Files closed by harvesters");
-  m.truncations = &r.counter("logship_tail_files_truncated_total", "Truncations (copytruncate) detected");
-  return m;
+  return {&r.counter("logship_tail_lines_read_total", "Lines read from files"),
+          &r.counter("logship_tail_files_opened_total", "Files opened by harvesters"),
+          &r.counter("logship_tail_files_closed_total", "Files closed by harvesters"),
+          &r.counter("logship_tail_files_truncated_total", "Truncations (copytruncate) detected")};
 }
 
 Prospector::Prospector(const InputConfig& input, const Shipper& shipper, Registry* registry, ProspectorOptions options,

@@ -57,13 +57,11 @@ struct TailAppMetrics {
   metrics::Gauge* registry_age = nullptr;
   metrics::Gauge* inflight = nullptr;
   static TailAppMetrics in(metrics::Registry& r) {
-    TailAppMetrics m;
-    m.ack_failed = &r.counter("logship_tail_events_ack_failed_total", "Events acknowledged as failed");
-    m.open_files = &r.gauge("logship_tail_open_files", "Files held open by harvesters");
-    m.registry_writes = &r.gauge("logship_tail_registry_writes", "Registry writes since start");
-    m.registry_age = &r.gauge("logship_tail_registry_age_seconds", "Seconds since the last registry write");
-    m.inflight = &r.gauge("logship_tail_events_inflight", "Events read and not yet acknowledged");
-    return m;
+    return {&r.counter("logship_tail_events_ack_failed_total", "Events acknowledged as failed"),
+            &r.gauge("logship_tail_open_files", "Files held open by harvesters"),
+            &r.gauge("logship_tail_registry_writes", "Registry writes since start"),
+            &r.gauge("logship_tail_registry_age_seconds", "Seconds since the last registry write"),
+            &r.gauge("logship_tail_events_inflight", "Events read and not yet acknowledged")};
   }
 };
 

@@ -40,17 +40,22 @@ class MockCluster {
   rd_kafka_mock_cluster_t* mock_ = nullptr;
 };
 
+// output.kafka for `topic`, created on the mock cluster.
+KafkaOutputConfig mockOutput(MockCluster& cluster, const std::string& topic, kafka::Properties props = {}) {
+  cluster.createTopic(topic);
+  KafkaOutputConfig config;
+  config.topic = topic;
+  config.properties = std::move(props);
+  config.properties.emplace("bootstrap.servers", cluster.bootstraps());
+  config.properties.emplace("linger.ms", "1");
+  return config;
+}
+
 TEST(KafkaOutput, TimedOutDeliveriesAreRetriedToTheSameTopicUntilAcked) {
   MockCluster cluster;
   // Longer than the small-string buffer, so a dangling view of it would read freed heap memory.
   const std::string topic = "logship-mock-topic-with-a-long-name";
-  cluster.createTopic(topic);
-
-  KafkaOutputConfig config;
-  config.topic = topic;
-  config.properties = {{"bootstrap.servers", cluster.bootstraps()},
-                       {"message.timeout.ms", "1000"},
-                       {"linger.ms", "1"}};
+  const KafkaOutputConfig config = mockOutput(cluster, topic, {{"message.timeout.ms", "1000"}});
   std::map<AckToken, bool> acks;
   metrics::Registry registry;
   KafkaOutput output(config, [&](AckToken t, bool ok) { acks[t] = ok; }, registry);
@@ -89,11 +94,7 @@ TEST(KafkaOutputMetrics, SharesTheAckedCounterWithEveryOutput) {
 // an acknowledgement; each poll that served an ack starts the wait again.
 TEST(KafkaOutput, UnhealthyAfterTheThresholdWithoutAcknowledgement) {
   MockCluster cluster;
-  const std::string topic = "logship-health";
-  cluster.createTopic(topic);
-  KafkaOutputConfig config;
-  config.topic = topic;
-  config.properties = {{"bootstrap.servers", cluster.bootstraps()}, {"linger.ms", "1"}};
+  const KafkaOutputConfig config = mockOutput(cluster, "logship-health");
   std::map<AckToken, bool> acks;
   metrics::Registry registry;
   SimulatedTimeSource clock;

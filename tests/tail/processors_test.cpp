@@ -16,6 +16,14 @@ std::vector<ProcessorConfig> procs(const std::string& yaml, std::vector<std::str
   return parseProcessors(doc->root().child("processors"), warnings);
 }
 
+// An event with these string fields, run through `p`: whether it was dropped.
+bool droppedBy(const Processors& p, std::initializer_list<std::pair<const char*, const char*>> fields) {
+  Event e;
+  for (const auto& [k, v] : fields) e.setString(k, v);
+  p.run(e);
+  return e.dropped;
+}
+
 TEST(Processors, AddDropFieldsDropEventAndConditions) {
   std::vector<std::string> warnings;
   std::unique_ptr<config::Document> doc;
@@ -43,11 +51,7 @@ processors:
   EXPECT_EQ(e.find("project.name")->value, "\"demo\"");
   EXPECT_EQ(e.find("project.id")->value, "7");
   EXPECT_FALSE(e.has("agent"));
-  Event g;
-  g.setString("level", "info");
-  g.setString("message", "GET /health");
-  p.run(g);
-  EXPECT_TRUE(g.dropped);
+  EXPECT_TRUE(droppedBy(p, {{"level", "info"}, {"message", "GET /health"}}));
 }
 
 TEST(Processors, ConditionOperators) {
@@ -62,20 +66,9 @@ processors:
           - not: {has_fields: [level]}
 )", warnings, doc);
   Processors p(nullptr, &list);
-  Event a;
-  a.setString("level", "x");
-  a.setString("message", "top secret");
-  p.run(a);
-  EXPECT_TRUE(a.dropped);
-  Event b;
-  b.setString("message", "no level");
-  p.run(b);
-  EXPECT_TRUE(b.dropped);
-  Event c;
-  c.setString("level", "x");
-  c.setString("message", "fine");
-  p.run(c);
-  EXPECT_FALSE(c.dropped);
+  EXPECT_TRUE(droppedBy(p, {{"level", "x"}, {"message", "top secret"}}));
+  EXPECT_TRUE(droppedBy(p, {{"message", "no level"}}));
+  EXPECT_FALSE(droppedBy(p, {{"level", "x"}, {"message", "fine"}}));
 }
 
 TEST(ProcessorRegistry, FindsEachProcessorByName) {
@@ -89,29 +82,34 @@ TEST(ProcessorRegistry, FindsEachProcessorByName) {
 }
 
 // One processor parsed from its YAML node, as parseProcessors hands it over.
-std::unique_ptr<const Processor> parseOne(const std::string& name, const std::string& yaml,
-                                          std::unique_ptr<config::Document>& doc) {
-  doc = config::Document::loadString(name + ": " + yaml + "\n", "p.yml", {});
-  return findProcessor(name)->parse(doc->root().child(name));
-}
+class OneProcessor : public ::testing::Test {
+ protected:
+  std::unique_ptr<const Processor> parse(const std::string& name, const std::string& yaml) {
+    doc_ = config::Document::loadString(name + ": " + yaml + "\n", "p.yml", {});
+    return findProcessor(name)->parse(doc_->root().child(name));
+  }
+  // Parses the processor and runs it on a fresh event (whose values may point into the processor).
+  Event& run(const std::string& name, const std::string& yaml) {
+    processor_ = parse(name, yaml);
+    event_.clear();
+    processor_->run(event_);
+    return event_;
+  }
+  std::unique_ptr<config::Document> doc_;
+  std::unique_ptr<const Processor> processor_;
+  Event event_;
+};
 
-TEST(AddFieldsProcessor, SetsFieldsUnderTargetAsRawJson) {
-  std::unique_ptr<config::Document> doc;
-  auto p = parseOne("add_fields", "{target: fields, fields: {app: api, n: 3}}", doc);
-  Event e;
-  p->run(e);
+TEST_F(OneProcessor, AddFieldsSetsFieldsUnderTargetAsRawJson) {
+  Event& e = run("add_fields", "{target: fields, fields: {app: api, n: 3}}");
   EXPECT_EQ(e.find("fields.app")->value, "\"api\"");
   EXPECT_EQ(e.find("fields.n")->value, "3");
-  auto rooted = parseOne("add_fields", "{target: \"\", fields: {app: api}}", doc);
-  Event r;
-  rooted->run(r);
-  EXPECT_EQ(r.find("app")->value, "\"api\"");
-  EXPECT_THROW(parseOne("add_fields", "{target: x}", doc), config::ConfigError);
+  EXPECT_EQ(run("add_fields", "{target: \"\", fields: {app: api}}").find("app")->value, "\"api\"");
+  EXPECT_THROW(parse("add_fields", "{target: x}"), config::ConfigError);
 }
 
-TEST(DropFieldsProcessor, KeepsTimestampAndMetadata) {
-  std::unique_ptr<config::Document> doc;
-  auto p = parseOne("drop_fields", "{fields: [\"@timestamp\", \"@metadata.x\", level, missing]}", doc);
+TEST_F(OneProcessor, DropFieldsKeepsTimestampAndMetadata) {
+  auto p = parse("drop_fields", "{fields: [\"@timestamp\", \"@metadata.x\", level, missing]}");
   Event e;
   e.setString("level", "info");
   e.setString("@metadata.x", "1");
@@ -119,28 +117,19 @@ TEST(DropFieldsProcessor, KeepsTimestampAndMetadata) {
   EXPECT_FALSE(e.has("level"));
   EXPECT_TRUE(e.has("@metadata.x"));
   EXPECT_FALSE(e.dropped);
-  EXPECT_THROW(parseOne("drop_fields", "{ignore_missing: true}", doc), config::ConfigError);
+  EXPECT_THROW(parse("drop_fields", "{ignore_missing: true}"), config::ConfigError);
 }
 
-TEST(DropEventProcessor, DropsTheEvent) {
-  std::unique_ptr<config::Document> doc;
-  auto p = parseOne("drop_event", "{}", doc);
-  Event e;
-  p->run(e);
-  EXPECT_TRUE(e.dropped);
-}
+TEST_F(OneProcessor, DropEventDropsTheEvent) { EXPECT_TRUE(run("drop_event", "{}").dropped); }
 
-TEST(AddHostMetadataProcessor, SetsHostFieldsAndNamesOptionsWithoutEffect) {
-  std::unique_ptr<config::Document> doc;
-  auto p = parseOne("add_host_metadata", "{netinfo.enabled: true}", doc);
-  Event e;
-  p->run(e);
+TEST_F(OneProcessor, AddHostMetadataSetsHostFieldsAndNamesOptionsWithoutEffect) {
+  Event& e = run("add_host_metadata", "{netinfo.enabled: true}");
   EXPECT_EQ(e.find("host.os.type")->value, "\"linux\"");
   EXPECT_EQ(e.find("host.hostname")->value, "\"" + hostName() + "\"");
   EXPECT_TRUE(e.has("host.architecture"));
   EXPECT_TRUE(e.has("host.os.kernel"));
-  ASSERT_EQ(doc->noEffectKeys().size(), 1u);
-  EXPECT_NE(doc->noEffectKeys()[0].find("netinfo"), std::string::npos) << doc->noEffectKeys()[0];
+  ASSERT_EQ(doc_->noEffectKeys().size(), 1u);
+  EXPECT_NE(doc_->noEffectKeys()[0].find("netinfo"), std::string::npos) << doc_->noEffectKeys()[0];
 }
 
 }  // namespace
