@@ -1,5 +1,6 @@
 // The tailer's per-line CPU cost without files or Kafka: go-zero JSON lines through the Pipeline
-// (plain `log` input, Filebeat 8 event encoding, ack tracking) into an output that acks at once.
+// (plain `log` input, Filebeat 8 event encoding) and the harvester's Shipper (ack tracking) into an
+// output that acks at once.
 //   bench_tail_pipeline [lines] [json]   (defaults: 2000000; `json` decodes lines as
 //   `json.keys_under_root: true, overwrite_keys: true` does)
 #include <chrono>
@@ -9,7 +10,7 @@
 #include <vector>
 
 #include "logship/common/metrics.h"
-#include "logship/tail/pipeline.h"
+#include "logship/tail/harvester.h"
 
 namespace {
 
@@ -60,11 +61,12 @@ int main(int argc, char** argv) {
   AckingOutput output(acks);
   Pipeline pipeline(input, {}, AgentInfo{"node-1", "a7fa6914-5f6e-423d-aa69-023f6e53b817",
                                          "cae00e3f-ec99-48d0-bd79-2750b2a8df24"},
-                    acks, output, PipelineMetrics::in(metrics));
+                    PipelineMetrics::in(metrics));
+  const Shipper shipper{pipeline, acks, output};
   HarvesterContext ctx;
   ctx.path = "/var/log/app/access.log";
   ctx.file_hash = 0xdd09a2ca33cae8bfULL;
-  ctx.file = acks.open(0);
+  const AckTracker::FileId file = acks.open(0);
   uint64_t offset = 0;
   size_t in_bytes = 0;
   const auto start = std::chrono::steady_clock::now();
@@ -75,7 +77,7 @@ int main(int argc, char** argv) {
     m.text = line;
     m.offset = offset;
     m.end_offset = offset += line.size() + 1;
-    pipeline.process(m, ctx);
+    shipper.ship(m, ctx, file);
     in_bytes += line.size() + 1;
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -153,11 +153,19 @@ uint32_t Partitioner::pick(const void* key, size_t key_len, const uint32_t* hash
   return static_cast<uint32_t>(hashToPartition(h.value(), static_cast<int32_t>(n)));
 }
 
-uint32_t Partitioner::reachableSet(int32_t count, AvailableFn available, const void* ctx, uint64_t* words) {
-  const int32_t nwords = (count + 63) / 64;
+uint64_t Partitioner::monotonicMs() const {
+  if (time_) {
+    return static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(time_->monotonicTime().time_since_epoch()).count());
+  }
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);  // vDSO, no syscall
-  const auto now_ms = static_cast<uint64_t>(ts.tv_sec) * 1000 + static_cast<uint64_t>(ts.tv_nsec) / 1000000;
+  return static_cast<uint64_t>(ts.tv_sec) * 1000 + static_cast<uint64_t>(ts.tv_nsec) / 1000000;
+}
+
+uint32_t Partitioner::reachableSet(int32_t count, AvailableFn available, const void* ctx, uint64_t* words) {
+  const int32_t nwords = (count + 63) / 64;
+  const uint64_t now_ms = monotonicMs();
   const uint64_t stamp = reachable_stamp_.load(std::memory_order_relaxed);
   uint32_t n = 0;
   if ((stamp & 0x7FF) == static_cast<uint64_t>(count) && now_ms - (stamp >> 11) < kReachableTtlMs) {

@@ -38,8 +38,9 @@ class Producer::DrCb : public RdKafka::DeliveryReportCb {
   std::string topic_;
 };
 
-Producer::Producer(const Properties& props, DeliveryFn on_delivery, const PartitionConfig* partition)
-    : dr_(std::make_unique<DrCb>(*this, std::move(on_delivery))) {
+Producer::Producer(const Properties& props, DeliveryFn on_delivery, const PartitionConfig* partition,
+                   TimeSource& time)
+    : dr_(std::make_unique<DrCb>(*this, std::move(on_delivery))), time_(time) {
   auto conf = makeConf(props);
   std::string err;
   if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(dr_.get()), err) != RdKafka::Conf::CONF_OK)
@@ -60,7 +61,7 @@ Producer::Producer(const Properties& props, DeliveryFn on_delivery, const Partit
     // On the default topic conf (which already holds the topic-level properties set above), so
     // that every topic handle gets it; topicHandle() gives each topic its own Partitioner.
     partition_ = *partition;
-    partitioners_.emplace_back(*partition_);
+    partitioners_.emplace_back(*partition_, time_);
     rd_kafka_conf_t* global = conf->c_ptr_global();
     rd_kafka_topic_conf_t* tconf = rd_kafka_conf_get_default_topic_conf(global);
     if (!tconf) {
@@ -83,7 +84,7 @@ rd_kafka_topic_t* Producer::topicHandle(const std::string& topic) {
   if (it == topics_.end()) {
     rd_kafka_topic_conf_t* tconf = rd_kafka_default_topic_conf_dup(producer_->c_ptr());
     if (partition_) {
-      partitioners_.emplace_back(*partition_);
+      partitioners_.emplace_back(*partition_, time_);
       rd_kafka_topic_conf_set_opaque(tconf, &partitioners_.back());
     }
     rd_kafka_topic_t* handle = rd_kafka_topic_new(producer_->c_ptr(), topic.c_str(), tconf);  // frees tconf
@@ -125,10 +126,6 @@ RdKafka::ErrorCode Producer::produce(const std::string& topic, std::string_view 
 }
 
 int Producer::poll(int timeout_ms) { return producer_->poll(timeout_ms); }
-
-int Producer::outqLen() const { return producer_->outq_len(); }
-
-bool Producer::flush(int timeout_ms) { return producer_->flush(timeout_ms) == RdKafka::ERR_NO_ERROR; }
 
 std::string Producer::probeTopic(const std::string& topic, int timeout_ms) {
   // Through the cached handle: a handle created elsewhere would carry another topic opaque.

@@ -7,12 +7,12 @@ namespace logship::tail {
 ConsoleOutput::ConsoleOutput(std::FILE* out, AckFn on_ack, metrics::Registry& m)
     : out_(out),
       on_ack_(std::move(on_ack)),
-      acked_(m.counter("logship_tail_events_acked_total", "Events acknowledged by the output")) {}
+      metrics_(OutputMetrics::in(m)) {}
 
 void ConsoleOutput::publish(const Event&, std::string_view payload, AckToken token) {
   std::fwrite(payload.data(), 1, payload.size(), out_);
   std::fputc('\n', out_);
-  acked_.inc();
+  metrics_.acked->inc();
   on_ack_(token, true);
 }
 

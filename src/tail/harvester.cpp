@@ -5,13 +5,12 @@
 
 namespace logship::tail {
 
-Harvester::Harvester(Pipeline& pipeline, int fd, std::string path, const FileIdentity& identity, uint64_t offset,
-                     AckTracker::FileId ack_file)
-    : pipeline_(pipeline), fd_(fd), identity_(identity), last_activity_(Clock::now()) {
+Harvester::Harvester(const Shipper& shipper, int fd, std::string path, const FileIdentity& identity,
+                     uint64_t offset, AckTracker::FileId ack_file, Clock::time_point now)
+    : shipper_(shipper), fd_(fd), identity_(identity), ack_file_(ack_file), last_activity_(now) {
   ctx_.path = std::move(path);
   ctx_.file_hash = identity.hash();
-  ctx_.file = ack_file;
-  const auto& in = pipeline.input();
+  const auto& in = shipper_.pipeline.input();
   reader_ = std::make_unique<LineReader>(fd_, offset, in.max_bytes);
   if (in.multiline.enabled) multiline_.emplace(in.multiline, in.max_bytes);
 }
@@ -23,8 +22,8 @@ Harvester::~Harvester() {
 size_t Harvester::read(size_t max_lines, Clock::time_point now) {
   size_t n = 0;
   Line line;
-  pipeline_.refreshReadTime();
-  auto emit = [this](const Message& m) { pipeline_.process(m, ctx_); };
+  shipper_.pipeline.refreshReadTime();
+  auto emit = [this](const Message& m) { ship(m); };
   while (n < max_lines) {
     const auto status = reader_->next(line);
     if (status == LineReader::Status::kLine) {
@@ -37,7 +36,7 @@ size_t Harvester::read(size_t max_lines, Clock::time_point now) {
         m.offset = line.offset;
         m.end_offset = line.end_offset;
         m.truncated = line.truncated;
-        pipeline_.process(m, ctx_);
+        ship(m);
       }
       continue;
     }
@@ -54,8 +53,8 @@ size_t Harvester::read(size_t max_lines, Clock::time_point now) {
 
 void Harvester::flushMultiline(Clock::time_point now, bool force) {
   if (!multiline_) return;
-  pipeline_.refreshReadTime();
-  auto emit = [this](const Message& m) { pipeline_.process(m, ctx_); };
+  shipper_.pipeline.refreshReadTime();
+  auto emit = [this](const Message& m) { ship(m); };
   if (force) {
     multiline_->flush(emit);
   } else {
@@ -81,9 +80,10 @@ Harvester::Change Harvester::checkRotation() const {
 void Harvester::restartFromZero(const FileIdentity& identity, AckTracker::FileId ack_file) {
   identity_ = identity;
   ctx_.file_hash = identity.hash();
-  ctx_.file = ack_file;
-  reader_ = std::make_unique<LineReader>(fd_, 0, pipeline_.input().max_bytes);
-  if (multiline_) multiline_.emplace(pipeline_.input().multiline, pipeline_.input().max_bytes);
+  ack_file_ = ack_file;
+  const auto& in = shipper_.pipeline.input();
+  reader_ = std::make_unique<LineReader>(fd_, 0, in.max_bytes);
+  if (multiline_) multiline_.emplace(in.multiline, in.max_bytes);
   state_ = State::kReading;
 }
 

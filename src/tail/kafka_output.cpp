@@ -27,14 +27,25 @@ std::optional<uint32_t> partitionHash(const Event& event, const std::vector<std:
   return h.value();
 }
 
-KafkaOutput::KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics::Registry& m)
+KafkaOutputMetrics KafkaOutputMetrics::in(metrics::Registry& r) {
+  return {OutputMetrics::in(r).acked,
+          &r.counter("logship_tail_events_failed_total", "Events that failed permanently (e.g. too large)"),
+          &r.counter("logship_tail_events_retried_total", "Deliveries retried after a retriable error")};
+}
+
+void KafkaOutputMetrics::queueDepth(metrics::Registry& r, const std::atomic<size_t>& in_flight) {
+  r.callbackGauge("logship_tail_kafka_queue_depth", "Events handed to Kafka and not yet acknowledged", {},
+                  [&in_flight] { return static_cast<double>(in_flight.load()); });
+}
+
+KafkaOutput::KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics::Registry& m, TimeSource& time)
     : config_(config),
       on_ack_(std::move(on_ack)),
+      time_(time),
       topic_(config.topic),
       key_(config.key),
-      acked_(m.counter("logship_tail_events_acked_total", "Events acknowledged by the output")),
-      failed_(m.counter("logship_tail_events_failed_total", "Events that failed permanently (e.g. too large)")),
-      retried_(m.counter("logship_tail_events_retried_total", "Deliveries retried after a retriable error")) {
+      last_progress_ns_(time.monotonicTime().time_since_epoch().count()),
+      metrics_(KafkaOutputMetrics::in(m)) {
   for (const auto& r : config.topics) rules_.emplace_back(FormatString(r.topic), r.when);
   auto props = config.properties;
   // Deliveries that time out come back as retriable errors and are produced again: bound the
@@ -45,9 +56,8 @@ KafkaOutput::KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics:
   // Filebeat's partitioners, unless a `librdkafka: {partitioner: ...}` pass-through asks for librdkafka's.
   const kafka::PartitionConfig* partition = props.count("partitioner") ? nullptr : &config.partition;
   producer_ = std::make_unique<kafka::Producer>(
-      props, [this](const kafka::DeliveryReport& r) { onDelivery(r); }, partition);
-  m.callbackGauge("logship_tail_kafka_queue_depth", "Events handed to Kafka and not yet acknowledged", {},
-                  [this] { return static_cast<double>(in_flight_.load()); });
+      props, [this](const kafka::DeliveryReport& r) { onDelivery(r); }, partition, time_);
+  KafkaOutputMetrics::queueDepth(m, in_flight_);
   log::info(*log::get("kafka"), "kafka output ready", {{"config", kafka::describe(props)}});
 }
 
@@ -97,14 +107,15 @@ void KafkaOutput::produceOrQueue(const std::string& topic, std::string_view key,
   }
   last_topic_ = topic;
   last_error_ = RdKafka::err2str(err);
-  retried_.inc();
+  metrics_.retried->inc();
   const auto delay = err == RdKafka::ERR__QUEUE_FULL ? std::chrono::milliseconds(10) : retry_backoff_;
   retries_.push_back(
-      Retry{topic, std::string(key), std::string(payload), token, timestamp_ms, Clock::now() + delay, partition_hash});
+      Retry{topic, std::string(key), std::string(payload), token, timestamp_ms, time_.monotonicTime() + delay,
+            partition_hash});
 }
 
 void KafkaOutput::fail(AckToken token, const std::string& topic, RdKafka::ErrorCode err) {
-  failed_.inc();
+  metrics_.failed->inc();
   --in_flight_;
   log::error(*log::get("kafka"), "event dropped after a permanent error",
              {{"topic", topic}, {"error", RdKafka::err2str(err)}, {"brokers", producer_->brokers()}});
@@ -116,7 +127,7 @@ void KafkaOutput::onDelivery(const kafka::DeliveryReport& r) {
   const auto disposition = classifyKafka(static_cast<rd_kafka_resp_err_t>(r.err));
   if (disposition == Disposition::kSuccess || disposition == Disposition::kDuplicate) {
     --in_flight_;
-    acked_.inc();
+    metrics_.acked->inc();
     acked_in_poll_ = true;  // progress is stamped once per poll, not per message
     on_ack_(token, true);
     return;
@@ -128,15 +139,15 @@ void KafkaOutput::onDelivery(const kafka::DeliveryReport& r) {
   }
   last_topic_ = topic;
   last_error_ = RdKafka::err2str(r.err);
-  retried_.inc();
+  metrics_.retried->inc();
   retries_.push_back(Retry{topic, std::string(r.key), std::string(r.payload), token, r.timestamp_ms,
-                           Clock::now() + retry_backoff_, r.partition_hash});
+                           time_.monotonicTime() + retry_backoff_, r.partition_hash});
 }
 
 void KafkaOutput::poll(std::chrono::milliseconds wait) {
   const int waited = retries_.empty() ? static_cast<int>(wait.count()) : 0;
   producer_->poll(waited);
-  const auto now = Clock::now();
+  const auto now = time_.monotonicTime();
   while (!retries_.empty() && retries_.front().due <= now) {
     Retry r = std::move(retries_.front());
     retries_.pop_front();
@@ -175,6 +186,8 @@ void KafkaOutput::reportStall(Clock::time_point now) {
                static_cast<int64_t>(std::chrono::duration_cast<std::chrono::seconds>(now - lastProgress()).count())}});
 }
 
-bool KafkaOutput::healthy() const { return in_flight_ == 0 || Clock::now() - lastProgress() < unhealthy_after_; }
+bool KafkaOutput::healthy() const {
+  return in_flight_ == 0 || time_.monotonicTime() - lastProgress() < unhealthy_after_;
+}
 
 }  // namespace logship::tail

@@ -21,10 +21,9 @@ PipelineMetrics PipelineMetrics::in(metrics::Registry& r) {
 }
 
 Pipeline::Pipeline(const InputConfig& input, const std::vector<ProcessorConfig>& global, const AgentInfo& agent,
-                   AckTracker& acks, Output& output, PipelineMetrics metrics, bool pretty)
+                   PipelineMetrics metrics, bool pretty, TimeSource& time)
     : input_(input),
-      acks_(acks),
-      output_(output),
+      time_(time),
       metrics_(metrics),
       pretty_(pretty),
       filter_(input.include_lines, input.exclude_lines),
@@ -115,9 +114,7 @@ void Pipeline::usePreencodedGroups() {
 }
 
 void Pipeline::refreshReadTime() {
-  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+  const int64_t now_ms = time_.unixMillis();
   if (now_ms != ts_ms_) {
     ts_ms_ = now_ms;
     formatTimestamp(now_ms, ts_text_);
@@ -141,7 +138,7 @@ void Pipeline::noteDecodeError(const Message& message, const HarvesterContext& c
             {{"file", ctx.path}, {"offset", message.offset}, {"error", json_->error()}, {"errors_so_far", n}});
 }
 
-void Pipeline::process(const Message& message, const HarvesterContext& ctx) {
+PipelineOutcome Pipeline::process(const Message& message, const HarvesterContext& ctx) {
   event_.clear();
   auto& entries = event_.entries();
   entries.insert(entries.end(), static_.begin(), static_.end());
@@ -159,8 +156,7 @@ void Pipeline::process(const Message& message, const HarvesterContext& ctx) {
   }
   if (filter_.active() && !filter_.keep(filter_text)) {
     metrics_.filtered->inc();
-    acks_.skip(ctx.file, message.end_offset);
-    return;
+    return {PipelineOutcome::Kind::kFiltered, {}, nullptr};
   }
   if (event_.timestamp_.empty()) stampReadTime();
 
@@ -179,8 +175,7 @@ void Pipeline::process(const Message& message, const HarvesterContext& ctx) {
     processors_.run(event_);
     if (event_.dropped) {
       metrics_.dropped->inc();
-      acks_.skip(ctx.file, message.end_offset);
-      return;
+      return {PipelineOutcome::Kind::kDropped, {}, nullptr};
     }
   }
   if (ctx.file_hash != id_hash_ || id_prefix_ == 0) {  // "<file hash>-" changes only with the file
@@ -197,8 +192,7 @@ void Pipeline::process(const Message& message, const HarvesterContext& ctx) {
   if (max_event_bytes_ != 0 && payload_.size() > max_event_bytes_) shrinkToFit(message);
   metrics_.events->inc();
   metrics_.bytes->inc(payload_.size());
-  const AckToken token = acks_.track(ctx.file, message.end_offset);
-  output_.publish(event_, payload_, token);
+  return {PipelineOutcome::Kind::kPublish, payload_, &event_};
 }
 
 void Pipeline::shrinkToFit(const Message& message) {

@@ -9,27 +9,24 @@
 #include "logship/common/logging.h"
 
 namespace logship::tail {
-namespace {
 
-int64_t unixMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+ProspectorMetrics ProspectorMetrics::in(metrics::Registry& r) {
+  return {&r.counter("logship_tail_lines_read_total", "Lines read from files"),
+          &r.counter("logship_tail_files_opened_total", "Files opened by harvesters"),
+          &r.counter("logship_tail_files_closed_total", "Files closed by harvesters"),
+          &r.counter("logship_tail_files_truncated_total", "Truncations (copytruncate) detected")};
 }
 
-}  // namespace
-
-Prospector::Prospector(const InputConfig& input, Pipeline& pipeline, AckTracker& acks, Registry* registry,
-                       ProspectorOptions options, metrics::Registry& m)
+Prospector::Prospector(const InputConfig& input, const Shipper& shipper, Registry* registry, ProspectorOptions options,
+                       metrics::Registry& m, TimeSource& time)
     : input_(input),
-      pipeline_(pipeline),
-      acks_(acks),
+      shipper_(shipper),
+      acks_(shipper.acks),
       registry_(registry),
       options_(options),
+      time_(time),
       scanner_(input.paths, input.exclude_files),
-      lines_(m.counter("logship_tail_lines_read_total", "Lines read from files")),
-      opened_(m.counter("logship_tail_files_opened_total", "Files opened by harvesters")),
-      closed_(m.counter("logship_tail_files_closed_total", "Files closed by harvesters")),
-      truncations_(m.counter("logship_tail_files_truncated_total", "Truncations (copytruncate) detected")) {}
+      metrics_(ProspectorMetrics::in(m)) {}
 
 Prospector::~Prospector() = default;
 
@@ -40,7 +37,7 @@ void Prospector::activeKeys(std::set<std::string>& out) const {
 
 void Prospector::scan(Clock::time_point now) {
   scanned_ = true;
-  const int64_t now_ms = unixMs();
+  const int64_t now_ms = time_.unixMillis();
   for (const auto& f : scanner_.scan()) {
     if (f.size == 0) continue;  // nothing to read yet; fingerprinted once it has data
     bool known = false;
@@ -97,22 +94,27 @@ void Prospector::open(const FoundFile& f, Clock::time_point now) {
     offset = f.size;
   }
   const auto slot = acks_.open(offset);
-  harvesters_.push_back(std::make_unique<Harvester>(pipeline_, fd, f.path, identity, offset, slot));
-  (void)now;
-  opened_.inc();
+  harvesters_.push_back(std::make_unique<Harvester>(shipper_, fd, f.path, identity, offset, slot, now));
+  metrics_.opened->inc();
   log::info(*logger, "harvester started", {{"file", f.path}, {"offset", offset}, {"inode", identity.inode}});
-  if (registry_) registry_->update(FileState{identity, f.path, offset, unixMs()});
+  if (registry_) registry_->update(FileState{identity, f.path, offset, time_.unixMillis()});
 }
 
-void Prospector::close(size_t index, const char* reason) {
+void Prospector::close(size_t index, const char* reason, Clock::time_point now) {
   auto& h = harvesters_[index];
-  h->flushMultiline(Clock::now(), true);
-  log::info(*log::get("tail"), "harvester closed",
-            {{"file", h->path()}, {"reason", reason}, {"offset", h->readOffset()}});
+  h->flushMultiline(now, true);
+  if (h->state() == Harvester::State::kError) {
+    log::info(*log::get("tail"), "harvester closed",
+              {{"file", h->path()}, {"reason", reason}, {"offset", h->readOffset()},
+               {"error", std::strerror(h->readErrno())}});
+  } else {
+    log::info(*log::get("tail"), "harvester closed",
+              {{"file", h->path()}, {"reason", reason}, {"offset", h->readOffset()}});
+  }
   if (options_.once) done_once_.insert(h->path());
   draining_.push_back(Draining{h->identity(), h->path(), h->ackFile(), std::string_view(reason) == "removed"});
   harvesters_.erase(harvesters_.begin() + static_cast<std::ptrdiff_t>(index));
-  closed_.inc();
+  metrics_.closed->inc();
   if (next_ > index && next_ > 0) --next_;
 }
 
@@ -126,19 +128,19 @@ size_t Prospector::harvest(size_t budget, Clock::time_point now) {
     total += got;
   }
   if (n > 0) next_ = (next_ + 1) % n;
-  lines_.inc(total);
+  metrics_.lines->inc(total);
   return total;
 }
 
 void Prospector::checkAtEof(size_t index, Clock::time_point now) {
   Harvester& h = *harvesters_[index];
   if (h.state() == Harvester::State::kError) {
-    close(index, "read error");
+    close(index, "read error", now);
     return;
   }
   if (options_.once) {
     h.flushMultiline(now, true);
-    close(index, "eof (--once)");
+    close(index, "eof (--once)", now);
     return;
   }
   switch (h.checkRotation()) {
@@ -146,18 +148,18 @@ void Prospector::checkAtEof(size_t index, Clock::time_point now) {
       if (restartTruncated(index, now)) return;
       break;  // not re-identified yet: may still close as inactive
     case Harvester::Change::kRemoved:
-      if (input_.close_removed) close(index, "removed");
+      if (input_.close_removed) close(index, "removed", now);
       return;
     case Harvester::Change::kRenamed:
       if (input_.close_renamed) {
-        close(index, "renamed");
+        close(index, "renamed", now);
         return;
       }
       break;
     case Harvester::Change::kNone:
       break;
   }
-  if (input_.close_inactive.count() > 0 && now - h.lastActivity() >= input_.close_inactive) close(index, "inactive");
+  if (input_.close_inactive.count() > 0 && now - h.lastActivity() >= input_.close_inactive) close(index, "inactive", now);
 }
 
 bool Prospector::restartTruncated(size_t index, Clock::time_point now) {
@@ -169,10 +171,10 @@ bool Prospector::restartTruncated(size_t index, Clock::time_point now) {
     case Identify::kTooShort:
       return false;  // rewritten but no first line yet: checked again on the next tick
     case Identify::kIoError:
-      close(index, "truncated, cannot re-identify");
+      close(index, "truncated, cannot re-identify", now);
       return true;
   }
-  truncations_.inc();
+  metrics_.truncations->inc();
   h.flushMultiline(now, true);
   log::info(*log::get("tail"), "file truncated (copytruncate): reading again from offset 0",
             {{"file", h.path()}, {"old_offset", h.readOffset()}});
@@ -198,7 +200,7 @@ void Prospector::tick(Clock::time_point now) {
 }
 
 void Prospector::syncRegistry() {
-  const int64_t now_ms = unixMs();
+  const int64_t now_ms = time_.unixMillis();
   for (const auto& h : harvesters_) {
     if (registry_) registry_->update(FileState{h->identity(), h->path(), acks_.committed(h->ackFile()), now_ms});
   }

@@ -21,7 +21,8 @@
 namespace logship::tail {
 namespace fs = std::filesystem;
 
-Registry::Registry(std::string dir) : dir_(std::move(dir)), file_(dir_ + "/registry.json") {
+Registry::Registry(std::string dir, TimeSource& time)
+    : time_(time), dir_(std::move(dir)), file_(dir_ + "/registry.json"), last_write_(time.monotonicTime()) {
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) throw Error(ErrorCode::kIo, "cannot create registry directory " + dir_, ec.message());
@@ -141,7 +142,7 @@ void Registry::flush() {
   }
   dirty_ = false;
   ++writes_;
-  last_write_ = Clock::now();
+  last_write_ = time_.monotonicTime();
 }
 
 }  // namespace logship::tail

@@ -49,6 +49,22 @@ std::string loadAgentId(const std::string& data_dir, bool persist) {
   return id;
 }
 
+// The loop's own metrics (the stages register theirs: PipelineMetrics, ProspectorMetrics, ...).
+struct TailAppMetrics {
+  metrics::Counter* ack_failed = nullptr;
+  metrics::Gauge* open_files = nullptr;
+  metrics::Gauge* registry_writes = nullptr;
+  metrics::Gauge* registry_age = nullptr;
+  metrics::Gauge* inflight = nullptr;
+  static TailAppMetrics in(metrics::Registry& r) {
+    return {&r.counter("logship_tail_events_ack_failed_total", "Events acknowledged as failed"),
+            &r.gauge("logship_tail_open_files", "Files held open by harvesters"),
+            &r.gauge("logship_tail_registry_writes", "Registry writes since start"),
+            &r.gauge("logship_tail_registry_age_seconds", "Seconds since the last registry write"),
+            &r.gauge("logship_tail_events_inflight", "Events read and not yet acknowledged")};
+  }
+};
+
 }  // namespace
 
 void validate(const TailConfig& config) {
@@ -65,7 +81,7 @@ void validate(const TailConfig& config) {
   }
 }
 
-int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal& shutdown) {
+int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal& shutdown, TimeSource& time) {
   auto logger = log::get("tail");
   metrics::Registry metrics;
   AgentInfo agent;
@@ -75,11 +91,12 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
 
   std::unique_ptr<Registry> registry;
   if (!options.dry_run) {
-    registry = std::make_unique<Registry>(config.path_data + "/registry/logship-tail");
+    registry = std::make_unique<Registry>(config.path_data + "/registry/logship-tail", time);
     registry->load();
   }
   AckTracker acks;
-  auto& acked_failed = metrics.counter("logship_tail_events_ack_failed_total", "Events acknowledged as failed");
+  const TailAppMetrics app_metrics = TailAppMetrics::in(metrics);
+  metrics::Counter& acked_failed = *app_metrics.ack_failed;
   AckFn on_ack = [&acks, &acked_failed](AckToken token, bool ok) {
     if (!ok) acked_failed.inc();
     acks.ack(token);
@@ -89,7 +106,7 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
   if (options.dry_run || config.console.enabled) {
     output = std::make_unique<ConsoleOutput>(stdout, on_ack, metrics);
   } else {
-    auto k = std::make_unique<KafkaOutput>(config.kafka, on_ack, metrics);
+    auto k = std::make_unique<KafkaOutput>(config.kafka, on_ack, metrics, time);
     k->setUnhealthyAfter(config.unhealthy_after);
     kafka = k.get();
     output = std::move(k);
@@ -102,19 +119,16 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
   popts.from_start = options.dry_run;
   popts.once = options.dry_run || options.once;
   for (const auto& in : config.inputs) {
-    pipelines.push_back(std::make_unique<Pipeline>(in, config.processors, agent, acks, *output, pmetrics,
+    pipelines.push_back(std::make_unique<Pipeline>(in, config.processors, agent, pmetrics,
                                                    config.console.enabled ? config.console.pretty
-                                                                          : config.kafka.pretty));
+                                                                          : config.kafka.pretty,
+                                                   time));
     // --dry-run shows what Kafka would get, so the Kafka size limit applies there too.
     if (!config.console.enabled) pipelines.back()->setMaxEventBytes(config.kafka.max_message_bytes);
     prospectors.push_back(
-        std::make_unique<Prospector>(in, *pipelines.back(), acks, registry.get(), popts, metrics));
+        std::make_unique<Prospector>(in, Shipper{*pipelines.back(), acks, *output}, registry.get(), popts, metrics, time));
   }
 
-  auto& open_files = metrics.gauge("logship_tail_open_files", "Files held open by harvesters");
-  auto& registry_writes = metrics.gauge("logship_tail_registry_writes", "Registry writes since start");
-  auto& registry_age = metrics.gauge("logship_tail_registry_age_seconds", "Seconds since the last registry write");
-  auto& inflight = metrics.gauge("logship_tail_events_inflight", "Events read and not yet acknowledged");
 
   std::unique_ptr<admin::AdminServer> admin;
   if (config.http.enabled && !options.dry_run) {
@@ -137,14 +151,14 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
     log::info(*logger, "admin endpoint listening", {{"url", admin->url()}});
   }
 
-  std::vector<Clock::time_point> next_scan(prospectors.size(), Clock::now());
+  std::vector<Clock::time_point> next_scan(prospectors.size(), time.monotonicTime());
   auto last_tick = Clock::time_point{};
   const size_t queue_limit = static_cast<size_t>(config.queue_events);
   bool paused_logged = false;
   log::info(*logger, "logship-tail started", {{"inputs", static_cast<uint64_t>(config.inputs.size())},
                                                {"mode", options.dry_run ? "dry-run" : options.once ? "once" : "run"}});
   while (!shutdown.triggered()) {
-    const auto now = Clock::now();
+    const auto now = time.monotonicTime();
     for (size_t i = 0; i < prospectors.size(); ++i) {
       if (now >= next_scan[i]) {
         prospectors[i]->scan(now);
@@ -165,12 +179,12 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
       last_tick = now;
       size_t open = 0;
       for (auto& p : prospectors) open += p->openFiles();
-      open_files.set(static_cast<int64_t>(open));
-      inflight.set(static_cast<int64_t>(acks.inflight()));
+      app_metrics.open_files->set(static_cast<int64_t>(open));
+      app_metrics.inflight->set(static_cast<int64_t>(acks.inflight()));
       if (registry) {
         registry->flushIfDue(now, config.registry_flush);
-        registry_writes.set(static_cast<int64_t>(registry->writes()));
-        registry_age.set(std::chrono::duration_cast<std::chrono::seconds>(now - registry->lastWrite()).count());
+        app_metrics.registry_writes->set(static_cast<int64_t>(registry->writes()));
+        app_metrics.registry_age->set(std::chrono::duration_cast<std::chrono::seconds>(now - registry->lastWrite()).count());
       }
     }
     output->poll(read == 0 || budget == 0 ? milliseconds(100) : milliseconds(0));
@@ -178,21 +192,21 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
       bool eof = true;
       for (auto& p : prospectors) eof = eof && p->atEof() && p->openFiles() == 0;
       if (eof && acks.inflight() == 0 && output->queued() == 0) {
-        for (auto& p : prospectors) p->tick(Clock::now());
+        for (auto& p : prospectors) p->tick(time.monotonicTime());
         break;
       }
     }
   }
   // Shutdown: stop reading, give outstanding events the grace period, record what was acked.
-  const auto deadline = Clock::now() + config.shutdown_timeout;
-  while (output->queued() > 0 && Clock::now() < deadline) output->poll(milliseconds(50));
+  const auto deadline = time.monotonicTime() + config.shutdown_timeout;
+  while (output->queued() > 0 && time.monotonicTime() < deadline) output->poll(milliseconds(50));
   for (auto& p : prospectors) p->syncRegistry();
   if (registry) registry->flush();
   if (output->queued() > 0) {
     log::warn(*logger, "stopped with unacknowledged events; they will be sent again on restart",
               {{"events", static_cast<uint64_t>(output->queued())}});
   }
-  log::info(*logger, "logship-tail stopped", {{"acked_events", metrics.counter("logship_tail_events_acked_total", "").value()}});
+  log::info(*logger, "logship-tail stopped", {{"acked_events", OutputMetrics::in(metrics).acked->value()}});
   if (admin) admin->stop();
   (void)kafka;
   return 0;

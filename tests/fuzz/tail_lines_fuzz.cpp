@@ -10,24 +10,13 @@
 #include <string>
 
 #include "fuzz_check.h"
-#include "logship/tail/ack_tracker.h"
 #include "logship/tail/line_reader.h"
 #include "logship/tail/multiline.h"
-#include "logship/tail/output.h"
 #include "logship/tail/pipeline.h"
 
 namespace {
 
 using namespace logship::tail;
-
-class CheckingOutput : public Output {
- public:
-  void publish(const Event&, std::string_view payload, AckToken) override {
-    logship::fuzz::requireValidJson(payload, "encoded event");
-  }
-  void poll(std::chrono::milliseconds) override {}
-  size_t queued() const override { return 0; }
-};
 
 InputConfig makeInput() {
   InputConfig in;
@@ -57,11 +46,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (fd < 0) return 0;
   if (size > 0 && ::write(fd, data, size) != static_cast<ssize_t>(size)) std::abort();
 
-  AckTracker acks;
-  CheckingOutput output;
   logship::metrics::Registry registry;
-  Pipeline pipeline(input, {}, agent, acks, output, PipelineMetrics::in(registry));
-  HarvesterContext ctx{"/fuzz/app.log", 0x1234, acks.open(0)};
+  Pipeline pipeline(input, {}, agent, PipelineMetrics::in(registry));
+  HarvesterContext ctx{"/fuzz/app.log", 0x1234};
   LineReader reader(fd, 0, input.max_bytes);
   Multiline multiline(input.multiline, input.max_bytes);
   const auto now = Multiline::Clock::now();
@@ -69,7 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto emit = [&](const Message& m) {
     if (m.end_offset < m.offset || m.offset < last_offset) std::abort();
     last_offset = m.offset;
-    pipeline.process(m, ctx);
+    const PipelineOutcome out = pipeline.process(m, ctx);
+    if (out.kind == PipelineOutcome::Kind::kPublish) logship::fuzz::requireValidJson(out.payload, "encoded event");
   };
   Line line;
   while (reader.next(line) == LineReader::Status::kLine) {

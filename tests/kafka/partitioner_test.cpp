@@ -8,7 +8,6 @@
 #include <map>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -144,15 +143,19 @@ TEST(Partitioner, ManyReachablePartitions) {
 }
 
 TEST(Partitioner, ReachabilityIsAskedAgainAfterTheTtl) {
+  SimulatedTimeSource clock;
   std::vector<bool> up(3, true);
-  Partitioner rr(make(Strategy::kRoundRobin, 1, true));
+  Partitioner rr(make(Strategy::kRoundRobin, 1, true), clock);
   EXPECT_EQ(chooseKeyless(rr, 3, up), 0);
   up[2] = false;  // partition 2 loses its leader: seen within kReachableTtlMs
-  std::this_thread::sleep_for(std::chrono::milliseconds(Partitioner::kReachableTtlMs + 50));
+  clock.advance(std::chrono::milliseconds(Partitioner::kReachableTtlMs - 1));
+  EXPECT_EQ(chooseKeyless(rr, 3, up), 1);  // the kept answer, still {0, 1, 2}
+  EXPECT_EQ(chooseKeyless(rr, 3, up), 2);
+  clock.advance(std::chrono::milliseconds(1));
   for (int i = 0; i < 10; ++i) EXPECT_NE(chooseKeyless(rr, 3, up), 2);
   // Nothing reachable is never kept: a leader that comes back is used on the next message.
   std::vector<bool> down(3, false);
-  Partitioner fresh(make(Strategy::kRoundRobin, 1, true));
+  Partitioner fresh(make(Strategy::kRoundRobin, 1, true), clock);
   chooseKeyless(fresh, 3, down);
   down[1] = true;
   for (int i = 0; i < 5; ++i) EXPECT_EQ(chooseKeyless(fresh, 3, down), 1);

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "logship/common/time_source.h"
 #include "logship/tail/ack_tracker.h"
 #include "logship/tail/file_identity.h"
 #include "logship/tail/registry.h"
@@ -136,15 +137,28 @@ TEST(Registry, WrongTypesAreCorruptOrIgnored) {
 
 TEST(Registry, BatchesWritesByInterval) {
   TempDir dir;
-  Registry r(dir.path().string());
+  SimulatedTimeSource clock;
+  Registry r(dir.path().string(), clock);
   FileState s;
   s.identity = FileIdentity{1, 2, 0, 0};
   s.offset = 1;
   r.update(s);
-  const auto now = Registry::Clock::now();
+  const auto now = clock.monotonicTime();
   EXPECT_FALSE(r.flushIfDue(now, std::chrono::hours(1)));
+  EXPECT_FALSE(r.flushIfDue(now + std::chrono::minutes(59), std::chrono::hours(1)));  // counted from construction
   EXPECT_TRUE(r.flushIfDue(now + std::chrono::hours(2), std::chrono::hours(1)));
   EXPECT_FALSE(r.flushIfDue(now + std::chrono::hours(4), std::chrono::hours(1)));  // not dirty
+  // The next interval counts from the write, on the registry's clock.
+  clock.advance(std::chrono::hours(4));
+  const auto written = clock.monotonicTime();
+  s.offset = 2;
+  r.update(s);
+  r.flush();
+  EXPECT_EQ(r.lastWrite(), written);
+  s.offset = 3;
+  r.update(s);
+  EXPECT_FALSE(r.flushIfDue(written + std::chrono::minutes(59), std::chrono::hours(1)));
+  EXPECT_TRUE(r.flushIfDue(written + std::chrono::hours(1), std::chrono::hours(1)));
 }
 
 TEST(Registry, CorruptFileIsMovedAside) {

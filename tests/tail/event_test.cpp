@@ -9,7 +9,6 @@
 #include "logship/tail/event_encoder.h"
 #include "logship/tail/format_string.h"
 #include "logship/tail/json_decoder.h"
-#include "logship/tail/processors.h"
 
 namespace logship::tail {
 namespace {
@@ -221,74 +220,6 @@ TEST(FormatString, ResolvesFieldsAndDefaults) {
   EXPECT_EQ(out, "fallback");
   EXPECT_TRUE(FormatString("plain").isConstant());
   EXPECT_THROW(FormatString("%{[oops"), std::invalid_argument);
-}
-
-std::vector<ProcessorConfig> procs(const std::string& yaml, std::vector<std::string>& warnings,
-                                   std::unique_ptr<config::Document>& doc) {
-  doc = config::Document::loadString(yaml, "p.yml", {});
-  return parseProcessors(doc->root().child("processors"), warnings);
-}
-
-TEST(Processors, AddDropFieldsDropEventAndConditions) {
-  std::vector<std::string> warnings;
-  std::unique_ptr<config::Document> doc;
-  auto list = procs(R"(
-processors:
-  - add_fields: {target: project, fields: {name: demo, id: 7}}
-  - drop_fields: {fields: [agent, "@timestamp"]}
-  - drop_event:
-      when:
-        and:
-          - equals: {level: info}
-          - regexp: {message: "^GET "}
-  - add_cloud_metadata: ~
-)", warnings, doc);
-  ASSERT_EQ(list.size(), 3u);
-  ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_NE(warnings[0].find("add_cloud_metadata"), std::string::npos);
-  Processors p(nullptr, &list);
-  Event e;
-  e.setString("agent.name", "x");
-  e.setString("level", "info");
-  e.setString("message", "POST /a");
-  p.run(e);
-  EXPECT_FALSE(e.dropped);
-  EXPECT_EQ(e.find("project.name")->value, "\"demo\"");
-  EXPECT_EQ(e.find("project.id")->value, "7");
-  EXPECT_FALSE(e.has("agent"));
-  Event g;
-  g.setString("level", "info");
-  g.setString("message", "GET /health");
-  p.run(g);
-  EXPECT_TRUE(g.dropped);
-}
-
-TEST(Processors, ConditionOperators) {
-  std::vector<std::string> warnings;
-  std::unique_ptr<config::Document> doc;
-  auto list = procs(R"(
-processors:
-  - drop_event:
-      when:
-        or:
-          - contains: {message: secret}
-          - not: {has_fields: [level]}
-)", warnings, doc);
-  Processors p(nullptr, &list);
-  Event a;
-  a.setString("level", "x");
-  a.setString("message", "top secret");
-  p.run(a);
-  EXPECT_TRUE(a.dropped);
-  Event b;
-  b.setString("message", "no level");
-  p.run(b);
-  EXPECT_TRUE(b.dropped);
-  Event c;
-  c.setString("level", "x");
-  c.setString("message", "fine");
-  p.run(c);
-  EXPECT_FALSE(c.dropped);
 }
 
 }  // namespace

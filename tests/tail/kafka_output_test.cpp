@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "logship/common/time_source.h"
 #include "logship/tail/event.h"
 #include "logship/tail/kafka_output.h"
 
@@ -39,17 +40,22 @@ class MockCluster {
   rd_kafka_mock_cluster_t* mock_ = nullptr;
 };
 
+// output.kafka for `topic`, created on the mock cluster.
+KafkaOutputConfig mockOutput(MockCluster& cluster, const std::string& topic, kafka::Properties props = {}) {
+  cluster.createTopic(topic);
+  KafkaOutputConfig config;
+  config.topic = topic;
+  config.properties = std::move(props);
+  config.properties.emplace("bootstrap.servers", cluster.bootstraps());
+  config.properties.emplace("linger.ms", "1");
+  return config;
+}
+
 TEST(KafkaOutput, TimedOutDeliveriesAreRetriedToTheSameTopicUntilAcked) {
   MockCluster cluster;
   // Longer than the small-string buffer, so a dangling view of it would read freed heap memory.
   const std::string topic = "logship-mock-topic-with-a-long-name";
-  cluster.createTopic(topic);
-
-  KafkaOutputConfig config;
-  config.topic = topic;
-  config.properties = {{"bootstrap.servers", cluster.bootstraps()},
-                       {"message.timeout.ms", "1000"},
-                       {"linger.ms", "1"}};
+  const KafkaOutputConfig config = mockOutput(cluster, topic, {{"message.timeout.ms", "1000"}});
   std::map<AckToken, bool> acks;
   metrics::Registry registry;
   KafkaOutput output(config, [&](AckToken t, bool ok) { acks[t] = ok; }, registry);
@@ -71,6 +77,52 @@ TEST(KafkaOutput, TimedOutDeliveriesAreRetriedToTheSameTopicUntilAcked) {
   for (const auto& [token, ok] : acks) EXPECT_TRUE(ok) << "token " << token;
   EXPECT_EQ(registry.counter("logship_tail_events_failed_total", "").value(), 0u);
   EXPECT_EQ(output.queued(), 0u);
+}
+
+TEST(KafkaOutputMetrics, SharesTheAckedCounterWithEveryOutput) {
+  metrics::Registry registry;
+  const KafkaOutputMetrics kafka = KafkaOutputMetrics::in(registry);
+  EXPECT_EQ(kafka.acked, OutputMetrics::in(registry).acked);  // console and Kafka count one family
+  EXPECT_EQ(kafka.failed, KafkaOutputMetrics::in(registry).failed);
+  const std::string text = registry.renderPrometheus();
+  for (const char* name : {"logship_tail_events_acked_total", "logship_tail_events_failed_total",
+                           "logship_tail_events_retried_total"})
+    EXPECT_NE(text.find(name), std::string::npos) << name;
+}
+
+// logship.unhealthy_after on simulated time: unhealthy once events have waited that long without
+// an acknowledgement; each poll that served an ack starts the wait again.
+TEST(KafkaOutput, UnhealthyAfterTheThresholdWithoutAcknowledgement) {
+  MockCluster cluster;
+  const KafkaOutputConfig config = mockOutput(cluster, "logship-health");
+  std::map<AckToken, bool> acks;
+  metrics::Registry registry;
+  SimulatedTimeSource clock;
+  KafkaOutput output(config, [&](AckToken t, bool ok) { acks[t] = ok; }, registry, clock);
+  output.setUnhealthyAfter(std::chrono::seconds(30));
+  const auto pollUntilAcked = [&](size_t n) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);  // real time: librdkafka's I/O
+    while (acks.size() < n && std::chrono::steady_clock::now() < deadline) output.poll(std::chrono::milliseconds(50));
+    return acks.size() == n;
+  };
+
+  Event event;
+  EXPECT_TRUE(output.healthy());
+  clock.advance(std::chrono::minutes(5));
+  EXPECT_TRUE(output.healthy());  // nothing waits: healthy however long nothing was acked
+  output.publish(event, "{\"n\":1}", 1);
+  EXPECT_FALSE(output.healthy());  // waiting, and the last progress is 5 minutes old
+  ASSERT_TRUE(pollUntilAcked(1));
+  EXPECT_TRUE(output.healthy());
+
+  output.publish(event, "{\"n\":2}", 2);  // not polled: stays in flight
+  clock.advance(std::chrono::milliseconds(29999));
+  EXPECT_TRUE(output.healthy());
+  clock.advance(std::chrono::milliseconds(1));
+  EXPECT_FALSE(output.healthy());
+  ASSERT_TRUE(pollUntilAcked(2));
+  EXPECT_TRUE(output.healthy());
+  EXPECT_TRUE(acks[1] && acks[2]);
 }
 
 }  // namespace

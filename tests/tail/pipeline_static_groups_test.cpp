@@ -4,13 +4,12 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "logship/common/config.h"
 #include "logship/tail/pipeline.h"
-#include "support/capturing_output.h"
+#include "logship/tail/processors.h"
 
 namespace logship::tail {
 namespace {
-
-using testing::CapturingOutput;
 
 int countKey(const std::string& json, const std::string& key) {
   int n = 0;
@@ -22,24 +21,23 @@ TEST(PipelineStaticGroups, ProcessorTouchingAStaticObjectMergesIntoIt) {
   InputConfig input;
   input.paths = {"/x/*.log"};
   input.fields = {{"fields.app", "\"api\""}};
-  ProcessorConfig add;
-  add.kind = ProcessorConfig::Kind::kAddFields;
-  add.fields = {{"host.role", "\"edge\""}};
-  ProcessorConfig drop;
-  drop.kind = ProcessorConfig::Kind::kDropFields;
-  drop.drop_fields = {"agent.ephemeral_id"};
-  const std::vector<ProcessorConfig> global{add, drop};  // the pipeline keeps a reference
-  AckTracker acks;
-  CapturingOutput output;
+  const auto yaml = config::Document::loadString(R"(
+processors:
+  - add_fields: {target: host, fields: {role: edge}}
+  - drop_fields: {fields: [agent.ephemeral_id]}
+)", "p.yml", {});
+  std::vector<std::string> warnings;
+  const std::vector<ProcessorConfig> global = parseProcessors(yaml->root().child("processors"), warnings);
+  ASSERT_EQ(global.size(), 2u);  // the pipeline keeps a reference
   metrics::Registry registry;
-  Pipeline pipeline(input, global, AgentInfo{"h1", "id", "eph"}, acks, output, PipelineMetrics::in(registry));
-  HarvesterContext ctx{"/x/app.log", 7, acks.open(0)};
+  Pipeline pipeline(input, global, AgentInfo{"h1", "id", "eph"}, PipelineMetrics::in(registry));
+  HarvesterContext ctx{"/x/app.log", 7};
   Message m;
   m.text = "hello";
   m.end_offset = 6;
-  pipeline.process(m, ctx);
-  ASSERT_EQ(output.payloads.size(), 1u);
-  const std::string& json = output.payloads[0];
+  const PipelineOutcome out = pipeline.process(m, ctx);
+  ASSERT_EQ(out.kind, PipelineOutcome::Kind::kPublish);
+  const std::string json(out.payload);
   EXPECT_EQ(countKey(json, "host"), 1) << json;
   EXPECT_EQ(countKey(json, "agent"), 1) << json;
   simdjson::dom::parser parser;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "logship/common/time_source.h"
 #include "logship/tail/prospector.h"
 #include "support/paths.h"
 #include "tail/tail_test_util.h"
@@ -26,22 +27,26 @@ std::string lines(int from, int to) {
   return s;
 }
 
-// One input over `dir`, recording events; the registry lives in `data`.
+// One input over `dir`, recording events; the registry lives in `data`. Time is simulated: it
+// moves only when a test advances `clock` (its wall clock starts at the real one, as the files'
+// modification times are real).
 struct Rig {
   Rig(const fs::path& dir, const fs::path& data, InputConfig in = {}) {
+    clock.setSystemTime(std::chrono::system_clock::now());
     input = std::move(in);
     if (input.paths.empty()) input.paths = {(dir / "*.log").string()};
-    registry = std::make_unique<Registry>(data.string());
+    registry = std::make_unique<Registry>(data.string(), clock);
     registry->load();
     output = std::make_unique<RecordingOutput>([this](AckToken t, bool) { acks.ack(t); });
-    pipeline = std::make_unique<Pipeline>(input, global, AgentInfo{"h", "id", "eph"}, acks, *output,
-                                          PipelineMetrics::in(metrics));
-    prospector = std::make_unique<Prospector>(input, *pipeline, acks, registry.get(), ProspectorOptions{}, metrics);
+    pipeline = std::make_unique<Pipeline>(input, global, AgentInfo{"h", "id", "eph"}, PipelineMetrics::in(metrics),
+                                          false, clock);
+    prospector = std::make_unique<Prospector>(input, Shipper{*pipeline, acks, *output}, registry.get(),
+                                              ProspectorOptions{}, metrics, clock);
   }
   // Scans and reads until nothing more arrives.
   void pump() {
     for (int i = 0; i < 5; ++i) {
-      const auto now = Prospector::Clock::now();
+      const auto now = clock.monotonicTime();
       prospector->scan(now);
       while (prospector->harvest(100000, now) > 0) {
       }
@@ -56,6 +61,7 @@ struct Rig {
     }
     return out;
   }
+  SimulatedTimeSource clock;
   metrics::Registry metrics;
   InputConfig input;
   std::vector<ProcessorConfig> global;
@@ -117,13 +123,12 @@ TEST(Prospector, CopyTruncateMidFileIsDetectedBeforeEof) {
   TempDir dir, data;
   Rig rig(dir.path(), data.path());
   append(dir / "app.log", lines(0, 1000));
-  auto now = Prospector::Clock::now();
-  rig.prospector->scan(now);
-  ASSERT_EQ(rig.prospector->harvest(10, now), 10u);
+  rig.prospector->scan(rig.clock.monotonicTime());
+  ASSERT_EQ(rig.prospector->harvest(10, rig.clock.monotonicTime()), 10u);
   fs::resize_file(dir / "app.log", 0);
   append(dir / "app.log", lines(2000, 2030));  // longer than the 10 lines read so far
-  now += std::chrono::seconds(2);
-  rig.prospector->tick(now);
+  rig.clock.advance(std::chrono::seconds(2));
+  rig.prospector->tick(rig.clock.monotonicTime());
   rig.pump();
   auto want = expected(0, 10);
   for (const auto& m : expected(2000, 2030)) want.push_back(m);
@@ -152,10 +157,8 @@ TEST(Prospector, UnackedLinesAreReadAgainAfterRestart) {
   {
     Rig rig(dir.path(), data.path());
     rig.output = std::make_unique<RecordingOutput>([&rig](AckToken t, bool) { rig.acks.ack(t); }, false);
-    rig.pipeline = std::make_unique<Pipeline>(rig.input, rig.global, AgentInfo{"h", "id", "eph"}, rig.acks,
-                                              *rig.output, PipelineMetrics::in(rig.metrics));
-    rig.prospector = std::make_unique<Prospector>(rig.input, *rig.pipeline, rig.acks, rig.registry.get(),
-                                                  ProspectorOptions{}, rig.metrics);
+    rig.prospector = std::make_unique<Prospector>(rig.input, Shipper{*rig.pipeline, rig.acks, *rig.output},
+                                                  rig.registry.get(), ProspectorOptions{}, rig.metrics, rig.clock);
     rig.pump();
     ASSERT_EQ(rig.output->tokens.size(), 6u);
     // Ack 0,1,2 and 4: the offset may only move past line 2.
@@ -264,8 +267,7 @@ TEST(Prospector, HarvesterLimitAndIgnoreOlderAndTailFiles) {
   InputConfig in;
   in.harvester_limit = 1;
   Rig rig(dir.path(), data.path(), in);
-  const auto now = Prospector::Clock::now();
-  rig.prospector->scan(now);
+  rig.prospector->scan(rig.clock.monotonicTime());
   EXPECT_EQ(rig.prospector->openFiles(), 1u);
 
   TempDir dir2, data2;
@@ -281,6 +283,29 @@ TEST(Prospector, HarvesterLimitAndIgnoreOlderAndTailFiles) {
   append(dir2 / "tail.log", lines(2, 3));
   rig2.pump();
   EXPECT_EQ(rig2.messages(), expected(2, 3));
+}
+
+TEST(Prospector, CloseInactiveClosesAFileWithoutNewLinesAndReopensItWhenItGrows) {
+  TempDir dir, data;
+  InputConfig in;
+  in.close_inactive = std::chrono::minutes(5);
+  Rig rig(dir.path(), data.path(), in);
+  append(dir / "app.log", lines(0, 3));
+  rig.pump();
+  rig.clock.advance(std::chrono::minutes(4));
+  append(dir / "app.log", lines(3, 4));  // activity: the 5 minutes start again
+  rig.pump();
+  rig.clock.advance(std::chrono::minutes(4) + std::chrono::seconds(59));
+  rig.prospector->tick(rig.clock.monotonicTime());
+  EXPECT_EQ(rig.prospector->openFiles(), 1u);
+  rig.clock.advance(std::chrono::seconds(1));
+  rig.prospector->tick(rig.clock.monotonicTime());
+  EXPECT_EQ(rig.prospector->openFiles(), 0u);
+  EXPECT_EQ(rig.metrics.counter("logship_tail_files_closed_total", "").value(), 1u);
+  append(dir / "app.log", lines(4, 6));
+  rig.pump();
+  EXPECT_EQ(rig.prospector->openFiles(), 1u);
+  EXPECT_EQ(rig.messages(), expected(0, 6));
 }
 
 }  // namespace

@@ -1,8 +1,11 @@
+#include <cerrno>
+
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include "logship/common/time_source.h"
 #include "logship/tail/line_reader.h"
 #include "logship/tail/multiline.h"
 #include "support/paths.h"
@@ -38,6 +41,17 @@ TEST(LineReader, SplitsLinesWithOffsetsAndWaitsForNewline) {
   EXPECT_EQ(lines[1].offset, 3u);
   EXPECT_EQ(lines[1].end_offset, 6u);
   EXPECT_EQ(lines[2].end_offset, 7u);
+}
+
+TEST(LineReader, ReadErrorKeepsItsErrno) {
+  TempDir dir;
+  const int fd = ::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY);  // read(2) on a directory: EISDIR
+  ASSERT_GE(fd, 0);
+  LineReader reader(fd, 0, 1024);
+  Line l;
+  EXPECT_EQ(reader.next(l), LineReader::Status::kError);
+  EXPECT_EQ(reader.lastErrno(), EISDIR);
+  ::close(fd);
 }
 
 TEST(LineReader, ResumesFromOffset) {
@@ -135,11 +149,16 @@ TEST(Multiline, TimeoutFlushesPendingEvent) {
   Multiline m(c, 1 << 20);
   int emitted = 0;
   auto emit = [&](const Message&) { ++emitted; };
-  const auto t0 = Multiline::Clock::now();
-  m.feed(mk("head", 0), t0, emit);
-  m.flushIfStale(t0 + std::chrono::seconds(1), emit);
+  SimulatedTimeSource clock;
+  m.feed(mk("head", 0), clock.monotonicTime(), emit);
+  clock.advance(std::chrono::seconds(1));
+  m.flushIfStale(clock.monotonicTime(), emit);
   EXPECT_EQ(emitted, 0);
-  m.flushIfStale(t0 + std::chrono::seconds(6), emit);
+  clock.advance(std::chrono::milliseconds(3999));
+  m.flushIfStale(clock.monotonicTime(), emit);
+  EXPECT_EQ(emitted, 0);  // 4.999 s
+  clock.advance(std::chrono::seconds(1));
+  m.flushIfStale(clock.monotonicTime(), emit);
   EXPECT_EQ(emitted, 1);
   EXPECT_FALSE(m.pending());
 }

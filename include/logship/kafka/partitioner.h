@@ -23,6 +23,8 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "logship/common/time_source.h"
+
 namespace logship::kafka {
 
 struct PartitionConfig {
@@ -72,7 +74,9 @@ class Partitioner {
   // Whether partition `p` has a leader (only asked with reachable_only).
   using AvailableFn = bool (*)(const void* ctx, int32_t partition);
 
-  explicit Partitioner(const PartitionConfig& config) : config_(config) {}
+  // `time`: the clock of the reachable_only TTL.
+  explicit Partitioner(const PartitionConfig& config, TimeSource& time = RealTimeSource::instance())
+      : config_(config), time_(&time == &RealTimeSource::instance() ? nullptr : &time) {}
   Partitioner(const Partitioner&) = delete;
   Partitioner& operator=(const Partitioner&) = delete;
 
@@ -101,13 +105,19 @@ class Partitioner {
   static constexpr int32_t kWords = kCachedPartitions / 64;
   static_assert(kCachedPartitions < 2048, "the count is kept in 11 bits of reachable_stamp_");
 
+  // Milliseconds on the TTL's clock.
+  uint64_t monotonicMs() const;
+
   const PartitionConfig config_;
+  // Null for the process' real clock, which is then read as CLOCK_MONOTONIC_COARSE (vDSO, no
+  // virtual call: this runs per message); any other TimeSource (simulated time in tests) is asked.
+  TimeSource* const time_;
   // (partition << 32) | messages sent to it in the current group; starts "group complete" at
   // partition -1 so that round robin's first partition is 0.
   std::atomic<uint64_t> group_{0xFFFFFFFF00000000ull | 0xFFFFFFFFull};
   // Words written and read one by one: a reader may mix two scans, which is as good as either.
   std::atomic<uint64_t> reachable_words_[kWords] = {};
-  // (CLOCK_MONOTONIC_COARSE ms << 11) | partition count of the kept scan; 0: none kept.
+  // (monotonicMs() << 11) | partition count of the kept scan; 0: none kept.
   std::atomic<uint64_t> reachable_stamp_{0};
 };
 

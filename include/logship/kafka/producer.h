@@ -15,6 +15,7 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 
+#include "logship/common/time_source.h"
 #include "logship/kafka/client_config.h"
 #include "logship/kafka/partitioner.h"
 
@@ -38,8 +39,9 @@ class Producer {
 
   // Throws Error(kConfigInvalid) for rejected properties, Error(kKafkaFatal) when the client
   // cannot be created. `partition`: Filebeat's partitioning on every topic (a Partitioner per
-  // topic handle); null: librdkafka's `partitioner` property decides.
-  Producer(const Properties& props, DeliveryFn on_delivery, const PartitionConfig* partition = nullptr);
+  // topic handle); null: librdkafka's `partitioner` property decides. `time`: the partitioners' clock.
+  Producer(const Properties& props, DeliveryFn on_delivery, const PartitionConfig* partition = nullptr,
+           TimeSource& time = RealTimeSource::instance());
   ~Producer();
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
@@ -54,9 +56,6 @@ class Producer {
                              int32_t partition = RD_KAFKA_PARTITION_UA);
   // Serves delivery reports; returns the number served.
   int poll(int timeout_ms);
-  // Messages in librdkafka's queues (not yet reported).
-  int outqLen() const;
-  bool flush(int timeout_ms);
   // Empty when `topic` exists and has partitions; otherwise why not (for error logs).
   std::string probeTopic(const std::string& topic, int timeout_ms);
   const std::string& brokers() const { return brokers_; }
@@ -77,6 +76,7 @@ class Producer {
     void operator()(rd_kafka_topic_t* t) const { rd_kafka_topic_destroy(t); }
   };
   std::unique_ptr<DrCb> dr_;
+  TimeSource& time_;
   std::optional<PartitionConfig> partition_;
   // Declared before producer_: they outlive librdkafka's threads, which may still call the
   // partitioner or hold opaques until the client is destroyed. front(): the default topic conf's.

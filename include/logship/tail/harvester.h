@@ -7,12 +7,32 @@
 #include <optional>
 #include <string>
 
+#include "logship/tail/ack_tracker.h"
 #include "logship/tail/file_identity.h"
 #include "logship/tail/line_reader.h"
 #include "logship/tail/multiline.h"
+#include "logship/tail/output.h"
 #include "logship/tail/pipeline.h"
 
 namespace logship::tail {
+
+// What happens to each message a harvester reads: the pipeline decides, then the event is tracked
+// for its acknowledgement and handed to the output or, filtered or dropped, its file's offset just
+// advances. Inline: it runs per line.
+struct Shipper {
+  Pipeline& pipeline;
+  AckTracker& acks;
+  Output& output;
+
+  void ship(const Message& m, const HarvesterContext& ctx, AckTracker::FileId file) const {
+    const PipelineOutcome outcome = pipeline.process(m, ctx);
+    if (outcome.kind != PipelineOutcome::Kind::kPublish) {
+      acks.skip(file, m.end_offset);
+      return;
+    }
+    output.publish(*outcome.event, outcome.payload, acks.track(file, m.end_offset));
+  }
+};
 
 class Harvester {
  public:
@@ -20,9 +40,9 @@ class Harvester {
   enum class State { kReading, kEof, kError };
   enum class Change { kNone, kTruncated, kRenamed, kRemoved };
 
-  // Takes ownership of `fd`.
-  Harvester(Pipeline& pipeline, int fd, std::string path, const FileIdentity& identity, uint64_t offset,
-            AckTracker::FileId ack_file);
+  // Takes ownership of `fd`. `now`: when it was opened (the start of its inactivity).
+  Harvester(const Shipper& shipper, int fd, std::string path, const FileIdentity& identity, uint64_t offset,
+            AckTracker::FileId ack_file, Clock::time_point now);
   ~Harvester();
   Harvester(const Harvester&) = delete;
   Harvester& operator=(const Harvester&) = delete;
@@ -45,17 +65,22 @@ class Harvester {
   State state() const { return state_; }
   const std::string& path() const { return ctx_.path; }
   const FileIdentity& identity() const { return identity_; }
-  AckTracker::FileId ackFile() const { return ctx_.file; }
+  AckTracker::FileId ackFile() const { return ack_file_; }
   uint64_t readOffset() const { return reader_->offset(); }
+  // errno of the failed read when state() is kError, else 0.
+  int readErrno() const { return reader_->lastErrno(); }
   Clock::time_point lastActivity() const { return last_activity_; }
   int fd() const { return fd_; }
   uint64_t linesRead() const { return lines_read_; }
 
  private:
-  Pipeline& pipeline_;
+  void ship(const Message& m) { shipper_.ship(m, ctx_, ack_file_); }
+
+  Shipper shipper_;
   int fd_;
   FileIdentity identity_;
   HarvesterContext ctx_;
+  AckTracker::FileId ack_file_;
   std::unique_ptr<LineReader> reader_;
   std::optional<Multiline> multiline_;
   State state_ = State::kReading;

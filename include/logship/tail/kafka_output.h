@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "logship/common/metrics.h"
+#include "logship/common/time_source.h"
 #include "logship/kafka/producer.h"
 #include "logship/tail/format_string.h"
 #include "logship/tail/output.h"
@@ -22,10 +23,22 @@
 
 namespace logship::tail {
 
+struct KafkaOutputMetrics {
+  metrics::Counter* acked = nullptr;    // OutputMetrics::acked
+  metrics::Counter* failed = nullptr;   // permanent errors, unresolvable topics, unhashable fields
+  metrics::Counter* retried = nullptr;  // retriable errors, produced again
+  static KafkaOutputMetrics in(metrics::Registry& registry);
+  // logship_tail_kafka_queue_depth: `in_flight` read when scraped (it must outlive the registry's use).
+  static void queueDepth(metrics::Registry& registry, const std::atomic<size_t>& in_flight);
+};
+
 class KafkaOutput : public Output {
  public:
   using Clock = std::chrono::steady_clock;
-  KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics::Registry& metrics);
+  // `time`: retry due times, the stall report and the unhealthy_after threshold (also handed to
+  // the partitioners for reachable_only's TTL).
+  KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics::Registry& metrics,
+              TimeSource& time = RealTimeSource::instance());
   ~KafkaOutput() override;
 
   void publish(const Event& event, std::string_view payload, AckToken token) override;
@@ -51,6 +64,7 @@ class KafkaOutput : public Output {
 
   const KafkaOutputConfig& config_;
   AckFn on_ack_;
+  TimeSource& time_;
   std::vector<std::pair<FormatString, std::shared_ptr<const Condition>>> rules_;
   FormatString topic_;
   FormatString key_;
@@ -60,16 +74,14 @@ class KafkaOutput : public Output {
   std::string topic_buf_, key_buf_, hash_scratch_;
   std::string last_topic_;
   std::string last_error_;
-  std::atomic<int64_t> last_progress_ns_{Clock::now().time_since_epoch().count()};
+  std::atomic<int64_t> last_progress_ns_;
   Clock::time_point lastProgress() const { return Clock::time_point(Clock::duration(last_progress_ns_.load())); }
   void markProgress(Clock::time_point t) { last_progress_ns_.store(t.time_since_epoch().count()); }
   Clock::time_point last_stall_log_{};
   bool acked_in_poll_ = false;
   std::chrono::milliseconds unhealthy_after_{30000};
   std::chrono::milliseconds retry_backoff_{1000};
-  metrics::Counter& acked_;
-  metrics::Counter& failed_;
-  metrics::Counter& retried_;
+  KafkaOutputMetrics metrics_;
 };
 
 // partition.hash.hash: FNV-1a 32 over the listed fields' values as Filebeat hashes them (strings as
@@ -88,7 +100,7 @@ class ConsoleOutput : public Output {
  private:
   std::FILE* out_;
   AckFn on_ack_;
-  metrics::Counter& acked_;
+  OutputMetrics metrics_;
 };
 
 }  // namespace logship::tail

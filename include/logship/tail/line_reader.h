@@ -27,6 +27,7 @@ class LineReader {
   Status next(Line& line);
   // Offset up to which lines have been returned (the next line starts here).
   uint64_t offset() const { return line_start_; }
+  // errno of the read that failed (Status::kError), else 0.
   int lastErrno() const { return errno_; }
 
  private:

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string_view>
 
+#include "logship/common/metrics.h"
 #include "logship/tail/ack_tracker.h"
 
 namespace logship::tail {
@@ -14,6 +15,12 @@ namespace logship::tail {
 class Event;
 
 using AckFn = std::function<void(AckToken token, bool ok)>;
+
+// Counted by every output.
+struct OutputMetrics {
+  metrics::Counter* acked = nullptr;  // delivered (ok=true)
+  static OutputMetrics in(metrics::Registry& registry);
+};
 
 class Output {
  public:

@@ -1,7 +1,8 @@
 #pragma once
-// Per input: turns a Message (line or multiline block) of one file into an encoded event and
-// hands it to the Output. Order: JSON decoding -> include/exclude lines -> processors -> encode.
-// Filtered and dropped events still advance the file's offset (AckTracker::skip).
+// Per input: turns a Message (line or multiline block) of one file into an encoded event.
+// Order: JSON decoding -> include/exclude lines -> processors -> encode. A pure stage: it returns
+// what became of the message (PipelineOutcome) and the caller (the harvester's Shipper) tracks
+// the acknowledgement and publishes; filtered and dropped events only advance the file's offset.
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -9,13 +10,12 @@
 #include <vector>
 
 #include "logship/common/metrics.h"
-#include "logship/tail/ack_tracker.h"
+#include "logship/common/time_source.h"
 #include "logship/tail/event.h"
 #include "logship/tail/event_encoder.h"
 #include "logship/tail/json_decoder.h"
 #include "logship/tail/line_filter.h"
 #include "logship/tail/multiline.h"
-#include "logship/tail/output.h"
 #include "logship/tail/processors.h"
 #include "logship/tail/tail_config.h"
 
@@ -24,7 +24,16 @@ namespace logship::tail {
 struct HarvesterContext {
   std::string path;
   uint64_t file_hash = 0;   // FileIdentity::hash(), for @metadata._id
-  AckTracker::FileId file = 0;
+};
+
+// What process() made of a message.
+struct PipelineOutcome {
+  enum class Kind : uint8_t { kPublish, kFiltered, kDropped };
+  Kind kind = Kind::kFiltered;  // kFiltered: include/exclude_lines; kDropped: drop_event
+  // kPublish only, valid until the next process(): the encoded event, and the event itself (what
+  // the output's topic/key format strings, partition hash fields and timestamp read).
+  std::string_view payload;
+  const Event* event = nullptr;
 };
 
 struct PipelineMetrics {
@@ -45,14 +54,14 @@ struct AgentInfo {
 class Pipeline {
  public:
   Pipeline(const InputConfig& input, const std::vector<ProcessorConfig>& global, const AgentInfo& agent,
-           AckTracker& acks, Output& output, PipelineMetrics metrics, bool pretty = false);
-  void process(const Message& message, const HarvesterContext& ctx);
+           PipelineMetrics metrics, bool pretty = false, TimeSource& time = RealTimeSource::instance());
+  PipelineOutcome process(const Message& message, const HarvesterContext& ctx);
   // The output's size limit (Kafka's max_message_bytes; 0 = none). An event whose `message` would
   // make it larger is shipped with `message` cut to fit and flagged truncated, instead of being
   // rejected by the broker and lost (Filebeat drops such events).
   void setMaxEventBytes(size_t bytes) { max_event_bytes_ = bytes; }
   const InputConfig& input() const { return input_; }
-  // Takes the wall clock for @timestamp. Called once per read batch (the lines of one batch were
+  // Takes the wall clock (the TimeSource's system time) for @timestamp. Called once per read batch (the lines of one batch were
   // read together), not per line: the clock read was a visible share of the per-line cost.
   void refreshReadTime();
 
@@ -78,8 +87,7 @@ class Pipeline {
   bool groups_decided_ = false;  // intact_/preencoded_ hold for every event (no decoding, no processors)
 
   const InputConfig& input_;
-  AckTracker& acks_;
-  Output& output_;
+  TimeSource& time_;
   PipelineMetrics metrics_;
   bool pretty_;
   LineFilter filter_;

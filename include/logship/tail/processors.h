@@ -1,6 +1,7 @@
 #pragma once
-// Filebeat processors: add_fields, drop_fields, drop_event (with `when`), add_host_metadata.
-// Unknown processors are reported once as warnings by the parser and skipped.
+// Filebeat processors: add_fields, drop_fields, drop_event (with `when`), add_host_metadata, each a
+// component of its own (processor.h, src/tail/processors/). Unknown processors are reported once
+// as warnings by the parser and skipped.
 #include <string>
 #include <vector>
 
@@ -11,7 +12,8 @@ namespace logship::tail {
 
 class Event;
 
-// Parses a `processors:` list. Unknown processors add a warning and are skipped.
+// Parses a `processors:` list, each entry by the processor registered under its name. Unknown
+// processors add a warning and are skipped.
 std::vector<ProcessorConfig> parseProcessors(const config::Node& list, std::vector<std::string>& warnings);
 
 // Applies processors in order. After run(), event.dropped tells whether to ship the event.
@@ -24,7 +26,6 @@ class Processors {
 
  private:
   std::vector<const ProcessorConfig*> list_;
-  std::vector<std::pair<std::string, std::string>> host_fields_;
 };
 
 // host.name for events (the `name` setting, else gethostname()).

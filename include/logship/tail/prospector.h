@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "logship/common/metrics.h"
+#include "logship/common/time_source.h"
 #include "logship/tail/ack_tracker.h"
 #include "logship/tail/harvester.h"
 #include "logship/tail/pipeline.h"
@@ -23,12 +24,23 @@ struct ProspectorOptions {
   bool once = false;        // --once / --dry-run: flush multiline at EOF, never wait for more
 };
 
+struct ProspectorMetrics {
+  metrics::Counter* lines = nullptr;        // lines read
+  metrics::Counter* opened = nullptr;       // harvesters started
+  metrics::Counter* closed = nullptr;       // harvesters closed
+  metrics::Counter* truncations = nullptr;  // copytruncate detected
+  static ProspectorMetrics in(metrics::Registry& registry);
+};
+
 class Prospector {
  public:
   using Clock = std::chrono::steady_clock;
 
-  Prospector(const InputConfig& input, Pipeline& pipeline, AckTracker& acks, Registry* registry,
-             ProspectorOptions options, metrics::Registry& metrics);
+  // `shipper`: this input's pipeline, the ack tracker (whose file slots the prospector opens and
+  // closes) and the output, handed to every harvester. `time`: the wall clock for ignore_older and
+  // the registry's updated_ms (the monotonic `now` of each call drives everything else).
+  Prospector(const InputConfig& input, const Shipper& shipper, Registry* registry, ProspectorOptions options,
+             metrics::Registry& metrics, TimeSource& time = RealTimeSource::instance());
   ~Prospector();
 
   void scan(Clock::time_point now);
@@ -52,27 +64,25 @@ class Prospector {
     bool removed = false;  // closed because the file was deleted: clean_removed may forget it
   };
   void open(const FoundFile& f, Clock::time_point now);
-  void close(size_t index, const char* reason);
+  void close(size_t index, const char* reason, Clock::time_point now);
   void checkAtEof(size_t index, Clock::time_point now);
   // copytruncate: ship what is pending, then read the file again from offset 0.
   // False when the rewritten file has no first line yet (nothing changed; retried later).
   bool restartTruncated(size_t index, Clock::time_point now);
 
   const InputConfig& input_;
-  Pipeline& pipeline_;
+  Shipper shipper_;
   AckTracker& acks_;
   Registry* registry_;
   ProspectorOptions options_;
+  TimeSource& time_;
   Scanner scanner_;
   std::vector<std::unique_ptr<Harvester>> harvesters_;
   std::vector<Draining> draining_;
   std::set<std::string> done_once_;  // --once: files already read to EOF
   size_t next_ = 0;                  // round-robin start
   bool scanned_ = false;
-  metrics::Counter& lines_;
-  metrics::Counter& opened_;
-  metrics::Counter& closed_;
-  metrics::Counter& truncations_;
+  ProspectorMetrics metrics_;
   static constexpr std::chrono::seconds kTruncationCheckEvery{1};
   Clock::time_point last_truncation_check_{};
 };

@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include "logship/common/time_source.h"
 #include "logship/tail/file_identity.h"
 
 namespace logship::tail {
@@ -21,8 +22,9 @@ struct FileState {
 class Registry {
  public:
   using Clock = std::chrono::steady_clock;
-  // `dir` is created if missing. Throws Error(kIo) when it cannot be.
-  explicit Registry(std::string dir);
+  // `dir` is created if missing. Throws Error(kIo) when it cannot be. The flush interval counts
+  // from construction, then from each write, on `time`'s monotonic clock.
+  explicit Registry(std::string dir, TimeSource& time = RealTimeSource::instance());
 
   // Reads the file if it exists. A corrupt file is renamed aside (registry.json.corrupt) and the
   // registry starts empty; returns false in that case.
@@ -42,12 +44,13 @@ class Registry {
   const std::string& file() const { return file_; }
 
  private:
+  TimeSource& time_;
   std::string dir_;
   std::string file_;
   std::map<std::string, FileState> states_;
   bool dirty_ = false;
   uint64_t writes_ = 0;
-  Clock::time_point last_write_ = Clock::now();
+  Clock::time_point last_write_;
 };
 
 }  // namespace logship::tail

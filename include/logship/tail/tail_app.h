@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "logship/common/lifecycle.h"
+#include "logship/common/time_source.h"
 #include "logship/tail/tail_config.h"
 
 namespace logship::tail {
@@ -17,7 +18,9 @@ struct AppOptions {
 // Throws config::ConfigError / Error.
 void validate(const TailConfig& config);
 
-// Returns the process exit code (0 on a clean stop).
-int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal& shutdown);
+// Returns the process exit code (0 on a clean stop). `time` is the clock of every stage (scan
+// intervals, timeouts, registry flushes, health, @timestamp).
+int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal& shutdown,
+            TimeSource& time = RealTimeSource::instance());
 
 }  // namespace logship::tail

@@ -36,15 +36,13 @@ struct JsonConfig {
   bool log_errors = true;        // !ignore_decoding_error: lines that are not JSON are logged
 };
 
-// One processor; conditions are compiled once (condition.h).
+class Processor;
+
+// One processor (processor.h): conditions are compiled once (condition.h), the processor's own
+// settings are parsed by its component (src/tail/processors/<name>.cpp).
 struct ProcessorConfig {
-  enum class Kind { kAddFields, kDropFields, kDropEvent, kAddHostMetadata };
-  Kind kind;
-  std::shared_ptr<const Condition> when;  // null: always
-  // add_fields: flattened (dotted key, raw JSON value) pairs, target already applied.
-  std::vector<std::pair<std::string, std::string>> fields;
-  std::vector<std::string> drop_fields;   // drop_fields.fields (prefix match on dotted keys)
-  bool ignore_missing = false;
+  std::shared_ptr<const Condition> when;        // null: always
+  std::shared_ptr<const Processor> processor;   // never null
 };
 
 struct InputConfig {

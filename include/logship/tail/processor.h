@@ -1,0 +1,42 @@
+#pragma once
+// One Filebeat processor as a component: its parser (the YAML under its name -> a Processor) and
+// its behaviour (Processor::run) live together in src/tail/processors/<name>.cpp.
+//
+// The registry is an explicit table in src/tail/processors/registry.cpp, not static registrars:
+// logship_core is a static library, and the linker leaves out an object file nothing refers to,
+// so a processor that only registered itself from a static initializer would silently be missing
+// from the binaries. Adding a processor is therefore its own file plus one line in that table
+// (its parse function's declaration and name sit next to each other there); nothing else changes.
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "logship/common/config.h"
+
+namespace logship::tail {
+
+class Event;
+
+class Processor {
+ public:
+  virtual ~Processor() = default;
+  // Changes the event in place, or sets event.dropped. Called only when the processor's `when`
+  // condition (kept by the caller, ProcessorConfig::when) matches.
+  virtual void run(Event& event) const = 0;
+};
+
+// Parses the processor's node (`add_fields: {...}` -> the `{...}`). Fails through node.fail();
+// options it accepts without effect are declared with Node::noEffect. `when` is the caller's.
+using ProcessorParseFn = std::unique_ptr<const Processor> (*)(const config::Node& node);
+
+struct ProcessorFactory {
+  std::string_view name;  // the key under `processors:` (add_fields, drop_fields, ...)
+  ProcessorParseFn parse;
+};
+
+// The processor registered under `name`; null when logship has none (a warning, then skipped).
+const ProcessorFactory* findProcessor(std::string_view name);
+// Every registered processor, in the table's order.
+const std::vector<ProcessorFactory>& processorFactories();
+
+}  // namespace logship::tail

@@ -1,0 +1,35 @@
+// add_fields: sets the configured fields under `target` (default `fields`), as raw JSON values.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "logship/tail/event.h"
+#include "logship/tail/processor.h"
+#include "logship/tail/tail_config.h"
+
+namespace logship::tail::processors {
+namespace {
+
+class AddFields final : public Processor {
+ public:
+  explicit AddFields(std::vector<std::pair<std::string, std::string>> fields) : fields_(std::move(fields)) {}
+  void run(Event& event) const override {
+    for (const auto& [k, v] : fields_) event.setRaw(k, v);
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> fields_;  // flattened (dotted key, raw JSON), target applied
+};
+
+}  // namespace
+
+std::unique_ptr<const Processor> parseAddFields(const config::Node& node) {
+  const auto target = node.child("target");
+  const std::string prefix = target.yaml().IsDefined() ? target.str("") : "fields";
+  if (!node.child("fields").isMap()) node.child("fields").fail("add_fields needs a map under fields");
+  std::vector<std::pair<std::string, std::string>> fields;
+  flattenYaml(node.child("fields"), prefix, fields);
+  return std::make_unique<AddFields>(std::move(fields));
+}
+
+}  // namespace logship::tail::processors

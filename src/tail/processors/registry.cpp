@@ -1,0 +1,32 @@
+// The processors logship-tail knows, by name (see processor.h for why this is a table).
+#include "logship/tail/processor.h"
+
+namespace logship::tail {
+namespace processors {
+
+// One line per processor: defined in src/tail/processors/<name>.cpp.
+std::unique_ptr<const Processor> parseAddFields(const config::Node& node);
+std::unique_ptr<const Processor> parseDropFields(const config::Node& node);
+std::unique_ptr<const Processor> parseDropEvent(const config::Node& node);
+std::unique_ptr<const Processor> parseAddHostMetadata(const config::Node& node);
+
+}  // namespace processors
+
+const std::vector<ProcessorFactory>& processorFactories() {
+  static const std::vector<ProcessorFactory> table{
+      {"add_fields", &processors::parseAddFields},
+      {"drop_fields", &processors::parseDropFields},
+      {"drop_event", &processors::parseDropEvent},
+      {"add_host_metadata", &processors::parseAddHostMetadata},
+  };
+  return table;
+}
+
+const ProcessorFactory* findProcessor(std::string_view name) {
+  for (const auto& f : processorFactories()) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace logship::tail
