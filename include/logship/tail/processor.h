@@ -3,7 +3,7 @@
 // its behaviour (Processor::run) live together in src/tail/processors/<name>.cpp.
 //
 // The registry is an explicit table in src/tail/processors/registry.cpp, not static registrars:
-// logship_core is a static library, and the linker leaves out an object file nothing refers to,
+// logship_tail is a static library, and the linker leaves out an object file nothing refers to,
 // so a processor that only registered itself from a static initializer would silently be missing
 // from the binaries. Adding a processor is therefore its own file plus one line in that table
 // (its parse function's declaration and name sit next to each other there); nothing else changes.
