@@ -24,12 +24,15 @@ int main(int argc, char** argv) {
   listener.support([&](http_request req) {
     const auto path = req.relative_uri().path();
     if (req.method() == methods::GET && path.find("_stats") != std::string::npos) {
-      req.reply(status_codes::OK, "{\"items\":" + std::to_string(items.load()) + ",\"requests\":" + std::to_string(requests.load()) +
-                                      ",\"bad\":" + std::to_string(bad.load()) + "}", "application/json");
+      req.reply(status_codes::OK,
+                "{\"items\":" + std::to_string(items.load()) + ",\"requests\":" + std::to_string(requests.load()) +
+                    ",\"bad\":" + std::to_string(bad.load()) + "}",
+                "application/json");
       return;
     }
     if (req.method() == methods::GET) {
-      req.reply(status_codes::OK, R"({"version":{"number":"8.11.0"},"nodes":{"n":{"version":"8.11.0"}}})", "application/json");
+      req.reply(status_codes::OK, R"({"version":{"number":"8.11.0"},"nodes":{"n":{"version":"8.11.0"}}})",
+                "application/json");
       return;
     }
     if (req.method() == methods::POST && path == "/_bulk") {

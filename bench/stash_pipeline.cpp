@@ -19,11 +19,14 @@ int main(int argc, char** argv) {
   std::vector<std::string> events;
   for (int i = 0; i < 1000; ++i) {
     const bool rpc = i % 10 == 0;
-    events.push_back(std::string(R"({"@timestamp":"2022-09-08T13:51:10.346Z","@metadata":{"beat":"filebeat","type":"_doc","version":"7.17.0"},)") +
-                     R"("k8s_container_name":")" + (rpc ? "user-rpc" : "user-api") + R"(","level":"info","beat":{"name":"node-1","hostname":"node-1"},)" +
-                     R"("offset":)" + std::to_string(i * 211) + R"(,"source":"/var/log/app/access.log","stream":"stdout","prospector":{"type":"log"},)" +
-                     R"("message":"{\"@timestamp\":\"2022-09-08T21:51:10.346+08:00\",\"level\":\"info\",\"duration\":\"12.3ms\",\"content\":\"GET /api/user/5f1e2d3c4b5a69788796a5b4 - 200 - 127.0.0.1 - )" +
-                     std::to_string(i) + R"(\",\"trace\":\"6f1e2d3c4b5a6978\"}"})");
+    events.push_back(
+        std::string(
+            R"({"@timestamp":"2022-09-08T13:51:10.346Z","@metadata":{"beat":"filebeat","type":"_doc","version":"7.17.0"},)") +
+        R"("k8s_container_name":")" + (rpc ? "user-rpc" : "user-api") +
+        R"(","level":"info","beat":{"name":"node-1","hostname":"node-1"},)" + R"("offset":)" + std::to_string(i * 211) +
+        R"(,"source":"/var/log/app/access.log","stream":"stdout","prospector":{"type":"log"},)" +
+        R"("message":"{\"@timestamp\":\"2022-09-08T21:51:10.346+08:00\",\"level\":\"info\",\"duration\":\"12.3ms\",\"content\":\"GET /api/user/5f1e2d3c4b5a69788796a5b4 - 200 - 127.0.0.1 - )" +
+        std::to_string(i) + R"(\",\"trace\":\"6f1e2d3c4b5a6978\"}"})");
   }
   logship::es::BulkBatch batch;
   std::string doc, id;

@@ -59,8 +59,8 @@ int main(int argc, char** argv) {
   logship::metrics::Registry metrics;
   AckTracker acks;
   AckingOutput output(acks);
-  Pipeline pipeline(input, {}, AgentInfo{"node-1", "a7fa6914-5f6e-423d-aa69-023f6e53b817",
-                                         "cae00e3f-ec99-48d0-bd79-2750b2a8df24"},
+  Pipeline pipeline(input, {},
+                    AgentInfo{"node-1", "a7fa6914-5f6e-423d-aa69-023f6e53b817", "cae00e3f-ec99-48d0-bd79-2750b2a8df24"},
                     PipelineMetrics::in(metrics));
   const Shipper shipper{pipeline, acks, output};
   HarvesterContext ctx;
@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
     in_bytes += line.size() + 1;
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("lines=%ld seconds=%.3f lines_per_second=%.0f ns_per_line=%.0f in_MB_per_second=%.1f out_bytes_per_line=%.0f\n",
-              n, secs, n / secs, secs * 1e9 / n, in_bytes / secs / 1e6, static_cast<double>(output.bytes) / n);
+  std::printf(
+      "lines=%ld seconds=%.3f lines_per_second=%.0f ns_per_line=%.0f in_MB_per_second=%.1f out_bytes_per_line=%.0f\n",
+      n, secs, n / secs, secs * 1e9 / n, in_bytes / secs / 1e6, static_cast<double>(output.bytes) / n);
   return 0;
 }

@@ -1,8 +1,8 @@
 #include "logship/common/config.h"
 
 #include <cctype>
-#include <cmath>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -93,13 +93,20 @@ bool parseGoDuration(std::string_view s, double& ms_out) {
     while (i < s.size() && std::isalpha(static_cast<unsigned char>(s[i]))) ++i;
     std::string_view unit = s.substr(ustart, i - ustart);
     double factor;
-    if (unit == "ns") factor = 1e-6;
-    else if (unit == "us" || unit == "µs") factor = 1e-3;
-    else if (unit == "ms") factor = 1;
-    else if (unit == "s") factor = 1000;
-    else if (unit == "m") factor = 60'000;
-    else if (unit == "h") factor = 3'600'000;
-    else return false;
+    if (unit == "ns")
+      factor = 1e-6;
+    else if (unit == "us" || unit == "µs")
+      factor = 1e-3;
+    else if (unit == "ms")
+      factor = 1;
+    else if (unit == "s")
+      factor = 1000;
+    else if (unit == "m")
+      factor = 60'000;
+    else if (unit == "h")
+      factor = 3'600'000;
+    else
+      return false;
     total += value * factor;
   }
   ms_out = total;
@@ -146,10 +153,17 @@ std::optional<uint64_t> parseBytes(std::string_view text) {
   double value = std::strtod(t.substr(0, i).c_str(), nullptr);
   const std::string unit = lower(trim(std::string_view(t).substr(i)));
   static const std::pair<const char*, double> kUnits[] = {
-      {"", 1},          {"b", 1},
-      {"k", 1000},      {"kb", 1000},        {"kib", 1024},
-      {"m", 1e6},       {"mb", 1e6},         {"mib", 1024.0 * 1024},
-      {"g", 1e9},       {"gb", 1e9},         {"gib", 1024.0 * 1024 * 1024},
+      {"", 1},
+      {"b", 1},
+      {"k", 1000},
+      {"kb", 1000},
+      {"kib", 1024},
+      {"m", 1e6},
+      {"mb", 1e6},
+      {"mib", 1024.0 * 1024},
+      {"g", 1e9},
+      {"gb", 1e9},
+      {"gib", 1024.0 * 1024 * 1024},
   };
   for (const auto& [name, factor] : kUnits) {
     if (unit != name) continue;
@@ -233,8 +247,7 @@ bool Document::keyEquals(std::string_view a, std::string_view b) const {
   if (!options_.case_insensitive) return a == b;
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
   }
   return true;
 }
@@ -297,8 +310,7 @@ std::string Document::expand(const std::string& value, const Node& at, int depth
   return out;
 }
 
-void Document::collectUnknown(const YAML::Node& node, const std::string& path,
-                              std::vector<std::string>& out) const {
+void Document::collectUnknown(const YAML::Node& node, const std::string& path, std::vector<std::string>& out) const {
   if (used_trees_.count(path)) return;
   if (node.IsMap()) {
     for (const auto& kv : node) {

@@ -40,10 +40,14 @@ size_t utf8SequenceLength(std::string_view s, size_t i) {
   const auto b0 = static_cast<unsigned char>(s[i]);
   size_t len;
   uint32_t min;
-  if (b0 >= 0xC2 && b0 <= 0xDF) len = 2, min = 0x80;
-  else if (b0 >= 0xE0 && b0 <= 0xEF) len = 3, min = 0x800;
-  else if (b0 >= 0xF0 && b0 <= 0xF4) len = 4, min = 0x10000;
-  else return 0;
+  if (b0 >= 0xC2 && b0 <= 0xDF)
+    len = 2, min = 0x80;
+  else if (b0 >= 0xE0 && b0 <= 0xEF)
+    len = 3, min = 0x800;
+  else if (b0 >= 0xF0 && b0 <= 0xF4)
+    len = 4, min = 0x10000;
+  else
+    return 0;
   if (i + len > s.size()) return 0;
   uint32_t cp = b0 & (0xFF >> (len + 1));
   for (size_t k = 1; k < len; ++k) {

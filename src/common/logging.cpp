@@ -25,13 +25,20 @@ void appendTimestamp(std::string& out, spdlog::log_clock::time_point tp) {
 
 std::string_view levelName(spdlog::level::level_enum l) {
   switch (l) {
-    case spdlog::level::trace: return "trace";
-    case spdlog::level::debug: return "debug";
-    case spdlog::level::info: return "info";
-    case spdlog::level::warn: return "warn";
-    case spdlog::level::err: return "error";
-    case spdlog::level::critical: return "critical";
-    default: return "off";
+    case spdlog::level::trace:
+      return "trace";
+    case spdlog::level::debug:
+      return "debug";
+    case spdlog::level::info:
+      return "info";
+    case spdlog::level::warn:
+      return "warn";
+    case spdlog::level::err:
+      return "error";
+    case spdlog::level::critical:
+      return "critical";
+    default:
+      return "off";
   }
 }
 
@@ -159,15 +166,19 @@ void write(spdlog::logger& logger, spdlog::level::level_enum level, std::string_
       payload += ',';
       json::appendString(payload, f.key());
       payload += ':';
-      if (f.quoted() || secret) json::appendString(payload, text);
-      else payload += text;
+      if (f.quoted() || secret)
+        json::appendString(payload, text);
+      else
+        payload += text;
     } else {
       payload += ' ';
       payload += f.key();
       payload += '=';
       const bool needs_quotes = text.empty() || text.find_first_of(" \"=") != std::string::npos;
-      if (needs_quotes) json::appendString(payload, text);
-      else payload += text;
+      if (needs_quotes)
+        json::appendString(payload, text);
+      else
+        payload += text;
     }
   }
   logger.log(level, spdlog::string_view_t(payload.data(), payload.size()));

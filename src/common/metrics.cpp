@@ -1,7 +1,7 @@
 #include "logship/common/metrics.h"
 
-#include <cmath>
 #include <charconv>
+#include <cmath>
 
 #include "logship/common/error.h"
 
@@ -66,8 +66,7 @@ std::vector<uint64_t> Histogram::bucketCounts() const {
 
 double Histogram::sum() const { return static_cast<double>(sum_micros_.load()) / 1e6; }
 
-Registry::Series& Registry::series(const std::string& name, const std::string& help, Kind kind,
-                                   const Labels& labels) {
+Registry::Series& Registry::series(const std::string& name, const std::string& help, Kind kind, const Labels& labels) {
   auto [it, inserted] = families_.try_emplace(name);
   Family& family = it->second;
   if (inserted) {
@@ -115,7 +114,9 @@ std::string Registry::renderPrometheus() const {
   for (const auto& [name, family] : families_) {
     out += "# HELP " + name + " " + family.help + "\n";
     out += "# TYPE " + name + " " +
-           (family.kind == Kind::kCounter ? "counter" : family.kind == Kind::kGauge ? "gauge" : "histogram") +
+           (family.kind == Kind::kCounter ? "counter"
+            : family.kind == Kind::kGauge ? "gauge"
+                                          : "histogram") +
            "\n";
     for (const auto& [label_text, s] : family.series) {
       if (s.counter) {

@@ -4,10 +4,14 @@ namespace logship {
 
 std::string_view dispositionName(Disposition d) {
   switch (d) {
-    case Disposition::kSuccess: return "success";
-    case Disposition::kDuplicate: return "duplicate";
-    case Disposition::kRetry: return "retry";
-    case Disposition::kPermanent: return "permanent";
+    case Disposition::kSuccess:
+      return "success";
+    case Disposition::kDuplicate:
+      return "duplicate";
+    case Disposition::kRetry:
+      return "retry";
+    case Disposition::kPermanent:
+      return "permanent";
   }
   return "unknown";
 }
@@ -73,7 +77,8 @@ ErrorCode errorCodeForEsStatus(int http_status) {
 
 ErrorCode errorCodeForKafka(rd_kafka_resp_err_t err) {
   switch (err) {
-    case RD_KAFKA_RESP_ERR_NO_ERROR: return ErrorCode::kOk;
+    case RD_KAFKA_RESP_ERR_NO_ERROR:
+      return ErrorCode::kOk;
     case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
     case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
     case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:

@@ -167,8 +167,9 @@ void BulkWriter::send(BatchPtr first) {
           break;
       }
       if (parsed.errors && parsed.items.size() != batch->size()) {
-        log::warn(*log::get("es"), "bulk answer has the wrong number of items, retrying",
-                  {{"expected", static_cast<uint64_t>(batch->size())}, {"got", static_cast<uint64_t>(parsed.items.size())}});
+        log::warn(
+            *log::get("es"), "bulk answer has the wrong number of items, retrying",
+            {{"expected", static_cast<uint64_t>(batch->size())}, {"got", static_cast<uint64_t>(parsed.items.size())}});
         sleepUnlessStopped(backoff.next());
         continue;
       }
@@ -180,7 +181,8 @@ void BulkWriter::send(BatchPtr first) {
 BulkWriter::Answer BulkWriter::classify(const HttpResult& r, BulkResponse& parsed) {
   const Disposition d = classifyEsResponse(r.status);
   if (callbacks_.on_reachability) callbacks_.on_reachability(r.status != 0 && r.status < 500);
-  if (d == Disposition::kRetry || (d == Disposition::kSuccess && !parseBulkResponse(r.body, parsed))) return Answer::kRetry;
+  if (d == Disposition::kRetry || (d == Disposition::kSuccess && !parseBulkResponse(r.body, parsed)))
+    return Answer::kRetry;
   // The whole request was refused (413 too large, 400 unparsable): halved at once (no back-off:
   // the answer is about this request's shape, not the cluster's health) until one item remains.
   if (d == Disposition::kPermanent) return Answer::kRefused;
@@ -191,8 +193,11 @@ void BulkWriter::retryLater(const HttpResult& r, const BulkBatch& batch, Backoff
   metrics_.retried_requests->inc();
   const auto delay = backoff.next();
   log::warn(*log::get("es"), "bulk request failed, retrying",
-            {{"host", r.host}, {"status", r.status}, {"error", r.status ? r.body.substr(0, 300) : r.error},
-             {"items", static_cast<uint64_t>(batch.size())}, {"retry_in_ms", static_cast<int64_t>(delay.count())}});
+            {{"host", r.host},
+             {"status", r.status},
+             {"error", r.status ? r.body.substr(0, 300) : r.error},
+             {"items", static_cast<uint64_t>(batch.size())},
+             {"retry_in_ms", static_cast<int64_t>(delay.count())}});
   sleepUnlessStopped(delay);
 }
 
@@ -201,14 +206,20 @@ void BulkWriter::refusedItem(const HttpResult& r, const BulkBatch& batch, BulkRe
   parsed.errors = true;
   parsed.items.assign(1, BulkItemResult{r.status, "request_rejected", r.body.substr(0, 1000)});
   log::warn(*log::get("es"), "bulk request refused for a single item, dead-lettering it",
-            {{"host", r.host}, {"status", r.status}, {"index", batch.index(0)}, {"id", batch.id(0)},
-             {"offset", batch.tag(0).offset}, {"reason", parsed.items[0].error_reason.substr(0, 300)}});
+            {{"host", r.host},
+             {"status", r.status},
+             {"index", batch.index(0)},
+             {"id", batch.id(0)},
+             {"offset", batch.tag(0).offset},
+             {"reason", parsed.items[0].error_reason.substr(0, 300)}});
 }
 
 BulkWriter::BatchPtr BulkWriter::halve(const HttpResult& r, BatchPtr batch, std::vector<BatchPtr>& work) {
   const size_t half = batch->size() / 2;
   log::debug(*log::get("es"), "bulk request refused, halving it",
-             {{"host", r.host}, {"status", r.status}, {"items", static_cast<uint64_t>(batch->size())},
+             {{"host", r.host},
+              {"status", r.status},
+              {"items", static_cast<uint64_t>(batch->size())},
               {"halves", std::to_string(half) + "+" + std::to_string(batch->size() - half)}});
   auto a = acquire(), b = acquire();
   for (size_t i = 0; i < batch->size(); ++i) (i < half ? a : b)->appendFrom(*batch, i);
@@ -223,12 +234,20 @@ BulkWriter::BatchPtr BulkWriter::settle(BatchPtr batch, const BulkResponse& pars
   std::vector<size_t> retry;
   uint64_t created = 0, dup = 0;
   for (size_t i = 0; i < batch->size(); ++i) {
-    const Disposition item = parsed.errors ? classifyEsItem(parsed.items[i].status, parsed.items[i].error_type)
-                                           : Disposition::kSuccess;
+    const Disposition item =
+        parsed.errors ? classifyEsItem(parsed.items[i].status, parsed.items[i].error_type) : Disposition::kSuccess;
     switch (item) {
-      case Disposition::kSuccess: ++created; done.push_back(batch->tag(i)); break;
-      case Disposition::kDuplicate: ++dup; done.push_back(batch->tag(i)); break;
-      case Disposition::kRetry: retry.push_back(i); break;
+      case Disposition::kSuccess:
+        ++created;
+        done.push_back(batch->tag(i));
+        break;
+      case Disposition::kDuplicate:
+        ++dup;
+        done.push_back(batch->tag(i));
+        break;
+      case Disposition::kRetry:
+        retry.push_back(i);
+        break;
       case Disposition::kPermanent: {
         const auto& res = parsed.items[i];
         failed.push_back({batch->tag(i), std::string(batch->index(i)), std::string(batch->id(i)),

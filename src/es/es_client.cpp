@@ -1,9 +1,9 @@
 #include "logship/es/es_client.h"
 
-#include <boost/asio/ssl.hpp>
 #include <cpprest/http_client.h>
 #include <cpprest/rawptrstream.h>
 #include <simdjson.h>
+#include <boost/asio/ssl.hpp>
 
 #include "logship/common/error.h"
 #include "logship/common/logging.h"
@@ -109,8 +109,10 @@ EsClient::EsClient(EsClientOptions options) {
     }
     hosts_.push_back(std::move(h));
   }
-  if (!options.api_key.empty()) auth_header_ = "ApiKey " + options.api_key;
-  else if (!user.empty()) auth_header_ = "Basic " + base64(user + ":" + pass);
+  if (!options.api_key.empty())
+    auth_header_ = "ApiKey " + options.api_key;
+  else if (!user.empty())
+    auth_header_ = "Basic " + base64(user + ":" + pass);
 }
 
 EsClient::~EsClient() = default;
@@ -174,7 +176,8 @@ std::optional<EsVersion> parseNodesVersion(const std::string& body) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   simdjson::dom::object nodes;
-  if (parser.parse(body).get(root) != simdjson::SUCCESS || root["nodes"].get(nodes) != simdjson::SUCCESS) return std::nullopt;
+  if (parser.parse(body).get(root) != simdjson::SUCCESS || root["nodes"].get(nodes) != simdjson::SUCCESS)
+    return std::nullopt;
   for (auto [id, node] : nodes) {
     (void)id;
     std::string_view number;

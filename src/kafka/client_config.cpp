@@ -29,11 +29,13 @@ void addCommon(const ClientSettings& s, PropertyList& out) {
   if (s.tls) {
     const TlsSettings& t = *s.tls;
     if (t.ca_location) out.push_back({"ssl.ca.location", *t.ca_location, "tls.ca_location"});
-    if (t.certificate_location) out.push_back({"ssl.certificate.location", *t.certificate_location, "tls.certificate_location"});
+    if (t.certificate_location)
+      out.push_back({"ssl.certificate.location", *t.certificate_location, "tls.certificate_location"});
     if (t.key_location) out.push_back({"ssl.key.location", *t.key_location, "tls.key_location"});
     if (t.key_password) out.push_back({"ssl.key.password", *t.key_password, "tls.key_password"});
     if (t.verify == TlsSettings::Verify::kNone) out.push_back({"enable.ssl.certificate.verification", "false", ""});
-    if (t.verify == TlsSettings::Verify::kCertificate) out.push_back({"ssl.endpoint.identification.algorithm", "none", ""});
+    if (t.verify == TlsSettings::Verify::kCertificate)
+      out.push_back({"ssl.endpoint.identification.algorithm", "none", ""});
   }
   if (s.sasl || s.tls)
     out.push_back({"security.protocol", std::string(s.sasl ? "sasl_" : "") + (s.tls ? "ssl" : "plaintext"), ""});
@@ -57,9 +59,12 @@ PropertyList producerProperties(const ProducerSettings& s) {
   addCommon(s, out);
   out.push_back({"acks", std::to_string(s.acks), "acks"});
   out.push_back({"compression.codec", s.compression, "compression"});
-  if (s.compression_level >= 0) out.push_back({"compression.level", std::to_string(s.compression_level), "compression_level"});
-  out.push_back({"message.max.bytes", std::to_string(std::max<uint64_t>(s.message_max_bytes, 1000)), "message_max_bytes"});
-  out.push_back({"batch.num.messages", std::to_string(std::max<int64_t>(1, s.batch_num_messages)), "batch_num_messages"});
+  if (s.compression_level >= 0)
+    out.push_back({"compression.level", std::to_string(s.compression_level), "compression_level"});
+  out.push_back(
+      {"message.max.bytes", std::to_string(std::max<uint64_t>(s.message_max_bytes, 1000)), "message_max_bytes"});
+  out.push_back(
+      {"batch.num.messages", std::to_string(std::max<int64_t>(1, s.batch_num_messages)), "batch_num_messages"});
   out.push_back({"linger.ms", std::to_string(s.linger_ms), "linger_ms"});
   out.push_back({"request.timeout.ms", std::to_string(s.request_timeout_ms), "request_timeout_ms"});
   addPassthrough(s, out);
@@ -129,10 +134,10 @@ void EventLogger::event_cb(RdKafka::Event& event) {
       break;
     case RdKafka::Event::EVENT_LOG: {
       const auto sev = event.severity();
-      const auto level = sev <= RdKafka::Event::EVENT_SEVERITY_ERROR ? spdlog::level::err
+      const auto level = sev <= RdKafka::Event::EVENT_SEVERITY_ERROR     ? spdlog::level::err
                          : sev == RdKafka::Event::EVENT_SEVERITY_WARNING ? spdlog::level::warn
-                         : sev <= RdKafka::Event::EVENT_SEVERITY_INFO  ? spdlog::level::info
-                                                                       : spdlog::level::debug;
+                         : sev <= RdKafka::Event::EVENT_SEVERITY_INFO    ? spdlog::level::info
+                                                                         : spdlog::level::debug;
       log::write(*logger, level, event.str(), {{"facility", event.fac()}});
       break;
     }

@@ -27,14 +27,18 @@ class Consumer::Rebalance : public RdKafka::RebalanceCb {
     if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
       log::info(*logger, "partitions assigned", {{"count", static_cast<int64_t>(partitions.size())}});
       if (owner_.hooks_.assigned) owner_.hooks_.assigned(refs(partitions));
-      if (cooperative) consumer->incremental_assign(partitions);
-      else consumer->assign(partitions);
+      if (cooperative)
+        consumer->incremental_assign(partitions);
+      else
+        consumer->assign(partitions);
       if (owner_.paused_) consumer->pause(partitions);
     } else {
       log::info(*logger, "partitions revoked", {{"count", static_cast<int64_t>(partitions.size())}});
       if (owner_.hooks_.revoked) owner_.hooks_.revoked(refs(partitions));
-      if (cooperative) consumer->incremental_unassign(partitions);
-      else consumer->unassign();
+      if (cooperative)
+        consumer->incremental_unassign(partitions);
+      else
+        consumer->unassign();
     }
   }
 

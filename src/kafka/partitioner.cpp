@@ -187,8 +187,8 @@ uint32_t Partitioner::reachableSet(int32_t count, AvailableFn available, const v
   return n;
 }
 
-int32_t Partitioner::choose(const void* key, size_t key_len, const uint32_t* hash, int32_t count,
-                            AvailableFn available, const void* ctx) {
+int32_t Partitioner::choose(const void* key, size_t key_len, const uint32_t* hash, int32_t count, AvailableFn available,
+                            const void* ctx) {
   if (count <= 0) return RD_KAFKA_PARTITION_UA;
   const auto all = static_cast<uint32_t>(count);
   if (!config_.reachable_only) return static_cast<int32_t>(pick(key, key_len, hash, all));

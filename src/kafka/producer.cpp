@@ -38,8 +38,7 @@ class Producer::DrCb : public RdKafka::DeliveryReportCb {
   std::string topic_;
 };
 
-Producer::Producer(const Properties& props, DeliveryFn on_delivery, const PartitionConfig* partition,
-                   TimeSource& time)
+Producer::Producer(const Properties& props, DeliveryFn on_delivery, const PartitionConfig* partition, TimeSource& time)
     : dr_(std::make_unique<DrCb>(*this, std::move(on_delivery))), time_(time) {
   auto conf = makeConf(props);
   std::string err;
@@ -53,8 +52,7 @@ Producer::Producer(const Properties& props, DeliveryFn on_delivery, const Partit
     // Round robin, group_events, field hashes and reachable_only (librdkafka's sticky pick may
     // land on a leaderless partition) must see every message: sticky off there.
     const bool every_message = partition->strategy == PartitionConfig::Strategy::kRoundRobin ||
-                               partition->group_events > 1 || partition->hash_from_message ||
-                               partition->reachable_only;
+                               partition->group_events > 1 || partition->hash_from_message || partition->reachable_only;
     if (every_message && !props.count("sticky.partitioning.linger.ms") &&
         conf->set("sticky.partitioning.linger.ms", "0", err) != RdKafka::Conf::CONF_OK)
       throw Error(ErrorCode::kInternal, "cannot turn off sticky partitioning", err);

@@ -153,7 +153,8 @@ admin::HealthStatus ClusterRunner::health(const std::atomic<int64_t>& since, Err
 }
 
 std::vector<admin::HealthCheck> ClusterRunner::healthChecks() {
-  return {{config_.name + ".elasticsearch", [this] { return health(es_down_since_, ErrorCode::kEsTransport, "elasticsearch"); }},
+  return {{config_.name + ".elasticsearch",
+           [this] { return health(es_down_since_, ErrorCode::kEsTransport, "elasticsearch"); }},
           {config_.name + ".kafka", [this] { return health(kafka_down_since_, ErrorCode::kKafkaTransport, "kafka"); }}};
 }
 
@@ -165,7 +166,10 @@ bool ClusterRunner::connectEs() {
       setReachable(es_down_since_, true);
       const std::string doc_type = v->acceptsDocType() ? config_.es.doc_type : "";
       log::info(*logger, "elasticsearch reachable",
-                {{"cluster", config_.name}, {"version", v->number}, {"distribution", v->distribution}, {"doc_type", doc_type}});
+                {{"cluster", config_.name},
+                 {"version", v->number},
+                 {"distribution", v->distribution},
+                 {"doc_type", doc_type}});
       es::BulkWriterOptions o;
       o.max_chunk_bytes = static_cast<size_t>(config_.es.max_chunk_bytes);
       o.max_in_flight = config_.es.max_in_flight;
@@ -196,7 +200,10 @@ bool ClusterRunner::connectEs() {
           r.error_reason = f.error_reason;
           r.doc = f.doc;
           log::warn(*log::get("stash"), "document rejected, sent to the dead letter",
-                    {{"topic", r.topic}, {"partition", r.partition}, {"offset", r.offset}, {"status", r.status},
+                    {{"topic", r.topic},
+                     {"partition", r.partition},
+                     {"offset", r.offset},
+                     {"status", r.status},
                      {"error", r.error_type + ": " + r.error_reason}});
           records.push_back(std::move(r));
         }
@@ -208,7 +215,8 @@ bool ClusterRunner::connectEs() {
     }
     setReachable(es_down_since_, false);
     const auto delay = backoff.next();
-    log::warn(*logger, "elasticsearch not reachable yet", {{"cluster", config_.name}, {"retry_in_ms", static_cast<int64_t>(delay.count())}});
+    log::warn(*logger, "elasticsearch not reachable yet",
+              {{"cluster", config_.name}, {"retry_in_ms", static_cast<int64_t>(delay.count())}});
     stop_.waitFor(time_, delay);
   }
   return false;
@@ -233,8 +241,8 @@ void ClusterRunner::run() {
     writer_->drain(std::chrono::steady_clock::now());
     return;
   }
-  log::info(*logger, "consuming", {{"cluster", config_.name}, {"group", config_.kafka.group},
-                                   {"dead_letter", dead_letter_->describe()}});
+  log::info(*logger, "consuming",
+            {{"cluster", config_.name}, {"group", config_.kafka.group}, {"dead_letter", dead_letter_->describe()}});
   auto next_commit = time_.monotonicTime() + config_.kafka.commit_interval;
   kafka::PolledMessage msg;
   while (!stop_.triggered()) {
@@ -261,15 +269,18 @@ void ClusterRunner::run() {
   // SIGTERM: stop consuming, flush within the grace period, commit what is done.
   const bool complete = writer_->drain(deadline_.load());
   commitTick(true);
-  log::info(*logger, complete ? "flushed everything before exit" : "grace period over, unfinished work abandoned (not committed)",
-            {{"cluster", config_.name}, {"pending", static_cast<uint64_t>(tracker_.pending())}});
+  log::info(
+      *logger,
+      complete ? "flushed everything before exit" : "grace period over, unfinished work abandoned (not committed)",
+      {{"cluster", config_.name}, {"pending", static_cast<uint64_t>(tracker_.pending())}});
   consumer_->close();
 }
 
 void ClusterRunner::handle(const kafka::PolledMessage& msg) {
   if (msg.error != 0) {
     metrics_.consume_errors->inc();
-    if (classifyKafka(static_cast<rd_kafka_resp_err_t>(msg.error)) == Disposition::kRetry) setReachable(kafka_down_since_, false);
+    if (classifyKafka(static_cast<rd_kafka_resp_err_t>(msg.error)) == Disposition::kRetry)
+      setReachable(kafka_down_since_, false);
     log::warn(*log::get("stash"), "kafka consumer error", {{"cluster", config_.name}, {"error", msg.error_text}});
     return;
   }
@@ -278,7 +289,8 @@ void ClusterRunner::handle(const kafka::PolledMessage& msg) {
   if (!cached_valid_ || cached_partition_ != msg.partition || cached_topic_ != msg.topic) {
     cached_topic_.assign(msg.topic);
     cached_partition_ = msg.partition;
-    if (!tracker_.handle(cached_topic_, msg.partition, cached_handle_)) cached_handle_ = tracker_.assign(cached_topic_, msg.partition);
+    if (!tracker_.handle(cached_topic_, msg.partition, cached_handle_))
+      cached_handle_ = tracker_.assign(cached_topic_, msg.partition);
     cached_valid_ = true;
   }
   const auto h = cached_handle_;
@@ -289,8 +301,10 @@ void ClusterRunner::handle(const kafka::PolledMessage& msg) {
   switch (r.kind) {
     case ProcessResult::kDoc:
       if (r.wrapped) metrics_.invalid->inc();
-      if (r.meta_id.empty()) derivedDocumentId(msg.topic, msg.partition, offset, id_);
-      else id_.assign(r.meta_id);
+      if (r.meta_id.empty())
+        derivedDocumentId(msg.topic, msg.partition, offset, id_);
+      else
+        id_.assign(r.meta_id);
       writer_->add(r.index, id_, doc_, {h.slot, h.epoch, offset});
       break;
     case ProcessResult::kDropped:

@@ -1,9 +1,9 @@
 #include "logship/stash/dead_letter.h"
 
+#include <unistd.h>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <unistd.h>
 
 #include "logship/common/error.h"
 #include "logship/common/json.h"
@@ -28,8 +28,10 @@ std::string formatDeadLetter(const DeadLetterRecord& r, TimeSource::SystemTime a
   e.fieldInt("status", r.status).field("type", r.error_type).field("reason", r.error_reason);
   e.close();
   w.fieldRaw("error", err);
-  if (!r.doc.empty()) w.fieldRaw("doc", r.doc);
-  else w.field("raw", r.raw);
+  if (!r.doc.empty())
+    w.fieldRaw("doc", r.doc);
+  else
+    w.field("raw", r.raw);
   w.close();
   return out;
 }
@@ -57,8 +59,10 @@ namespace {
 class DeliveryCounter : public RdKafka::DeliveryReportCb {
  public:
   void dr_cb(RdKafka::Message& m) override {
-    if (m.err() != RdKafka::ERR_NO_ERROR) failed.fetch_add(1);
-    else ok.fetch_add(1);
+    if (m.err() != RdKafka::ERR_NO_ERROR)
+      failed.fetch_add(1);
+    else
+      ok.fetch_add(1);
   }
   std::atomic<int64_t> ok{0}, failed{0};
 };

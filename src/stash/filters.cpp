@@ -23,9 +23,12 @@ bool DropFilter::apply(Event& event) {
     std::string_view value;
     // match: `cond.Value == m[cond.Key]` is true only for a string field with that exact value.
     if (event.lookupString(c.key, value)) {
-      if (c.type == "match") once = value == c.value;
-      else if (c.type == "contains") once = value.find(c.value) != std::string_view::npos;
-      else if (regexes_[i]) once = RE2::PartialMatch(re2::StringPiece(value.data(), value.size()), *regexes_[i]);
+      if (c.type == "match")
+        once = value == c.value;
+      else if (c.type == "contains")
+        once = value.find(c.value) != std::string_view::npos;
+      else if (regexes_[i])
+        once = RE2::PartialMatch(re2::StringPiece(value.data(), value.size()), *regexes_[i]);
     }
     if (c.op == "and") {
       if (!once) return true;
@@ -87,9 +90,12 @@ void UriFilter::rewrite(std::string_view url, std::string& out) {
   size_t start = 0;
   while (true) {
     const size_t slash = url.find('/', start);
-    const std::string_view seg = url.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
-    if (isObjectIdHex(seg)) out.push_back('*');
-    else out.append(seg);
+    const std::string_view seg =
+        url.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    if (isObjectIdHex(seg))
+      out.push_back('*');
+    else
+      out.append(seg);
     if (slash == std::string_view::npos) break;
     out.push_back('/');
     start = slash + 1;
@@ -112,8 +118,8 @@ std::string TimestampFilter::format(std::chrono::system_clock::time_point tp) {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(((ms % 1000) + 1000) % 1000));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(((ms % 1000) + 1000) % 1000));
   return buf;
 }
 
@@ -126,9 +132,12 @@ bool TimestampFilter::apply(Event& event) {
 std::vector<std::unique_ptr<Filter>> buildFilters(const std::vector<FilterConfig>& configs) {
   std::vector<std::unique_ptr<Filter>> out;
   for (const auto& f : configs) {
-    if (f.action == "drop") out.push_back(std::make_unique<DropFilter>(f.conditions));
-    else if (f.action == "remove_field") out.push_back(std::make_unique<RemoveFieldFilter>(f.fields));
-    else if (f.action == "transfer") out.push_back(std::make_unique<TransferFilter>(f.field, f.target));
+    if (f.action == "drop")
+      out.push_back(std::make_unique<DropFilter>(f.conditions));
+    else if (f.action == "remove_field")
+      out.push_back(std::make_unique<RemoveFieldFilter>(f.fields));
+    else if (f.action == "transfer")
+      out.push_back(std::make_unique<TransferFilter>(f.field, f.target));
   }
   // Added by go-stash's main after the configured filters.
   out.push_back(std::make_unique<UriFilter>("url", "uri"));

@@ -6,7 +6,6 @@
 namespace logship::stash {
 namespace {
 
-
 void pad(std::string& out, int64_t v, int width) {
   char buf[24];
   int n = 0;
@@ -27,7 +26,6 @@ const char* kDays[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "
 
 }  // namespace
 
-
 void formatJoda(std::string_view p, const date::local_time<std::chrono::milliseconds>& local, std::string& out) {
   const auto days = date::floor<date::days>(local);
   const date::year_month_day ymd{days};
@@ -43,8 +41,10 @@ void formatJoda(std::string_view p, const date::local_time<std::chrono::millisec
     if (c == '\'') {
       size_t end = p.find('\'', i + 1);
       if (end == std::string_view::npos) end = p.size();
-      if (end == i + 1) out.push_back('\'');
-      else out.append(p.substr(i + 1, end - i - 1));
+      if (end == i + 1)
+        out.push_back('\'');
+      else
+        out.append(p.substr(i + 1, end - i - 1));
       i = end + 1;
       continue;
     }
@@ -59,20 +59,37 @@ void formatJoda(std::string_view p, const date::local_time<std::chrono::millisec
     switch (c) {
       case 'y':
       case 'Y':
-        if (n == 2) pad(out, year % 100, 2);
-        else pad(out, year, w);
+        if (n == 2)
+          pad(out, year % 100, 2);
+        else
+          pad(out, year, w);
         break;
       case 'M':
-        if (n >= 4) out.append(kMonths[month - 1]);
-        else if (n == 3) out.append(kMonths[month - 1], 3);
-        else pad(out, month, w);
+        if (n >= 4)
+          out.append(kMonths[month - 1]);
+        else if (n == 3)
+          out.append(kMonths[month - 1], 3);
+        else
+          pad(out, month, w);
         break;
-      case 'd': pad(out, day, w); break;
-      case 'D': pad(out, (days - date::local_days{ymd.year() / date::January / 1}).count() + 1, w); break;
-      case 'H': pad(out, hour, w); break;
-      case 'h': pad(out, hour % 12 == 0 ? 12 : hour % 12, w); break;
-      case 'm': pad(out, tod.minutes().count(), w); break;
-      case 's': pad(out, tod.seconds().count(), w); break;
+      case 'd':
+        pad(out, day, w);
+        break;
+      case 'D':
+        pad(out, (days - date::local_days{ymd.year() / date::January / 1}).count() + 1, w);
+        break;
+      case 'H':
+        pad(out, hour, w);
+        break;
+      case 'h':
+        pad(out, hour % 12 == 0 ? 12 : hour % 12, w);
+        break;
+      case 'm':
+        pad(out, tod.minutes().count(), w);
+        break;
+      case 's':
+        pad(out, tod.seconds().count(), w);
+        break;
       case 'S': {
         std::string ms;
         pad(ms, tod.subseconds().count(), 3);
@@ -80,11 +97,15 @@ void formatJoda(std::string_view p, const date::local_time<std::chrono::millisec
         for (size_t k = 3; k < n; ++k) out.push_back('0');
         break;
       }
-      case 'a': out.append(hour < 12 ? "AM" : "PM"); break;
+      case 'a':
+        out.append(hour < 12 ? "AM" : "PM");
+        break;
       case 'E': {
         const char* name = kDays[wd.c_encoding()];
-        if (n >= 4) out.append(name);
-        else out.append(name, 3);
+        if (n >= 4)
+          out.append(name);
+        else
+          out.append(name, 3);
         break;
       }
       default:
@@ -179,8 +200,10 @@ std::string_view IndexNamer::name(Event& event) {
       const int i = event.find(s.text);
       if (i < 0) continue;
       std::string_view str;
-      if (event.stringValue(i, str)) out_ += str;
-      else out_ += event.rawValue(i);
+      if (event.stringValue(i, str))
+        out_ += str;
+      else
+        out_ += event.rawValue(i);
     }
   }
   return out_;

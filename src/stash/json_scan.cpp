@@ -74,7 +74,8 @@ size_t skipValue(std::string_view s, size_t i) {
         i = skipString(s, i);
         continue;
       }
-      if (d == '{' || d == '[') ++depth;
+      if (d == '{' || d == '[')
+        ++depth;
       else if (d == '}' || d == ']') {
         if (--depth == 0) return i + 1;
       }
@@ -101,11 +102,21 @@ std::string_view unescape(std::string_view raw, std::string& scratch) {
     }
     const char e = raw[++i];
     switch (e) {
-      case 'n': scratch.push_back('\n'); break;
-      case 't': scratch.push_back('\t'); break;
-      case 'r': scratch.push_back('\r'); break;
-      case 'b': scratch.push_back('\b'); break;
-      case 'f': scratch.push_back('\f'); break;
+      case 'n':
+        scratch.push_back('\n');
+        break;
+      case 't':
+        scratch.push_back('\t');
+        break;
+      case 'r':
+        scratch.push_back('\r');
+        break;
+      case 'b':
+        scratch.push_back('\b');
+        break;
+      case 'f':
+        scratch.push_back('\f');
+        break;
       case 'u': {
         uint32_t cp = readHex4(raw, i + 1);
         i += 4;
@@ -120,7 +131,9 @@ std::string_view unescape(std::string_view raw, std::string& scratch) {
         appendUtf8(scratch, cp);
         break;
       }
-      default: scratch.push_back(e); break;  // \" \\ \/
+      default:
+        scratch.push_back(e);
+        break;  // \" \\ \/
     }
   }
   return scratch;

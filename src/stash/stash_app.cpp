@@ -23,14 +23,22 @@ CommandLine parseCommandLine(const std::vector<std::string>& args) {
       return args[++i];
     };
     auto is = [&](const char* name) { return a == name || a.rfind(std::string(name) + "=", 0) == 0; };
-    if (is("-f") || is("-c") || is("--config")) cl.config_file = value(a.substr(0, a.find('=')));
-    else if (a == "--check") cl.check = true;
-    else if (a == "--dry-run") cl.dry_run = true;
-    else if (a == "--version" || a == "-v") cl.version = true;
-    else if (a == "--help" || a == "-h") cl.help = true;
-    else if (is("--es-hosts")) cl.overrides.es_hosts = splitList(value("--es-hosts"));
-    else if (is("--brokers")) cl.overrides.brokers = splitList(value("--brokers"));
-    else throw std::invalid_argument("unknown argument " + a);
+    if (is("-f") || is("-c") || is("--config"))
+      cl.config_file = value(a.substr(0, a.find('=')));
+    else if (a == "--check")
+      cl.check = true;
+    else if (a == "--dry-run")
+      cl.dry_run = true;
+    else if (a == "--version" || a == "-v")
+      cl.version = true;
+    else if (a == "--help" || a == "-h")
+      cl.help = true;
+    else if (is("--es-hosts"))
+      cl.overrides.es_hosts = splitList(value("--es-hosts"));
+    else if (is("--brokers"))
+      cl.overrides.brokers = splitList(value("--brokers"));
+    else
+      throw std::invalid_argument("unknown argument " + a);
   }
   return cl;
 }
@@ -61,8 +69,10 @@ void runDryRun(const ClusterConfig& cluster, std::istream& in, std::ostream& out
     buf.clear();
     json::ObjectWriter w(buf);
     w.field("index", r.index);
-    if (r.meta_id.empty()) w.fieldRaw("id", "null");
-    else w.field("id", r.meta_id);
+    if (r.meta_id.empty())
+      w.fieldRaw("id", "null");
+    else
+      w.field("id", r.meta_id);
     w.fieldRaw("doc", doc);
     w.close();
     buf.push_back('\n');
@@ -102,7 +112,8 @@ int runDaemon(const StashConfig& cfg, TimeSource& time) {
   ShutdownSignal shutdown;
   SignalWatcher watcher(shutdown);
   for (auto& r : runners) r->start();
-  log::info(*logger, "logship-stash started", {{"clusters", static_cast<int64_t>(runners.size())}, {"version", LOGSHIP_VERSION}});
+  log::info(*logger, "logship-stash started",
+            {{"clusters", static_cast<int64_t>(runners.size())}, {"version", LOGSHIP_VERSION}});
   shutdown.wait();
   const auto deadline = std::chrono::steady_clock::now() + cfg.grace_period;
   log::info(*logger, "shutting down", {{"grace_period_ms", static_cast<int64_t>(cfg.grace_period.count())}});

@@ -39,7 +39,8 @@ std::shared_ptr<const Condition> Condition::parse(const config::Node& node) {
       c->kind_ = Kind::kNot;
       c->children_.push_back(parse(child));
     } else {
-      child.fail("unsupported condition \"" + name + "\" (supported: equals, contains, regexp, has_fields, and, or, not)");
+      child.fail("unsupported condition \"" + name +
+                 "\" (supported: equals, contains, regexp, has_fields, and, or, not)");
     }
     return std::shared_ptr<const Condition>(c);
   };
@@ -60,7 +61,8 @@ bool Condition::matches(const Event& event) const {
         const std::string_view text = Event::text(*e, scratch);
         if (kind_ == Kind::kEquals && text != check.value) return false;
         if (kind_ == Kind::kContains && text.find(check.value) == std::string_view::npos) return false;
-        if (kind_ == Kind::kRegexp && !re2::RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *check.regexp))
+        if (kind_ == Kind::kRegexp &&
+            !re2::RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *check.regexp))
           return false;
       }
       return true;

@@ -5,9 +5,7 @@
 namespace logship::tail {
 
 ConsoleOutput::ConsoleOutput(std::FILE* out, AckFn on_ack, metrics::Registry& m)
-    : out_(out),
-      on_ack_(std::move(on_ack)),
-      metrics_(OutputMetrics::in(m)) {}
+    : out_(out), on_ack_(std::move(on_ack)), metrics_(OutputMetrics::in(m)) {}
 
 void ConsoleOutput::publish(const Event&, std::string_view payload, AckToken token) {
   std::fwrite(payload.data(), 1, payload.size(), out_);

@@ -5,8 +5,8 @@
 
 namespace logship::tail {
 
-Harvester::Harvester(const Shipper& shipper, int fd, std::string path, const FileIdentity& identity,
-                     uint64_t offset, AckTracker::FileId ack_file, Clock::time_point now)
+Harvester::Harvester(const Shipper& shipper, int fd, std::string path, const FileIdentity& identity, uint64_t offset,
+                     AckTracker::FileId ack_file, Clock::time_point now)
     : shipper_(shipper), fd_(fd), identity_(identity), ack_file_(ack_file), last_activity_(now) {
   ctx_.path = std::move(path);
   ctx_.file_hash = identity.hash();
@@ -72,7 +72,8 @@ Harvester::Change Harvester::checkRotation() const {
   if (truncated()) return Change::kTruncated;
   struct stat path_st {};
   if (::stat(ctx_.path.c_str(), &path_st) != 0) return Change::kRemoved;
-  if (static_cast<uint64_t>(path_st.st_ino) != identity_.inode || static_cast<uint64_t>(path_st.st_dev) != identity_.dev)
+  if (static_cast<uint64_t>(path_st.st_ino) != identity_.inode ||
+      static_cast<uint64_t>(path_st.st_dev) != identity_.dev)
     return Change::kRenamed;
   return Change::kNone;
 }

@@ -123,8 +123,8 @@ bool JsonDecoder::decode(std::string_view line, Event& event) {
       scratch_.append(key);
       full_key = event.arena().copy(scratch_);
     }
-    if (!config_.message_key.empty() && key == config_.message_key &&
-        type == simdjson::ondemand::json_type::string && raw.size() >= 2) {
+    if (!config_.message_key.empty() && key == config_.message_key && type == simdjson::ondemand::json_type::string &&
+        raw.size() >= 2) {
       message_text_ = raw.substr(1, raw.size() - 2);
       if (message_text_.find('\\') != std::string_view::npos) {
         std::string_view unescaped;

@@ -13,7 +13,8 @@ AckToken fromOpaque(void* p) { return static_cast<AckToken>(reinterpret_cast<uin
 
 }  // namespace
 
-std::optional<uint32_t> partitionHash(const Event& event, const std::vector<std::string>& fields, std::string& scratch) {
+std::optional<uint32_t> partitionHash(const Event& event, const std::vector<std::string>& fields,
+                                      std::string& scratch) {
   kafka::Fnv1a32 h;
   for (const auto& field : fields) {
     const Entry* e = event.find(field);
@@ -109,9 +110,8 @@ void KafkaOutput::produceOrQueue(const std::string& topic, std::string_view key,
   last_error_ = RdKafka::err2str(err);
   metrics_.retried->inc();
   const auto delay = err == RdKafka::ERR__QUEUE_FULL ? std::chrono::milliseconds(10) : retry_backoff_;
-  retries_.push_back(
-      Retry{topic, std::string(key), std::string(payload), token, timestamp_ms, time_.monotonicTime() + delay,
-            partition_hash});
+  retries_.push_back(Retry{topic, std::string(key), std::string(payload), token, timestamp_ms,
+                           time_.monotonicTime() + delay, partition_hash});
 }
 
 void KafkaOutput::fail(AckToken token, const std::string& topic, RdKafka::ErrorCode err) {
@@ -162,7 +162,8 @@ void KafkaOutput::poll(std::chrono::milliseconds wait) {
     retries_.push_front(std::move(r));
     break;
   }
-  if (!retries_.empty() && waited == 0 && wait.count() > 0) producer_->poll(std::min<int>(static_cast<int>(wait.count()), 50));
+  if (!retries_.empty() && waited == 0 && wait.count() > 0)
+    producer_->poll(std::min<int>(static_cast<int>(wait.count()), 50));
   if (in_flight_ == 0 || acked_in_poll_) {
     acked_in_poll_ = false;
     markProgress(now);
@@ -176,14 +177,15 @@ void KafkaOutput::reportStall(Clock::time_point now) {
   last_stall_log_ = now;
   const std::string topic = last_topic_.empty() ? config_.topic : last_topic_;
   const std::string why = producer_->probeTopic(topic, 1000);
-  log::error(*log::get("kafka"),
-             "cannot deliver events to Kafka; reading is paused once the queue is full and resumes by itself",
-             {{"topic", topic},
-              {"brokers", producer_->brokers()},
-              {"reason", why.empty() ? (last_error_.empty() ? std::string("no acknowledgement yet") : last_error_) : why},
-              {"waiting_events", static_cast<uint64_t>(in_flight_.load())},
-              {"stalled_seconds",
-               static_cast<int64_t>(std::chrono::duration_cast<std::chrono::seconds>(now - lastProgress()).count())}});
+  log::error(
+      *log::get("kafka"),
+      "cannot deliver events to Kafka; reading is paused once the queue is full and resumes by itself",
+      {{"topic", topic},
+       {"brokers", producer_->brokers()},
+       {"reason", why.empty() ? (last_error_.empty() ? std::string("no acknowledgement yet") : last_error_) : why},
+       {"waiting_events", static_cast<uint64_t>(in_flight_.load())},
+       {"stalled_seconds",
+        static_cast<int64_t>(std::chrono::duration_cast<std::chrono::seconds>(now - lastProgress()).count())}});
 }
 
 bool KafkaOutput::healthy() const {

@@ -11,7 +11,8 @@ std::vector<std::unique_ptr<re2::RE2>> compile(const std::vector<std::string>& p
   std::vector<std::unique_ptr<re2::RE2>> out;
   for (const auto& p : patterns) {
     auto re = std::make_unique<re2::RE2>(p, re2::RE2::Quiet);
-    if (!re->ok()) throw Error(ErrorCode::kConfigInvalid, std::string("invalid ") + what + " pattern \"" + p + "\"", re->error());
+    if (!re->ok())
+      throw Error(ErrorCode::kConfigInvalid, std::string("invalid ") + what + " pattern \"" + p + "\"", re->error());
     out.push_back(std::move(re));
   }
   return out;

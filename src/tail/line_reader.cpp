@@ -22,8 +22,8 @@ bool LineReader::fill() {
   }
   if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);
   while (true) {
-    const ssize_t n = ::pread(fd_, buf_.data() + end_, buf_.size() - end_,
-                              static_cast<off_t>(line_start_ + (end_ - begin_)));
+    const ssize_t n =
+        ::pread(fd_, buf_.data() + end_, buf_.size() - end_, static_cast<off_t>(line_start_ + (end_ - begin_)));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       errno_ = errno;

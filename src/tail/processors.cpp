@@ -20,7 +20,8 @@ std::vector<ProcessorConfig> parseProcessors(const config::Node& list, std::vect
       const ProcessorFactory* factory = findProcessor(name);
       if (!factory) {
         node.markSubtreeUsed();
-        warnings.push_back(node.path() + ": processor \"" + name + "\" is not supported by logship-tail and is skipped");
+        warnings.push_back(node.path() + ": processor \"" + name +
+                           "\" is not supported by logship-tail and is skipped");
         continue;
       }
       ProcessorConfig p;

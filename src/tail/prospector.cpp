@@ -105,7 +105,9 @@ void Prospector::close(size_t index, const char* reason, Clock::time_point now) 
   h->flushMultiline(now, true);
   if (h->state() == Harvester::State::kError) {
     log::info(*log::get("tail"), "harvester closed",
-              {{"file", h->path()}, {"reason", reason}, {"offset", h->readOffset()},
+              {{"file", h->path()},
+               {"reason", reason},
+               {"offset", h->readOffset()},
                {"error", std::strerror(h->readErrno())}});
   } else {
     log::info(*log::get("tail"), "harvester closed",
@@ -159,7 +161,8 @@ void Prospector::checkAtEof(size_t index, Clock::time_point now) {
     case Harvester::Change::kNone:
       break;
   }
-  if (input_.close_inactive.count() > 0 && now - h.lastActivity() >= input_.close_inactive) close(index, "inactive", now);
+  if (input_.close_inactive.count() > 0 && now - h.lastActivity() >= input_.close_inactive)
+    close(index, "inactive", now);
 }
 
 bool Prospector::restartTruncated(size_t index, Clock::time_point now) {

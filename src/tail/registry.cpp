@@ -1,10 +1,10 @@
 #include "logship/tail/registry.h"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <string_view>
@@ -51,9 +51,11 @@ bool Registry::load() {
         break;
       }
       uint64_t fp_len = 0;
-      if (f["fp_len"].get(fp_len) == simdjson::SUCCESS && fp_len <= UINT32_MAX) s.identity.fp_len = static_cast<uint32_t>(fp_len);
+      if (f["fp_len"].get(fp_len) == simdjson::SUCCESS && fp_len <= UINT32_MAX)
+        s.identity.fp_len = static_cast<uint32_t>(fp_len);
       std::string_view str;
-      if (f["fp"].get(str) == simdjson::SUCCESS) s.identity.fp_hash = std::strtoull(std::string(str).c_str(), nullptr, 16);
+      if (f["fp"].get(str) == simdjson::SUCCESS)
+        s.identity.fp_hash = std::strtoull(std::string(str).c_str(), nullptr, 16);
       if (f["path"].get(str) == simdjson::SUCCESS) s.path = std::string(str);
       int64_t updated_ms = 0;
       if (f["updated_ms"].get(updated_ms) == simdjson::SUCCESS) s.updated_ms = updated_ms;
@@ -132,7 +134,8 @@ void Registry::flush() {
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) throw Error(ErrorCode::kIo, "cannot fsync registry " + tmp, std::strerror(errno));
+  if (::fsync(fd) != 0 || ::close(fd) != 0)
+    throw Error(ErrorCode::kIo, "cannot fsync registry " + tmp, std::strerror(errno));
   if (std::rename(tmp.c_str(), file_.c_str()) != 0)
     throw Error(ErrorCode::kIo, "cannot rename registry into place " + file_, std::strerror(errno));
   const int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -120,15 +120,13 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
   popts.once = options.dry_run || options.once;
   for (const auto& in : config.inputs) {
     pipelines.push_back(std::make_unique<Pipeline>(in, config.processors, agent, pmetrics,
-                                                   config.console.enabled ? config.console.pretty
-                                                                          : config.kafka.pretty,
+                                                   config.console.enabled ? config.console.pretty : config.kafka.pretty,
                                                    time));
     // --dry-run shows what Kafka would get, so the Kafka size limit applies there too.
     if (!config.console.enabled) pipelines.back()->setMaxEventBytes(config.kafka.max_message_bytes);
-    prospectors.push_back(
-        std::make_unique<Prospector>(in, Shipper{*pipelines.back(), acks, *output}, registry.get(), popts, metrics, time));
+    prospectors.push_back(std::make_unique<Prospector>(in, Shipper{*pipelines.back(), acks, *output}, registry.get(),
+                                                       popts, metrics, time));
   }
-
 
   std::unique_ptr<admin::AdminServer> admin;
   if (config.http.enabled && !options.dry_run) {
@@ -155,8 +153,11 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
   auto last_tick = Clock::time_point{};
   const size_t queue_limit = static_cast<size_t>(config.queue_events);
   bool paused_logged = false;
-  log::info(*logger, "logship-tail started", {{"inputs", static_cast<uint64_t>(config.inputs.size())},
-                                               {"mode", options.dry_run ? "dry-run" : options.once ? "once" : "run"}});
+  log::info(*logger, "logship-tail started",
+            {{"inputs", static_cast<uint64_t>(config.inputs.size())},
+             {"mode", options.dry_run ? "dry-run"
+                      : options.once  ? "once"
+                                      : "run"}});
   while (!shutdown.triggered()) {
     const auto now = time.monotonicTime();
     for (size_t i = 0; i < prospectors.size(); ++i) {
@@ -184,7 +185,8 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
       if (registry) {
         registry->flushIfDue(now, config.registry_flush);
         app_metrics.registry_writes->set(static_cast<int64_t>(registry->writes()));
-        app_metrics.registry_age->set(std::chrono::duration_cast<std::chrono::seconds>(now - registry->lastWrite()).count());
+        app_metrics.registry_age->set(
+            std::chrono::duration_cast<std::chrono::seconds>(now - registry->lastWrite()).count());
       }
     }
     output->poll(read == 0 || budget == 0 ? milliseconds(100) : milliseconds(0));

@@ -187,9 +187,7 @@ InputConfig parseInput(const Node& n, std::vector<std::string>& warnings) {
   return in;
 }
 
-std::shared_ptr<const Condition> parseWhen(const Node& n) {
-  return n.exists() ? Condition::parse(n) : nullptr;
-}
+std::shared_ptr<const Condition> parseWhen(const Node& n) { return n.exists() ? Condition::parse(n) : nullptr; }
 
 // Filebeat's partition.<strategy> (libbeat/outputs/kafka/partition.go): exactly one strategy; an
 // empty map is the default (hash); keys Filebeat does not read under a strategy are warnings.
@@ -314,7 +312,9 @@ void parseKafka(const Node& n, KafkaOutputConfig& k) {
     kafka::TlsSettings tls;
     const auto cas = ssl.child("certificate_authorities").strings();
     // librdkafka verifies against one CA file: a second one would be silently ignored.
-    if (cas.size() > 1) ssl.child("certificate_authorities").fail("logship-tail reads one CA file; concatenate the certificates into one PEM file");
+    if (cas.size() > 1)
+      ssl.child("certificate_authorities")
+          .fail("logship-tail reads one CA file; concatenate the certificates into one PEM file");
     if (!cas.empty()) tls.ca_location = cas.front();
     from.emplace("tls.ca_location", ssl.child("certificate_authorities"));
     auto optional = [&](const char* key, std::optional<std::string>& out, const char* setting) {
@@ -406,8 +406,8 @@ TailConfig parseTailConfig(config::Document& doc, const std::string& path_home) 
   c.path_data = path.child("data").str(home + "/data");
   path.child("config").str();  // its effect: ${path.config} references resolve to it
   path.child("logs").noEffect("logship-tail logs to stderr");
-  c.logging_level = root.child("logging").child("level").oneOf(
-      {"debug", "info", "warning", "warn", "error", "critical"}, "info");
+  c.logging_level =
+      root.child("logging").child("level").oneOf({"debug", "info", "warning", "warn", "error", "critical"}, "info");
   c.logging_json = root.child("logging").child("json").boolean(false);
   const Node http = root.child("http");
   c.http.enabled = http.child("enabled").boolean(false);
@@ -429,8 +429,8 @@ TailConfig loadTailConfig(const LoadArgs& args) {
   opts.overrides = args.overrides;
   std::string home = args.path_home.empty() ? std::filesystem::current_path().string() : args.path_home;
   std::string cfg_dir = std::filesystem::absolute(args.file).parent_path().string();
-  opts.builtins = {{"path.home", home}, {"path.config", cfg_dir}, {"path.data", home + "/data"},
-                   {"path.logs", home + "/logs"}};
+  opts.builtins = {
+      {"path.home", home}, {"path.config", cfg_dir}, {"path.data", home + "/data"}, {"path.logs", home + "/logs"}};
   auto doc = config::Document::loadFile(args.file, opts);
   return parseTailConfig(*doc, home);
 }

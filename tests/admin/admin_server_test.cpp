@@ -33,8 +33,10 @@ TEST(AdminTest, EnvelopeShape) {
 TEST(AdminTest, HealthyAndUnhealthyAnswers) {
   bool kafka_ok = true;
   std::vector<HealthCheck> checks{{"kafka", [&] {
-    return kafka_ok ? HealthStatus{} : HealthStatus{ErrorCode::kKafkaTransport, "unreachable for 90s", "{\"brokers\":\"b:9092\"}"};
-  }}};
+                                     return kafka_ok ? HealthStatus{}
+                                                     : HealthStatus{ErrorCode::kKafkaTransport, "unreachable for 90s",
+                                                                    "{\"brokers\":\"b:9092\"}"};
+                                   }}};
   auto good = evaluateHealth(checks);
   EXPECT_EQ(good.http_status, 200);
   simdjson::dom::parser parser;
@@ -59,9 +61,10 @@ TEST(AdminTest, ServesMetricsAndHealthOverHttp) {
   AdminOptions options;
   options.enabled = true;
   options.port = freePort();
-  AdminServer server(options, registry, {{"es", [&] {
-    return healthy ? HealthStatus{} : HealthStatus{ErrorCode::kEsTransport, "down", "{}"};
-  }}});
+  AdminServer server(options, registry,
+                     {{"es", [&] {
+                         return healthy ? HealthStatus{} : HealthStatus{ErrorCode::kEsTransport, "down", "{}"};
+                       }}});
   server.start();
   web::http::client::http_client client(server.url());
   auto metrics = client.request(web::http::methods::GET, "/metrics").get();

@@ -56,7 +56,8 @@ TEST(ConfigTest, ExpandsEnvironmentVariablesAndDefaults) {
 TEST(ConfigTest, ResolvesReferencesToBuiltinsAndOtherKeys) {
   LoadOptions options;
   options.builtins["path.config"] = "/etc/logship";
-  auto doc = load("path:\n  data: /var/lib/x\nmodules: ${path.config}/modules.d\nreg: ${path.data}/registry\n", options);
+  auto doc =
+      load("path:\n  data: /var/lib/x\nmodules: ${path.config}/modules.d\nreg: ${path.data}/registry\n", options);
   EXPECT_EQ(doc->root()["modules"].str(), "/etc/logship/modules.d");
   EXPECT_EQ(doc->root()["reg"].str(), "/var/lib/x/registry");
 }
@@ -89,15 +90,14 @@ TEST(ConfigTest, MalformedYamlFailsWithLocation) {
   }
 }
 
-TEST(ConfigTest, MissingFileFails) {
-  EXPECT_THROW(Document::loadFile("/nonexistent/logship.yml", {}), ConfigError);
-}
+TEST(ConfigTest, MissingFileFails) { EXPECT_THROW(Document::loadFile("/nonexistent/logship.yml", {}), ConfigError); }
 
 TEST(ConfigTest, SplitsDottedKeysLikeGoUcfg) {
   LoadOptions options;
   options.split_dotted_keys = true;
-  auto doc = load("output.kafka:\n  hosts: [a]\n  partition.hash:\n    reachable_only: true\noutput:\n  kafka:\n    topic: t\n",
-                  options);
+  auto doc = load(
+      "output.kafka:\n  hosts: [a]\n  partition.hash:\n    reachable_only: true\noutput:\n  kafka:\n    topic: t\n",
+      options);
   auto kafka = doc->root()["output"]["kafka"];
   EXPECT_EQ(kafka["hosts"].strings(), std::vector<std::string>{"a"});
   EXPECT_EQ(kafka["topic"].str(), "t");
@@ -130,7 +130,9 @@ TEST(ConfigTest, CaseInsensitiveKeysForGoZero) {
 }
 
 TEST(ConfigTest, UnknownKeysAreListedNotFatal) {
-  auto doc = load("known: 1\nunknown: 2\nnested:\n  read: 1\n  unread: 2\nfree:\n  anything: 1\nlist:\n  - read: 1\n    extra: 2\n");
+  auto doc = load(
+      "known: 1\nunknown: 2\nnested:\n  read: 1\n  unread: 2\nfree:\n  anything: 1\nlist:\n  - read: 1\n    extra: "
+      "2\n");
   auto root = doc->root();
   root["known"].integer(0);
   root["nested"]["read"].integer(0);

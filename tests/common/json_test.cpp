@@ -20,9 +20,7 @@ TEST(JsonTest, EscapesControlCharactersAndQuotes) {
   EXPECT_EQ(quoted(std::string_view("\x01\x1f", 2)), "\"\\u0001\\u001f\"");
 }
 
-TEST(JsonTest, KeepsValidUtf8) {
-  EXPECT_EQ(quoted("日志 ünïcødé"), "\"日志 ünïcødé\"");
-}
+TEST(JsonTest, KeepsValidUtf8) { EXPECT_EQ(quoted("日志 ünïcødé"), "\"日志 ünïcødé\""); }
 
 TEST(JsonTest, ReplacesInvalidUtf8AndStaysParseable) {
   const std::string bad = std::string("ok\xff\xfe") + "x" + std::string("\xe6\x97");  // truncated 3-byte seq
@@ -37,9 +35,9 @@ TEST(JsonTest, ReplacesInvalidUtf8AndStaysParseable) {
 
 TEST(JsonTest, RejectsOverlongAndSurrogates) {
   std::string out;
-  EXPECT_FALSE(appendString(out, "\xc0\xaf"));          // overlong '/'
-  EXPECT_FALSE(appendString(out, "\xed\xa0\x80"));      // UTF-16 surrogate
-  EXPECT_TRUE(validUtf8("\xf0\x9f\x98\x80"));            // emoji
+  EXPECT_FALSE(appendString(out, "\xc0\xaf"));      // overlong '/'
+  EXPECT_FALSE(appendString(out, "\xed\xa0\x80"));  // UTF-16 surrogate
+  EXPECT_TRUE(validUtf8("\xf0\x9f\x98\x80"));       // emoji
 }
 
 // The obvious byte-at-a-time escaper, to check the block-scanning one against.
@@ -73,8 +71,21 @@ TEST(JsonTest, BlockEscaperMatchesByteAtATimeEscaper) {
   // Escapes at every position relative to the 8/16-byte blocks, valid and broken UTF-8 before and
   // after the first escape, strings much longer than the first buffer estimate (all control
   // characters grow 6x), appended after existing output.
-  const std::string_view pieces[] = {"a", "b", "\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xc3\xa9", "\xe6\x97\xa5",
-                                     "\xf0\x9f\x98\x80", "\xff", "\xe6\x97", "\xc0\xaf", " "};
+  const std::string_view pieces[] = {"a",
+                                     "b",
+                                     "\"",
+                                     "\\",
+                                     "\n",
+                                     "\x01",
+                                     "\x1f",
+                                     "\x7f",
+                                     "\xc3\xa9",
+                                     "\xe6\x97\xa5",
+                                     "\xf0\x9f\x98\x80",
+                                     "\xff",
+                                     "\xe6\x97",
+                                     "\xc0\xaf",
+                                     " "};
   std::mt19937 rng(7);
   for (int round = 0; round < 20000; ++round) {
     std::string in;

@@ -1,9 +1,9 @@
 #include "logship/common/logging.h"
 
 #include <gtest/gtest.h>
-#include "logship/common/error.h"
 #include <simdjson.h>
 #include <spdlog/sinks/ostream_sink.h>
+#include "logship/common/error.h"
 
 #include <sstream>
 

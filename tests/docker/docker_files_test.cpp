@@ -5,6 +5,7 @@
 // the classic builder (no BuildKit-only syntax), the build context's .dockerignore, and the runtime
 // package list covering every library the daemons link. scripts/docker-test builds and runs both
 // files on a real engine (an integration test; see docs/docker.md).
+#include <sys/wait.h>
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -18,7 +19,6 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -35,8 +35,7 @@ namespace {
 
 const std::vector<std::string> kServices = {"kafka",          "kafka-init",   "elasticsearch", "kibana",
                                             "courseware-api", "logship-tail", "logship-stash"};
-const std::set<std::string> kConditions = {"service_started", "service_healthy",
-                                           "service_completed_successfully"};
+const std::set<std::string> kConditions = {"service_started", "service_healthy", "service_completed_successfully"};
 
 fs::path repo() { return fs::weakly_canonical(sourceDir()); }
 fs::path composeDir() { return repo() / "docker"; }
@@ -58,7 +57,8 @@ std::optional<std::string> repoPathProblem(const fs::path& base, const std::stri
   const fs::path root = repo();
   const fs::path p = fs::weakly_canonical(base / rel);
   const std::string inside = p.lexically_relative(root).string();
-  if (inside.empty() || inside.rfind("..", 0) == 0) return what + " " + rel + " points outside the repository (" + p.string() + ")";
+  if (inside.empty() || inside.rfind("..", 0) == 0)
+    return what + " " + rel + " points outside the repository (" + p.string() + ")";
   if (!fs::exists(p)) return what + " " + rel + " does not exist (" + p.string() + ")";
   return std::nullopt;
 }
@@ -374,7 +374,8 @@ Problems checkDockerfile(const std::string& text) {
   // The image builds the daemons only: without BUILD_TESTING=OFF it would need GoogleTest.
   if (!contains(bt, "-DBUILD_TESTING=OFF")) p.push_back("build stage does not configure with -DBUILD_TESTING=OFF");
 
-  if (runtime.image != "debian:bookworm-slim") p.push_back("runtime stage is not debian:bookworm-slim: " + runtime.image);
+  if (runtime.image != "debian:bookworm-slim")
+    p.push_back("runtime stage is not debian:bookworm-slim: " + runtime.image);
   if (!contains(rt, "packages-runtime.txt") || !contains(rt, "xargs apt-get install"))
     p.push_back("runtime stage does not install scripts/packages-runtime.txt");
   if (contains(rt, "packages-build.txt")) p.push_back("runtime stage installs the build packages");
@@ -403,7 +404,8 @@ Problems checkDockerfile(const std::string& text) {
   }
   if (!copies_tail || !copies_stash) p.push_back("runtime stage does not copy both binaries from the build stage");
   std::string uname = user.substr(0, user.find(':'));
-  if (uname.empty() || uname == "root" || uname == "0") p.push_back("runtime stage must end with a non-root USER, has: '" + user + "'");
+  if (uname.empty() || uname == "root" || uname == "0")
+    p.push_back("runtime stage must end with a non-root USER, has: '" + user + "'");
   if (!contains(healthcheck, "/healthz")) p.push_back("runtime stage has no HEALTHCHECK on /healthz");
   const auto runtime_packages = packageList(repo() / "scripts/packages-runtime.txt");
   for (const char* tool : {"curl", "wget"})
@@ -478,7 +480,8 @@ const std::set<std::string> kInEveryDebianImage = {"libc6", "libgcc-s1", "libstd
 Problems checkRuntimePackages(const std::map<std::string, std::string>& libs, const std::set<std::string>& listed) {
   Problems p;
   for (const auto& [lib, pkg] : libs) {
-    if (pkg.empty()) p.push_back(lib + ": no Debian package owns it");
+    if (pkg.empty())
+      p.push_back(lib + ": no Debian package owns it");
     else if (!listed.count(pkg) && !kInEveryDebianImage.count(pkg))
       p.push_back(lib + " (package " + pkg + ") is not in scripts/packages-runtime.txt");
   }
@@ -692,9 +695,8 @@ TEST(Dockerfile, NeedsHealthcheckOnHealthz) {
 TEST(Dockerfile, CopySourcesMustExist) {
   expectProblem(checkDockerfile(mutate(realDockerfile(), "COPY include /src/include", "COPY includes /src/include")),
                 "COPY source includes does not exist");
-  expectProblem(
-      checkDockerfile(mutate(realDockerfile(), "docker/healthcheck.sh", "docker/no-such-healthcheck.sh")),
-      "COPY source docker/no-such-healthcheck.sh does not exist");
+  expectProblem(checkDockerfile(mutate(realDockerfile(), "docker/healthcheck.sh", "docker/no-such-healthcheck.sh")),
+                "COPY source docker/no-such-healthcheck.sh does not exist");
 }
 
 TEST(Dockerfile, RuntimeCopiesBothBinariesFromAnEarlierStage) {
@@ -714,9 +716,9 @@ TEST(Dockerfile, BuildsWithTheClassicBuilder) {
                 "COPY --chmod is BuildKit-only");
   expectProblem(checkClassicBuilder(mutate(realDockerfile(), "COPY --from=build", "COPY --link --from=build")),
                 "COPY --link is BuildKit-only");
-  expectProblem(checkClassicBuilder(
-                    mutate(realDockerfile(), "RUN cmake", "RUN --mount=type=cache,target=/root/.ccache cmake")),
-                "RUN --mount is BuildKit-only");
+  expectProblem(
+      checkClassicBuilder(mutate(realDockerfile(), "RUN cmake", "RUN --mount=type=cache,target=/root/.ccache cmake")),
+      "RUN --mount is BuildKit-only");
   expectProblem(checkClassicBuilder(mutate(realDockerfile(), "RUN chmod 0755 /usr/local/bin/logship-healthcheck",
                                            "RUN <<EOF\nchmod 0755 /usr/local/bin/logship-healthcheck\nEOF")),
                 "heredoc is BuildKit-only");
@@ -756,7 +758,8 @@ TEST(DockerRuntimePackages, CoverEveryLibraryTheDaemonsLink) {
 }
 
 TEST(Dockerfile, ContinuationsAndCommentsAreParsed) {
-  auto ins = parseDockerfile("# c\nFROM a AS b\nRUN x \\\n  # inner comment\n  y\ncopy --chmod=0755 [\"p q\", \"/d\"]\n");
+  auto ins =
+      parseDockerfile("# c\nFROM a AS b\nRUN x \\\n  # inner comment\n  y\ncopy --chmod=0755 [\"p q\", \"/d\"]\n");
   ASSERT_EQ(ins.size(), 3u);
   EXPECT_EQ(ins[1].keyword, "RUN");
   EXPECT_EQ(ins[1].args, "x y");

@@ -89,7 +89,8 @@ void PipelineFaults::outageScenario(const std::string& service) {
   startPipeline();
   constexpr int kLines = 24000;
   gen_->start(0, kLines, 600);
-  ASSERT_TRUE(lt::pollUntil(lt::orFalseOnError([&] { return indexCount(clusters_[0]) > 0; }), 60s)) << "nothing indexed before the outage";
+  ASSERT_TRUE(lt::pollUntil(lt::orFalseOnError([&] { return indexCount(clusters_[0]) > 0; }), 60s))
+      << "nothing indexed before the outage";
   lt::runServicesCommand(service + " stop");
   const int written_at_stop = gen_->written();
   std::this_thread::sleep_for(20s);  // the outage is the scenario
@@ -149,8 +150,8 @@ TEST_F(PipelineFaults, BadInputEndsWhereTheDocsSay) {
               " bad \xff\xfe utf8 \xc3\x28 end\"}\n");
   const std::string utf8_expected = g.id(2000) + " bad \xEF\xBF\xBD\xEF\xBF\xBD utf8 \xEF\xBF\xBD( end";
   // 2001: a 5 MB line -> cut at max_bytes, log.flags ["truncated"], not JSON any more.
-  const std::string big_prefix = R"({"@timestamp":"2022-09-08T21:51:10.346+08:00","level":"error","content":")" +
-                                 g.id(2001) + " ";
+  const std::string big_prefix =
+      R"({"@timestamp":"2022-09-08T21:51:10.346+08:00","level":"error","content":")" + g.id(2001) + " ";
   g.appendRaw(big_prefix + std::string(5 * 1024 * 1024, 'x') + "\"}\n");
   // 2002: binary garbage after the id: control bytes and bytes that are never valid UTF-8.
   std::string garbage, garbage_expected;
@@ -172,12 +173,14 @@ TEST_F(PipelineFaults, BadInputEndsWhereTheDocsSay) {
   g.appendRaw("\n");
   // 2003: `ctx` is an object here; line 3000 makes it a string in the same index (mapping conflict).
   g.appendRaw(R"({"@timestamp":"2022-09-08T21:51:10.346+08:00","level":"info","content":")" + g.id(2003) +
-              R"( ctx object","ctx":{"user":"alice","tenant":7}})" "\n");
+              R"( ctx object","ctx":{"user":"alice","tenant":7}})"
+              "\n");
   g.writeRange(2004, 3000);
   // The object mapping must exist before the conflicting document arrives: wait for both clusters.
   for (const auto& c : clusters_) ASSERT_TRUE(waitDrained(c, 3001, 120s));
   g.appendRaw(R"({"@timestamp":"2022-09-08T21:51:10.346+08:00","level":"info","content":")" + g.id(3000) +
-              R"( ctx string","ctx":"just a string"})" "\n");
+              R"( ctx string","ctx":"just a string"})"
+              "\n");
   g.writeRange(3001, 4000);
   // Kafka values that are not JSON objects, produced straight to the topic.
   const std::vector<std::string> not_json = {g.id(4000) + " plain text, not JSON", "[\"" + g.id(4001) + "\",1]",
@@ -220,7 +223,8 @@ TEST_F(PipelineFaults, BadInputEndsWhereTheDocsSay) {
 
     // Binary garbage: control bytes kept, invalid bytes replaced.
     ASSERT_TRUE(census.by_id.count(2002));
-    EXPECT_EQ(stringAt(census.by_id.at(2002).source, "message").value_or("<none>"), g.id(2002) + " " + garbage_expected);
+    EXPECT_EQ(stringAt(census.by_id.at(2002).source, "message").value_or("<none>"),
+              g.id(2002) + " " + garbage_expected);
 
     // The object side of the conflict is indexed with its object.
     ASSERT_TRUE(census.by_id.count(2003));
@@ -244,8 +248,9 @@ TEST_F(PipelineFaults, BadInputEndsWhereTheDocsSay) {
     for (std::string line; std::getline(in, line);) {
       if (line.empty()) continue;
       auto rec = lt::parseJson(line);
-      const std::string text = rec.has_field("doc") ? rec.at("doc").serialize()
-                               : rec.has_field("raw") ? rec.at("raw").as_string() : "";
+      const std::string text = rec.has_field("doc")   ? rec.at("doc").serialize()
+                               : rec.has_field("raw") ? rec.at("raw").as_string()
+                                                      : "";
       const int id = lineIdIn(text, scenario_);
       EXPECT_GE(id, 0) << line.substr(0, 300);
       EXPECT_FALSE(dead.count(id)) << "dead-lettered twice: " << id;

@@ -219,7 +219,8 @@ inline std::vector<EsDoc> esAllDocs(const std::string& pattern, const std::strin
   std::vector<EsDoc> out;
   auto r = lt::esRequest("POST", "/" + pattern + "/_search?scroll=2m",
                          R"({"size":5000,"sort":["_doc"],"_source":)" + source_filter + "}");
-  if (r.status != 200) throw std::runtime_error("scroll start: " + std::to_string(r.status) + " " + r.body.substr(0, 500));
+  if (r.status != 200)
+    throw std::runtime_error("scroll start: " + std::to_string(r.status) + " " + r.body.substr(0, 500));
   for (;;) {
     auto j = lt::parseJson(r.body);
     const auto& hits = j.at("hits").at("hits").as_array();
@@ -231,8 +232,10 @@ inline std::vector<EsDoc> esAllDocs(const std::string& pattern, const std::strin
     for (const auto& h : hits)
       out.push_back({h.at("_id").as_string(), h.at("_index").as_string(),
                      h.has_field("_source") ? h.at("_source") : web::json::value::object()});
-    r = lt::esRequest("POST", "/_search/scroll", R"({"scroll":"2m","scroll_id":")" + j.at("_scroll_id").as_string() + "\"}");
-    if (r.status != 200) throw std::runtime_error("scroll next: " + std::to_string(r.status) + " " + r.body.substr(0, 500));
+    r = lt::esRequest("POST", "/_search/scroll",
+                      R"({"scroll":"2m","scroll_id":")" + j.at("_scroll_id").as_string() + "\"}");
+    if (r.status != 200)
+      throw std::runtime_error("scroll next: " + std::to_string(r.status) + " " + r.body.substr(0, 500));
   }
   return out;
 }
@@ -294,8 +297,8 @@ inline ::testing::AssertionResult exactlyOnce(const IdCensus& c, const std::set<
   return ::testing::AssertionFailure() << "expected " << expected.size() << " distinct ids, Elasticsearch has "
                                        << c.copies.size() << " distinct in " << c.docs << " documents; missing "
                                        << missing.size() << " [" << list(missing) << "], duplicated " << dup.size()
-                                       << " [" << list(dup) << "], unexpected " << extra.size() << " ["
-                                       << list(extra) << "]";
+                                       << " [" << list(dup) << "], unexpected " << extra.size() << " [" << list(extra)
+                                       << "]";
 }
 
 inline std::set<int> idRange(int from, int to, std::set<int> except = {}) {
@@ -305,11 +308,10 @@ inline std::set<int> idRange(int from, int to, std::set<int> except = {}) {
   return s;
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // One stash cluster of the e2e config.
 struct StashCluster {
-  std::string name;          // Input.Kafka.Name
+  std::string name;  // Input.Kafka.Name
   std::string group;
   std::string index_prefix;  // Index: "<prefix>-{{yyyy-MM-dd}}"
   std::string invalid_json;  // DeadLetter.InvalidJson: wrap | dead_letter
@@ -375,20 +377,32 @@ class PipelineTest : public ::testing::Test {
     lt::writeFile(dir_ / "filebeat.yml",
                   "filebeat.inputs:\n"
                   "  - type: log\n"
-                  "    paths: [\"" + (dir_ / "logs" / "*.log").string() + "\"]\n"
-                  "    scan_frequency: 1s\n"
-                  "    max_bytes: " + std::to_string(kTailMaxBytes) + "\n"
-                  "filebeat.registry.flush: " + registry_flush_ + "\n"
-                  "path.data: " + (dir_ / "tail-data").string() + "\n"
-                  "output.kafka:\n"
-                  "  hosts: [\"placeholder:9092\"]\n"  // replaced with -E, as users do
-                  "  topic: \"" + topic_ + "\"\n"
-                  "  required_acks: 1\n"
-                  "  compression: gzip\n"
-                  "http.enabled: true\n"
-                  "http.host: 127.0.0.1\n"
-                  "http.port: " + std::to_string(tail_port_) + "\n"
-                  "logging.level: info\n");
+                  "    paths: [\"" +
+                      (dir_ / "logs" / "*.log").string() +
+                      "\"]\n"
+                      "    scan_frequency: 1s\n"
+                      "    max_bytes: " +
+                      std::to_string(kTailMaxBytes) +
+                      "\n"
+                      "filebeat.registry.flush: " +
+                      registry_flush_ +
+                      "\n"
+                      "path.data: " +
+                      (dir_ / "tail-data").string() +
+                      "\n"
+                      "output.kafka:\n"
+                      "  hosts: [\"placeholder:9092\"]\n"  // replaced with -E, as users do
+                      "  topic: \"" +
+                      topic_ +
+                      "\"\n"
+                      "  required_acks: 1\n"
+                      "  compression: gzip\n"
+                      "http.enabled: true\n"
+                      "http.host: 127.0.0.1\n"
+                      "http.port: " +
+                      std::to_string(tail_port_) +
+                      "\n"
+                      "logging.level: info\n");
   }
   // go-stash's reference filters (../shared/reference-configs/go-stash.yml), local hosts.
   void writeStashConfig() {
@@ -397,19 +411,30 @@ class PipelineTest : public ::testing::Test {
       const auto& c = clusters_[i];
       y += "  - Input:\n"
            "      Kafka:\n"
-           "        Name: " + c.name + "\n"
-           "        Brokers: [\"" + env_.kafka_bootstrap + "\"]\n"
-           "        Topics: [\"" + topic_ + "\"]\n"
-           "        Group: " + c.group + "\n"
+           "        Name: " +
+           c.name +
+           "\n"
+           "        Brokers: [\"" +
+           env_.kafka_bootstrap +
+           "\"]\n"
+           "        Topics: [\"" +
+           topic_ +
+           "\"]\n"
+           "        Group: " +
+           c.group +
+           "\n"
            "        Offset: first\n"
            // Static membership: a restarted stash takes its partitions back at once instead of
            // waiting for the killed member's session to expire (45 s by default).
            "        Librdkafka:\n"
-           "          group.instance.id: " + c.group + "-member\n";
+           "          group.instance.id: " +
+           c.group + "-member\n";
       if (i == 0)
         y += "        Prometheus:\n"
              "          Host: 127.0.0.1\n"
-             "          Port: " + std::to_string(stash_port_) + "\n"
+             "          Port: " +
+             std::to_string(stash_port_) +
+             "\n"
              "          Path: /metrics\n";
       y += "    Filters:\n"
            "      - Action: drop\n"
@@ -428,12 +453,20 @@ class PipelineTest : public ::testing::Test {
            "        Field: message\n"
            "        Target: data\n"
            "    DeadLetter:\n"
-           "      File: " + c.dead_letter.string() + "\n"
-           "      InvalidJson: " + c.invalid_json + "\n"
+           "      File: " +
+           c.dead_letter.string() +
+           "\n"
+           "      InvalidJson: " +
+           c.invalid_json +
+           "\n"
            "    Output:\n"
            "      ElasticSearch:\n"
-           "        Hosts: [\"" + env_.es_url + "\"]\n"
-           "        Index: \"" + c.index_prefix + "-{{yyyy-MM-dd}}\"\n"
+           "        Hosts: [\"" +
+           env_.es_url +
+           "\"]\n"
+           "        Index: \"" +
+           c.index_prefix +
+           "-{{yyyy-MM-dd}}\"\n"
            "        TimeZone: UTC\n"
            "        BackoffMax: 5s\n";
     }
@@ -460,8 +493,12 @@ class PipelineTest : public ::testing::Test {
     startTail();
   }
   // kill -9 and start again at once; returns the killed process' status (137 expected).
-  int killAndRestartTail() { return killAndRestart(tail_, "tail.log", [this] { startTail(); }); }
-  int killAndRestartStash() { return killAndRestart(stash_, "stash.log", [this] { startStash(); }); }
+  int killAndRestartTail() {
+    return killAndRestart(tail_, "tail.log", [this] { startTail(); });
+  }
+  int killAndRestartStash() {
+    return killAndRestart(stash_, "stash.log", [this] { startStash(); });
+  }
 
   // ---- waiting
   // Messages the topic holds now (-1 while the broker does not answer).
@@ -504,9 +541,11 @@ class PipelineTest : public ::testing::Test {
     EXPECT_TRUE(tail_.alive()) << "logship-tail exited with " << tail_.exitStatus();
     EXPECT_TRUE(stash_.alive()) << "logship-stash exited with " << stash_.exitStatus();
     int tail_health = 0, stash_health = 0;
-    EXPECT_TRUE(lt::pollUntil(lt::orFalseOnError([&] { return (tail_health = lt::httpGetStatus(tail_port_, "/healthz")) == 200; }), 60s))
+    EXPECT_TRUE(lt::pollUntil(
+        lt::orFalseOnError([&] { return (tail_health = lt::httpGetStatus(tail_port_, "/healthz")) == 200; }), 60s))
         << "logship-tail /healthz answered " << tail_health;
-    EXPECT_TRUE(lt::pollUntil(lt::orFalseOnError([&] { return (stash_health = lt::httpGetStatus(stash_port_, "/healthz")) == 200; }), 60s))
+    EXPECT_TRUE(lt::pollUntil(
+        lt::orFalseOnError([&] { return (stash_health = lt::httpGetStatus(stash_port_, "/healthz")) == 200; }), 60s))
         << "logship-stash /healthz answered " << stash_health;
     rss_.sampleNow();
     for (const char* d : {"logship-tail", "logship-stash"}) {

@@ -43,7 +43,8 @@ TEST(BulkResponse, PerItemStatusAndErrorType) {
     {"create":{"_index":"i","_id":"1","status":201}},
     {"create":{"_index":"i","_id":"2","status":409,"error":{"type":"version_conflict_engine_exception","reason":"exists"}}},
     {"create":{"_index":"i","_id":"3","status":400,"error":{"type":"mapper_parsing_exception","reason":"failed to parse field [n]"}}},
-    {"index":{"_index":"i","_id":"4","status":429,"error":{"type":"es_rejected_execution_exception","reason":"queue full"}}}]})", r));
+    {"index":{"_index":"i","_id":"4","status":429,"error":{"type":"es_rejected_execution_exception","reason":"queue full"}}}]})",
+                                r));
   ASSERT_TRUE(r.errors);
   ASSERT_EQ(r.items.size(), 4u);
   EXPECT_EQ(r.items[0].status, 201);
@@ -59,7 +60,8 @@ TEST(BulkResponse, GarbageIsNotABulkAnswer) {
 }
 
 TEST(Version, ParsesElasticsearchAndOpenSearch) {
-  auto v = parseVersion(R"({"name":"n","version":{"number":"8.11.3","build_flavor":"default"},"tagline":"You Know, for Search"})");
+  auto v = parseVersion(
+      R"({"name":"n","version":{"number":"8.11.3","build_flavor":"default"},"tagline":"You Know, for Search"})");
   ASSERT_TRUE(v);
   EXPECT_EQ(v->major, 8);
   EXPECT_FALSE(v->acceptsDocType());

@@ -53,8 +53,9 @@ class EsLogLines : public spdlog::sinks::base_sink<std::mutex> {
   }
   void detach() {
     auto& sinks = logger_->sinks();
-    sinks.erase(std::remove_if(sinks.begin(), sinks.end(), [this](const spdlog::sink_ptr& s) { return s.get() == this; }),
-                sinks.end());
+    sinks.erase(
+        std::remove_if(sinks.begin(), sinks.end(), [this](const spdlog::sink_ptr& s) { return s.get() == this; }),
+        sinks.end());
     logger_->set_level(saved_level_);
   }
   // Lines whose message starts with `msg`, without time and component.
@@ -67,7 +68,9 @@ class EsLogLines : public spdlog::sinks::base_sink<std::mutex> {
   }
 
  protected:
-  void sink_it_(const spdlog::details::log_msg& msg) override { lines_.emplace_back(msg.payload.data(), msg.payload.size()); }
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    lines_.emplace_back(msg.payload.data(), msg.payload.size());
+  }
   void flush_() override {}
 
  private:
@@ -115,7 +118,8 @@ struct Harness {
     writer = std::make_unique<BulkWriter>(o, transport, cb, registry, time ? *time : clock);
   }
   void add(int n) {
-    for (int i = 0; i < n; ++i) writer->add("idx", "id" + std::to_string(i), "{\"n\":" + std::to_string(i) + "}", {0, 1, i});
+    for (int i = 0; i < n; ++i)
+      writer->add("idx", "id" + std::to_string(i), "{\"n\":" + std::to_string(i) + "}", {0, 1, i});
   }
   bool drain() { return writer->drain(std::chrono::steady_clock::now() + 5s); }
   // Waits until `n` items are acknowledged; the limit only keeps a broken writer from hanging the run.
@@ -137,7 +141,8 @@ TEST(BulkWriter, AcknowledgesEverythingOnSuccess) {
   EXPECT_TRUE(h.drain());
   EXPECT_EQ(h.doneOffsets(), (std::vector<int64_t>{0, 1, 2}));
   ASSERT_EQ(h.transport.bodies.size(), 1u);
-  EXPECT_NE(h.transport.bodies[0].find("{\"create\":{\"_index\":\"idx\",\"_id\":\"id2\"}}\n{\"n\":2}\n"), std::string::npos);
+  EXPECT_NE(h.transport.bodies[0].find("{\"create\":{\"_index\":\"idx\",\"_id\":\"id2\"}}\n{\"n\":2}\n"),
+            std::string::npos);
 }
 
 TEST(BulkWriter, RetriesConnectionErrors429And5xxThenSucceeds) {
@@ -159,7 +164,8 @@ TEST(BulkWriter, RetriesOnlyFailedItemsAndDeadLettersPermanentOnes) {
       {"create":{"status":201}},
       {"create":{"status":409,"error":{"type":"version_conflict_engine_exception"}}},
       {"create":{"status":429,"error":{"type":"es_rejected_execution_exception"}}},
-      {"create":{"status":400,"error":{"type":"mapper_parsing_exception","reason":"bad n"}}}]})", "", "h"};
+      {"create":{"status":400,"error":{"type":"mapper_parsing_exception","reason":"bad n"}}}]})",
+                      "", "h"};
   });
   h.add(4);
   EXPECT_TRUE(h.drain());
@@ -224,7 +230,10 @@ void poisonItemIsIsolatedByHalving(int status, int poison) {
     EXPECT_EQ(h.transport.bodies.size(), 13u);
     EXPECT_EQ(h.registry.counter("logship_stash_retried_requests_total", "", {{"cluster", "default"}}).value(), 0u);
     EXPECT_EQ(h.registry.counter("logship_stash_indexed_total", "", {{"cluster", "default"}}).value(), 63u);
-    EXPECT_EQ(h.registry.counter("logship_stash_dead_lettered_total", "", {{"cluster", "default"}, {"reason", "rejected"}}).value(), 1u);
+    EXPECT_EQ(
+        h.registry.counter("logship_stash_dead_lettered_total", "", {{"cluster", "default"}, {"reason", "rejected"}})
+            .value(),
+        1u);
     EXPECT_TRUE(h.clock.waits().empty());  // no back-off anywhere
   }
   logs->detach();
@@ -264,7 +273,8 @@ TEST(BulkWriter, HalvesRetryTransportErrorsFromTheFirstBackoffDelay) {
     if (body.find("\"poison\"") != std::string::npos) return HttpResult{413, "too large", "", "h"};
     return createdAnswer(body);
   };
-  for (int i = 0; i < 64; ++i) h.writer->add("idx", "id" + std::to_string(i), i == 0 ? R"({"poison":true})" : R"({"n":1})", {0, 1, i});
+  for (int i = 0; i < 64; ++i)
+    h.writer->add("idx", "id" + std::to_string(i), i == 0 ? R"({"poison":true})" : R"({"n":1})", {0, 1, i});
   h.writer->flush();
   ASSERT_TRUE(h.awaitDone(64));
   EXPECT_TRUE(h.drain());
@@ -287,12 +297,14 @@ TEST(BulkWriter, RetriesOfOneRequestFollowTheBackoffSchedule) {
   double r = 0.0;  // jitter factor 0.75, then 1.25, alternating
   o.random = [&r] { return r = (r == 0.0 ? 0.999999 : 0.0); };
   Harness h(o);
-  for (int i = 0; i < 6; ++i) h.transport.script.push_back([](const std::string&) { return HttpResult{503, "busy", "", "h"}; });
+  for (int i = 0; i < 6; ++i)
+    h.transport.script.push_back([](const std::string&) { return HttpResult{503, "busy", "", "h"}; });
   h.add(1);
   EXPECT_TRUE(h.drain());
   EXPECT_EQ(h.doneOffsets(), (std::vector<int64_t>{0}));
   double expect_r = 0.0;
-  BackoffSchedule expected(o.backoff_initial, o.backoff_max, 0.25, [&expect_r] { return expect_r = (expect_r == 0.0 ? 0.999999 : 0.0); });
+  BackoffSchedule expected(o.backoff_initial, o.backoff_max, 0.25,
+                           [&expect_r] { return expect_r = (expect_r == 0.0 ? 0.999999 : 0.0); });
   std::vector<TimeSource::Duration> want;
   for (int i = 0; i < 6; ++i) want.push_back(expected.next());
   EXPECT_EQ(h.clock.waits(), want);

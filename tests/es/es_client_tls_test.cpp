@@ -7,8 +7,8 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/ssl.hpp>
 #include <cpprest/http_listener.h>
+#include <boost/asio/ssl.hpp>
 
 #include "logship/es/es_client.h"
 #include "support/paths.h"
@@ -24,7 +24,8 @@ using logship::testing::TempDir;
 void makeCertificates(const fs::path& dir) {
   const std::string d = dir.string();
   const std::string script =
-      "set -e; cd '" + d + "';"
+      "set -e; cd '" + d +
+      "';"
       "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=logship-test-ca"
       " >/dev/null 2>&1;"
       "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 >/dev/null 2>&1;"

@@ -34,8 +34,10 @@ class MockKafka {
     rd_kafka_mock_partition_set_leader(cluster_, topic.c_str(), partition, broker);
   }
   void setBrokerDown(int broker, bool down) {
-    if (down) rd_kafka_mock_broker_set_down(cluster_, broker);
-    else rd_kafka_mock_broker_set_up(cluster_, broker);
+    if (down)
+      rd_kafka_mock_broker_set_down(cluster_, broker);
+    else
+      rd_kafka_mock_broker_set_up(cluster_, broker);
   }
   // Messages stored in a partition (its high watermark), asked as any client would; -1 on error.
   int64_t highWatermark(const std::string& topic, int partition) const {
@@ -44,7 +46,8 @@ class MockKafka {
     rd_kafka_conf_set(conf, "bootstrap.servers", bootstraps().c_str(), err, sizeof err);
     rd_kafka_t* client = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
     int64_t low = -1, high = -1;
-    if (rd_kafka_query_watermark_offsets(client, topic.c_str(), partition, &low, &high, 5000) != RD_KAFKA_RESP_ERR_NO_ERROR)
+    if (rd_kafka_query_watermark_offsets(client, topic.c_str(), partition, &low, &high, 5000) !=
+        RD_KAFKA_RESP_ERR_NO_ERROR)
       high = -1;
     rd_kafka_destroy(client);
     return high;

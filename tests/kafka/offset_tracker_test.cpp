@@ -49,8 +49,8 @@ TEST(OffsetTracker, PartitionsAreIndependentAndTakeCommittableReportsChanges) {
   ASSERT_EQ(points.size(), 1u);
   EXPECT_EQ(points[0].partition, 1);
   EXPECT_EQ(points[0].offset, 101);
-  EXPECT_TRUE(t.takeCommittable().empty());        // nothing new
-  EXPECT_EQ(t.takeCommittable(true).size(), 1u);   // all: still the one with a commit point
+  EXPECT_TRUE(t.takeCommittable().empty());       // nothing new
+  EXPECT_EQ(t.takeCommittable(true).size(), 1u);  // all: still the one with a commit point
 }
 
 TEST(OffsetTracker, RevokeIgnoresLateAcknowledgements) {

@@ -214,9 +214,8 @@ class Harness {
  public:
   Harness(const std::string& bootstraps, const PartitionConfig& config) {
     producer_ = std::make_unique<Producer>(
-        Properties{{"bootstrap.servers", bootstraps},
-                   {"linger.ms", "1"},
-                   {"topic.metadata.refresh.interval.ms", "200"}},
+        Properties{
+            {"bootstrap.servers", bootstraps}, {"linger.ms", "1"}, {"topic.metadata.refresh.interval.ms", "200"}},
         [this](const DeliveryReport& r) {
           auto& d = delivered_[reinterpret_cast<uintptr_t>(r.opaque)];
           d.partition = r.partition;
@@ -270,7 +269,8 @@ TEST(PartitionerInLibrdkafka, RoundRobinGivesEqualCountsAndRunsOfGroupEvents) {
     ASSERT_TRUE(h.waitFor(300, 30));
     EXPECT_EQ(h.countsByPartition(), (std::map<int32_t, int>{{0, 100}, {1, 100}, {2, 100}}));
     for (const auto& [i, d] : h.delivered())
-      ASSERT_EQ(d.partition, static_cast<int32_t>((i - 1) / group % 3)) << "message " << i << ", group_events " << group;
+      ASSERT_EQ(d.partition, static_cast<int32_t>((i - 1) / group % 3))
+          << "message " << i << ", group_events " << group;
   }
 }
 

@@ -97,7 +97,9 @@ class ScriptedSource : public kafka::MessageSource {
   bool poll(int timeout_ms, kafka::PolledMessage& out) override {
     std::unique_lock<std::mutex> lock(w_.mutex);
     // Nothing to deliver: time passes as it would while librdkafka waits (the real wait is short).
-    auto ready = [&] { return !w_.steps.empty() && !(w_.paused && std::holds_alternative<World::Message>(w_.steps.front())); };
+    auto ready = [&] {
+      return !w_.steps.empty() && !(w_.paused && std::holds_alternative<World::Message>(w_.steps.front()));
+    };
     if (!w_.changed.wait_for(lock, 1ms, ready)) {
       lock.unlock();
       w_.clock.advance(std::chrono::milliseconds(timeout_ms));
@@ -127,8 +129,12 @@ class ScriptedSource : public kafka::MessageSource {
     }
     return false;
   }
-  void pause() override { w_.update([&] { w_.paused = true, ++w_.pauses; }); }
-  void resume() override { w_.update([&] { w_.paused = false, ++w_.resumes; }); }
+  void pause() override {
+    w_.update([&] { w_.paused = true, ++w_.pauses; });
+  }
+  void resume() override {
+    w_.update([&] { w_.paused = false, ++w_.resumes; });
+  }
   bool paused() const override {
     std::lock_guard<std::mutex> lock(w_.mutex);
     return w_.paused;
@@ -143,7 +149,9 @@ class ScriptedSource : public kafka::MessageSource {
   void lag(const std::function<void(const std::string&, int32_t, int64_t)>&) override {}
   void maybeRefreshTopics(std::chrono::steady_clock::time_point) override {}
   bool probe(std::chrono::milliseconds) override { return true; }
-  void close() override { w_.update([&] { w_.closed = true; }); }
+  void close() override {
+    w_.update([&] { w_.closed = true; });
+  }
 
  private:
   World& w_;
@@ -256,13 +264,11 @@ TEST(ClusterRunner, CommitsOnlyTheContiguousPrefixOfDoneMessages) {
   auto c = referenceCluster();
   c.es.max_chunk_bytes = 1;  // one request per document, so offset 2 alone waits
   Running r(w, c);
-  push(w, {World::Assign{{{kTopic, 0}}},
-           World::Message{kTopic, 0, 0, doc(0)},
-           World::Message{kTopic, 0, 1, kDropped},            // done at once (filter)
-           World::Message{kTopic, 0, 2, doc(2)},              // held by the transport
-           World::Message{kTopic, 0, 3, "not json"},          // dead-lettered: done
-           World::Message{kTopic, 0, 4, doc(4)},
-           World::Message{kTopic, 0, 5, doc(5)}});             // flushes 4 (chunk of one)
+  push(w, {World::Assign{{{kTopic, 0}}}, World::Message{kTopic, 0, 0, doc(0)},
+           World::Message{kTopic, 0, 1, kDropped},                                        // done at once (filter)
+           World::Message{kTopic, 0, 2, doc(2)},                                          // held by the transport
+           World::Message{kTopic, 0, 3, "not json"},                                      // dead-lettered: done
+           World::Message{kTopic, 0, 4, doc(4)}, World::Message{kTopic, 0, 5, doc(5)}});  // flushes 4 (chunk of one)
   // 0 done, 1 dropped, 3 dead-lettered, 4 indexed: only 0 and 1 form a prefix.
   ASSERT_TRUE(w.await([&] { return w.dead.size() == 1 && w.committed(kTopic, 0) == 2; }));
   // 4 and (after FlushInterval) 5 are acknowledged too; several commit intervals pass.
@@ -343,9 +349,8 @@ TEST(ClusterRunner, PausesWhileTheBulkQueueIsFullAndResumesByItself) {
   EXPECT_EQ(w.delivered, delivered_when_paused);
   EXPECT_TRUE(w.commits.empty());
   w.update([&] { w.gate_open = true; });
-  ASSERT_TRUE(w.await([&] {
-    return w.committed(kTopic, 0) == 20 && !w.paused && r.gauge("logship_stash_consumer_paused") == 0;
-  }));
+  ASSERT_TRUE(w.await(
+      [&] { return w.committed(kTopic, 0) == 20 && !w.paused && r.gauge("logship_stash_consumer_paused") == 0; }));
   EXPECT_GE(w.resumes, 1);
   EXPECT_EQ(w.pauses, w.resumes);
   EXPECT_EQ(r.counter("logship_stash_indexed_total"), 20u);
@@ -358,11 +363,9 @@ TEST(ClusterRunner, RevokeFlushesFinishesAndCommitsBeforeThePartitionsGo) {
   auto c = referenceCluster();
   c.kafka.commit_interval = 1h;  // only the revoke commits
   Running r(w, c);
-  push(w, {World::Assign{{{kTopic, 0}, {kTopic, 1}}},
-           World::Message{kTopic, 0, 10, doc(10)},
-           World::Message{kTopic, 1, 20, doc(20)},
-           World::Message{kTopic, 0, 11, doc(11)},
-           World::Revoke{{{kTopic, 0}}}});
+  push(w,
+       {World::Assign{{{kTopic, 0}, {kTopic, 1}}}, World::Message{kTopic, 0, 10, doc(10)},
+        World::Message{kTopic, 1, 20, doc(20)}, World::Message{kTopic, 0, 11, doc(11)}, World::Revoke{{{kTopic, 0}}}});
   ASSERT_TRUE(w.await([&] { return !w.events.empty() && w.events.back() == "revoked"; }));
   ASSERT_EQ(w.events, (std::vector<std::string>{"commit", "revoked"}));
   ASSERT_EQ(w.commits.size(), 1u);

@@ -103,7 +103,9 @@ clusters:
         maxinflight: 2
         apikey: secret
 gracePeriod: 3s
-)", dir).config;
+)",
+                          dir)
+                     .config;
   const auto& k = c.clusters[0].kafka;
   EXPECT_EQ(k.brokers.size(), 2u);
   EXPECT_EQ(k.topics, std::vector<std::string>{"single"});
@@ -133,7 +135,8 @@ Clusters:
   - Input: {Kafka: {Brokers: [a], Topics: [t], Group: g, Bogus: 1}}
     Output: {ElasticSearch: {Hosts: [h], Index: i}}
 Extra: true
-)", dir);
+)",
+                               dir);
   ASSERT_EQ(loaded.unknown_keys.size(), 2u);
   EXPECT_EQ(loaded.unknown_keys[0], "Clusters[0].Input.Kafka.Bogus");
   EXPECT_EQ(loaded.unknown_keys[1], "Extra");
@@ -148,7 +151,8 @@ TEST(StashConfig, MissingRequiredKeysNameFileLineAndKey) {
   EXPECT_NE(e.find("Hosts"), std::string::npos) << e;
   e = errorOf(base + "        Group: g\n    Output: {ElasticSearch: {Hosts: [h]}}\n");
   EXPECT_NE(e.find("Index"), std::string::npos) << e;
-  e = errorOf("Clusters:\n  - Input: {Kafka: {Topics: [t], Group: g}}\n    Output: {ElasticSearch: {Hosts: [h], Index: i}}\n");
+  e = errorOf(
+      "Clusters:\n  - Input: {Kafka: {Topics: [t], Group: g}}\n    Output: {ElasticSearch: {Hosts: [h], Index: i}}\n");
   EXPECT_NE(e.find("Brokers"), std::string::npos) << e;
   EXPECT_NE(errorOf("GracePeriod: 1s\n").find("Clusters"), std::string::npos);
 }
@@ -160,8 +164,9 @@ TEST(StashConfig, BadValuesFailWithLine) {
   EXPECT_NE(e.find("TimeZone"), std::string::npos) << e;
   e = errorOf(head + "    Filters: [{Action: explode}]\n    Output: {ElasticSearch: {Hosts: [h], Index: i}}\n");
   EXPECT_NE(e.find("Action"), std::string::npos) << e;
-  e = errorOf(head + "    Filters: [{Action: drop, Conditions: [{Key: a, Value: b, Type: like}]}]\n"
-                     "    Output: {ElasticSearch: {Hosts: [h], Index: i}}\n");
+  e = errorOf(head +
+              "    Filters: [{Action: drop, Conditions: [{Key: a, Value: b, Type: like}]}]\n"
+              "    Output: {ElasticSearch: {Hosts: [h], Index: i}}\n");
   EXPECT_NE(e.find("Type"), std::string::npos) << e;
   e = errorOf(head + "    Output: {ElasticSearch: {Hosts: [h], Index: i, MaxChunkBytes: lots}}\n");
   EXPECT_NE(e.find("MaxChunkBytes"), std::string::npos) << e;
@@ -188,14 +193,16 @@ TEST(StashConfig, EveryBadValueNamesFileLineAndKey) {
     EXPECT_NE(e.find("stash.yml:3:"), std::string::npos) << e;
     EXPECT_NE(e.find(c.key + ":"), std::string::npos) << e;
   }
-  const auto e = errorOf(head + "    Output:\n      ElasticSearch:\n        Hosts: ['http://ok:9200', 'ftp://es:21']\n"
-                                "        Index: i\n");
+  const auto e = errorOf(head +
+                         "    Output:\n      ElasticSearch:\n        Hosts: ['http://ok:9200', 'ftp://es:21']\n"
+                         "        Index: i\n");
   EXPECT_NE(e.find("stash.yml:5:"), std::string::npos) << e;
-  EXPECT_NE(e.find("Clusters[0].Output.ElasticSearch.Hosts[1]: expected an http:// or https:// URL"), std::string::npos) << e;
+  EXPECT_NE(e.find("Clusters[0].Output.ElasticSearch.Hosts[1]: expected an http:// or https:// URL"), std::string::npos)
+      << e;
   const auto bad_ca_dir = TempDir();
   writeFile(bad_ca_dir / "ca.pem", "not a certificate\n");
-  const auto bad_ca = errorOf(head + "    Output: {ElasticSearch: {Hosts: [h], Index: i, CaFile: " +
-                              (bad_ca_dir / "ca.pem").string() + "}}\n");
+  const auto bad_ca = errorOf(
+      head + "    Output: {ElasticSearch: {Hosts: [h], Index: i, CaFile: " + (bad_ca_dir / "ca.pem").string() + "}}\n");
   EXPECT_NE(bad_ca.find("CaFile: cannot load CA certificates"), std::string::npos) << bad_ca;
 }
 
@@ -213,12 +220,13 @@ Clusters:
         Log: {Level: error, Mode: file, Path: /var/log/stash}
         Telemetry: {Name: stash}
     Output: {ElasticSearch: {Hosts: [h], Index: i}}
-)", dir);
+)",
+                               dir);
   std::string all;
   for (const auto& k : loaded.no_effect_keys) all += k + "\n";
-  for (const char* key : {"Clusters[0].Input.Kafka.Conns: ", "Clusters[0].Input.Kafka.Processors: ",
-                          "Clusters[0].Input.Kafka.Log.Mode: ", "Clusters[0].Input.Kafka.Log.Path: ",
-                          "Clusters[0].Input.Kafka.Telemetry: "}) {
+  for (const char* key :
+       {"Clusters[0].Input.Kafka.Conns: ", "Clusters[0].Input.Kafka.Processors: ", "Clusters[0].Input.Kafka.Log.Mode: ",
+        "Clusters[0].Input.Kafka.Log.Path: ", "Clusters[0].Input.Kafka.Telemetry: "}) {
     EXPECT_NE(all.find(key), std::string::npos) << key << " in\n" << all;
   }
   EXPECT_EQ(all.find("Kafka.Log.Level:"), std::string::npos) << all;  // has its effect

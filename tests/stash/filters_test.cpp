@@ -116,8 +116,9 @@ TEST(TransferFilter, UnchangedWhenMissingNotStringNotJsonOrNotObject) {
 
 TEST(TransferFilter, GoZeroLineWithEscapes) {
   TransferFilter f("message", "data");
-  EXPECT_EQ(run(f, R"({"message":"{\"@timestamp\":\"2022-09-08T21:51:10.346+08:00\",\"content\":\"a \\\"q\\\" \\u00e9\"}"})"),
-            R"({"data":{"@timestamp":"2022-09-08T21:51:10.346+08:00","content":"a \"q\" \u00e9"}})");
+  EXPECT_EQ(
+      run(f, R"({"message":"{\"@timestamp\":\"2022-09-08T21:51:10.346+08:00\",\"content\":\"a \\\"q\\\" \\u00e9\"}"})"),
+      R"({"data":{"@timestamp":"2022-09-08T21:51:10.346+08:00","content":"a \"q\" \u00e9"}})");
 }
 
 TEST(UriFilter, ReplacesObjectIdSegmentsAndDropsQuery) {
@@ -136,7 +137,8 @@ TEST(UriFilter, ReplacesObjectIdSegmentsAndDropsQuery) {
 
 TEST(UriFilter, AddsUriOnlyForStringUrl) {
   UriFilter f;
-  EXPECT_EQ(run(f, R"({"url":"/a/5f1e2d3c4b5a69788796a5b4?q"})"), R"({"url":"/a/5f1e2d3c4b5a69788796a5b4?q","uri":"/a/*"})");
+  EXPECT_EQ(run(f, R"({"url":"/a/5f1e2d3c4b5a69788796a5b4?q"})"),
+            R"({"url":"/a/5f1e2d3c4b5a69788796a5b4?q","uri":"/a/*"})");
   EXPECT_EQ(run(f, R"({"url":5})"), R"({"url":5})");
   EXPECT_EQ(run(f, R"({"uri":"old","url":"/x"})"), R"({"url":"/x","uri":"/x"})");
 }

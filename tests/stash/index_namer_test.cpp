@@ -26,10 +26,12 @@ TEST(IndexNamer, IssueExampleShanghaiNextDay) {
 
 TEST(IndexNamer, OffsetsAndFractions) {
   // 21:51 +08:00 is 13:51Z: same day in UTC and in New York (09:51 EDT).
-  EXPECT_EQ(nameFor("x-{{yyyy.MM.dd.HH}}", "UTC", R"({"@timestamp":"2022-09-08T21:51:10.346+08:00"})"), "x-2022.09.08.13");
+  EXPECT_EQ(nameFor("x-{{yyyy.MM.dd.HH}}", "UTC", R"({"@timestamp":"2022-09-08T21:51:10.346+08:00"})"),
+            "x-2022.09.08.13");
   EXPECT_EQ(nameFor("x-{{yyyy.MM.dd.HH}}", "America/New_York", R"({"@timestamp":"2022-09-08T21:51:10+08:00"})"),
             "x-2022.09.08.09");
-  EXPECT_EQ(nameFor("x-{{yyyy-MM-dd}}", "UTC", R"({"@timestamp":"2022-09-08T01:00:00.123456789-03:30"})"), "x-2022-09-08");
+  EXPECT_EQ(nameFor("x-{{yyyy-MM-dd}}", "UTC", R"({"@timestamp":"2022-09-08T01:00:00.123456789-03:30"})"),
+            "x-2022-09-08");
   EXPECT_EQ(nameFor("x-{{yyyy-MM-dd}}", "UTC", R"({"@timestamp":"2022-09-08T23:00:00-03:30"})"), "x-2022-09-09");
 }
 
@@ -47,7 +49,8 @@ TEST(IndexNamer, JodaTokens) {
 }
 
 TEST(IndexNamer, FieldSubstitution) {
-  EXPECT_EQ(nameFor("logs-{.app}-{{yyyy}}", "UTC", R"({"app":"web","@timestamp":"2022-01-01T00:00:00Z"})"), "logs-web-2022");
+  EXPECT_EQ(nameFor("logs-{.app}-{{yyyy}}", "UTC", R"({"app":"web","@timestamp":"2022-01-01T00:00:00Z"})"),
+            "logs-web-2022");
   EXPECT_EQ(nameFor("logs-{.app}", "UTC", R"({"other":1})"), "logs-");
   EXPECT_EQ(nameFor("logs-{.n}", "UTC", R"({"n":7})"), "logs-7");
   EXPECT_EQ(nameFor("constant", "UTC", R"({"n":7})"), "constant");
@@ -72,8 +75,10 @@ TEST(IndexNamer, TzEnvironmentWhenZoneUnset) {
   EXPECT_EQ(nameFor("c-{{yyyy-MM-dd}}", "", R"({"@timestamp":"2022-09-08T23:30:00.000Z"})"), "c-2022-09-09");
   setenv("TZ", "UTC", 1);
   EXPECT_EQ(nameFor("c-{{yyyy-MM-dd}}", "", R"({"@timestamp":"2022-09-08T23:30:00.000Z"})"), "c-2022-09-08");
-  if (old) setenv("TZ", saved.c_str(), 1);
-  else unsetenv("TZ");
+  if (old)
+    setenv("TZ", saved.c_str(), 1);
+  else
+    unsetenv("TZ");
 }
 
 TEST(IndexNamer, UnknownZoneThrows) { EXPECT_THROW(IndexNamer("x", "Mars/Base", {}), std::runtime_error); }

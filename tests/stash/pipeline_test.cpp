@@ -104,17 +104,21 @@ TEST(DocumentId, DerivedFromTopicPartitionOffset) {
 
 TEST(DryRun, OneLinePerKeptEventAndMalformedLinesDoNotStopTheRun) {
   std::istringstream in(std::string(kFilebeatEvent) + "\n" +
-                        R"({"k8s_container_name":"a-rpc","level":"info"})" "\n"
+                        R"({"k8s_container_name":"a-rpc","level":"info"})"
+                        "\n"
                         "garbage\n" +
-                        R"({"@timestamp":"2022-09-08T10:00:00Z","level":"error"})" "\r\n");
+                        R"({"@timestamp":"2022-09-08T10:00:00Z","level":"error"})"
+                        "\r\n");
   std::ostringstream out, err;
   runDryRun(referenceCluster(), in, out, err);
   const std::string o = out.str();
   EXPECT_EQ(o,
             R"({"index":"courseware-2022-09-09","id":"abc-1","doc":{"@timestamp":"2022-09-08T23:30:00.000Z",)"
             R"("k8s_container_name":"user-api","level":"info","data":{"@timestamp":"2022-09-09T07:30:00.000+08:00",)"
-            R"("level":"error","content":"boom"}}})" "\n"
-            R"({"index":"courseware-2022-09-08","id":null,"doc":{"@timestamp":"2022-09-08T10:00:00Z","level":"error"}})" "\n");
+            R"("level":"error","content":"boom"}}})"
+            "\n"
+            R"({"index":"courseware-2022-09-08","id":null,"doc":{"@timestamp":"2022-09-08T10:00:00Z","level":"error"}})"
+            "\n");
   EXPECT_NE(err.str().find("line 3"), std::string::npos);
 }
 

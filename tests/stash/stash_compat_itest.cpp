@@ -66,7 +66,8 @@ class StashCompat : public ::testing::Test {
   double metric(int port, const std::string& name) {
     std::string body;
     int status = 0;
-    if (!pollAdmin(port, "/metrics", [](int st, const std::string&) { return st == 200; }, 10s, &status, &body))
+    if (!pollAdmin(
+            port, "/metrics", [](int st, const std::string&) { return st == 200; }, 10s, &status, &body))
       return -2;
     return metricValue(body, name + "{cluster=\"itest\"}");
   }
@@ -85,7 +86,8 @@ class StashCompat : public ::testing::Test {
       ASSERT_EQ(esWaitForCount(s.index_prefix + "-*", kEvents, 90s), kEvents) << readFile(dir / "stash1.log");
       EXPECT_EQ(esCount(i8), kEvents / 2);
       EXPECT_EQ(esCount(i9), kEvents / 2);
-      ASSERT_TRUE(pollUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 3) == kEvents; }, 30s, 500ms))
+      ASSERT_TRUE(
+          pollUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 3) == kEvents; }, 30s, 500ms))
           << readFile(dir / "stash1.log");
       EXPECT_EQ(metric(port1, "logship_stash_duplicates_total"), 0);
       EXPECT_EQ(stash.terminate(20s), 0) << readFile(dir / "stash1.log");
@@ -104,7 +106,8 @@ class StashCompat : public ::testing::Test {
     EXPECT_FALSE(docs[0].has_field("beat"));
     EXPECT_FALSE(docs[0].has_field("message"));
     // seq 42 is even: 2022-09-08T16:00Z, which is already the 9th in Shanghai.
-    auto hits = parseJson(esRequest("GET", "/" + s.index_prefix + "-*/_search?q=data.seq:42").body).at("hits").at("hits");
+    auto hits =
+        parseJson(esRequest("GET", "/" + s.index_prefix + "-*/_search?q=data.seq:42").body).at("hits").at("hits");
     ASSERT_EQ(hits.size(), 1u);
     EXPECT_EQ(hits.at(0).at("_index").as_string(), i9);
     EXPECT_EQ(hits.at(0).at("_id").as_string().rfind(s.topic + "-", 0), 0u) << hits.at(0).serialize();
@@ -121,7 +124,8 @@ class StashCompat : public ::testing::Test {
     writeFile(dir / "stash2.yml", configWithAdmin(group2, port2));
     {
       StashProcess stash(dir / "stash2.yml", dir / "stash2.log");
-      ASSERT_TRUE(pollUntil([&] { return committedTotal(env.kafka_bootstrap, group2, s.topic, 3) == kEvents; }, 60s, 500ms))
+      ASSERT_TRUE(
+          pollUntil([&] { return committedTotal(env.kafka_bootstrap, group2, s.topic, 3) == kEvents; }, 60s, 500ms))
           << readFile(dir / "stash2.log");
       EXPECT_EQ(metric(port2, "logship_stash_duplicates_total"), kEvents) << readFile(dir / "stash2.log");
       EXPECT_EQ(metric(port2, "logship_stash_indexed_total"), 0);
@@ -145,7 +149,8 @@ TEST_F(StashCompat, Elasticsearch7) {
   useServer("ES7_URL");
   if (HasFatalFailure()) return;
   ASSERT_EQ(env.get("ES7_VERSION").rfind("7.17.", 0), 0u) << env.get("ES7_VERSION");
-  deliverThenReplay("es7", "elasticsearch reachable cluster=itest version=" + env.get("ES7_VERSION") + " distribution=elasticsearch doc_type=\"\"");
+  deliverThenReplay("es7", "elasticsearch reachable cluster=itest version=" + env.get("ES7_VERSION") +
+                               " distribution=elasticsearch doc_type=\"\"");
 }
 
 TEST_F(StashCompat, Elasticsearch7KeepsTheTypeOfIndicesGoStashCreated) {
@@ -166,7 +171,8 @@ TEST_F(StashCompat, Elasticsearch7KeepsTheTypeOfIndicesGoStashCreated) {
   ASSERT_EQ(esWaitForCount(index, 50, 60s), 50) << readFile(dir / "stash.log");
   auto hits = parseJson(esRequest("GET", "/" + index + "/_search?size=100").body).at("hits").at("hits");
   ASSERT_EQ(hits.size(), 50u);
-  for (size_t i = 0; i < hits.size(); ++i) EXPECT_EQ(hits.at(i).at("_type").as_string(), "doc") << hits.at(i).serialize();
+  for (size_t i = 0; i < hits.size(); ++i)
+    EXPECT_EQ(hits.at(i).at("_type").as_string(), "doc") << hits.at(i).serialize();
   EXPECT_TRUE(pollUntil([&] { return committedTotal(env.kafka_bootstrap, s.group, s.topic, 3) == 50; }, 30s, 500ms));
   EXPECT_EQ(stash.terminate(20s), 0) << readFile(dir / "stash.log");
   EXPECT_EQ(esCount(s.index_prefix + "-*"), 50);
@@ -177,7 +183,8 @@ TEST_F(StashCompat, OpenSearch2) {
   useServer("OPENSEARCH_URL");
   if (HasFatalFailure()) return;
   ASSERT_EQ(env.get("OPENSEARCH_VERSION").rfind("2.", 0), 0u) << env.get("OPENSEARCH_VERSION");
-  deliverThenReplay("opensearch", "elasticsearch reachable cluster=itest version=" + env.get("OPENSEARCH_VERSION") + " distribution=opensearch doc_type=\"\"");
+  deliverThenReplay("opensearch", "elasticsearch reachable cluster=itest version=" + env.get("OPENSEARCH_VERSION") +
+                                      " distribution=opensearch doc_type=\"\"");
 }
 
 }  // namespace

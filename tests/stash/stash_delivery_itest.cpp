@@ -87,7 +87,8 @@ TEST_F(StashDelivery, MappingConflictGoesToTheDeadLetterOthersAreIndexed) {
   ASSERT_LT(r.status, 300) << r.body;
   std::vector<std::string> values;
   for (int i = 0; i < 50; ++i)
-    values.push_back(R"({"@timestamp":"2022-09-08T01:00:00Z","n":)" + (i == 25 ? std::string("\"not a number\"") : std::to_string(i)) + "}");
+    values.push_back(R"({"@timestamp":"2022-09-08T01:00:00Z","n":)" +
+                     (i == 25 ? std::string("\"not a number\"") : std::to_string(i)) + "}");
   produceMessages(env.kafka_bootstrap, s.topic, values);
   s.filters = "";
   s.extra_cluster = "    DeadLetter:\n      File: " + (dir / "dead.ndjson").string() + "\n";
@@ -100,9 +101,11 @@ TEST_F(StashDelivery, MappingConflictGoesToTheDeadLetterOthersAreIndexed) {
   EXPECT_NE(dead.find("\"reason\":\"rejected\""), std::string::npos) << dead;
   // ES 8 says document_parsing_exception, 7.x mapper_parsing_exception.
   EXPECT_TRUE(dead.find("document_parsing_exception") != std::string::npos ||
-              dead.find("mapper_parsing_exception") != std::string::npos) << dead;
+              dead.find("mapper_parsing_exception") != std::string::npos)
+      << dead;
   EXPECT_NE(dead.find("\"status\":400"), std::string::npos) << dead;
-  EXPECT_NE(dead.find("\"doc\":{\"@timestamp\":\"2022-09-08T01:00:00Z\",\"n\":\"not a number\"}"), std::string::npos) << dead;
+  EXPECT_NE(dead.find("\"doc\":{\"@timestamp\":\"2022-09-08T01:00:00Z\",\"n\":\"not a number\"}"), std::string::npos)
+      << dead;
   EXPECT_EQ(esCount(index), 49);
 }
 
@@ -118,11 +121,14 @@ TEST_F(StashDelivery, ReferenceGoStashConfigRunsWithHostOverridesOnly) {
                      dir.path());
   // Offset: last -> only messages produced after the group joined arrive: keep producing markers.
   const std::string query = R"({"query":{"term":{"data.marker.keyword":")" + marker + R"("}}})";
-  bool arrived = pollUntil([&] {
-    produceMessages(env.kafka_bootstrap, topic,
-                    {R"({"k8s_container_name":"a-api","level":"error","message":"{\"marker\":\")" + marker + R"(\"}"})"});
-    return !esSearchSources("courseware-*", query, 1).empty();
-  }, 60s, 1000ms);
+  bool arrived = pollUntil(
+      [&] {
+        produceMessages(
+            env.kafka_bootstrap, topic,
+            {R"({"k8s_container_name":"a-api","level":"error","message":"{\"marker\":\")" + marker + R"(\"}"})"});
+        return !esSearchSources("courseware-*", query, 1).empty();
+      },
+      60s, 1000ms);
   const int status = stash.terminate(30s);
   EXPECT_TRUE(arrived) << readFile(dir / "stash.log");
   EXPECT_EQ(status, 0) << readFile(dir / "stash.log");

@@ -200,7 +200,8 @@ TEST_F(StashExtensions, KafkaDeadLetterGetsInvalidJsonAndMappingConflictWithTheE
   ASSERT_LT(r.status, 300) << r.body;
   const std::string conflict = R"({"@timestamp":"2022-09-08T01:00:00Z","n":"not a number"})";
   std::vector<std::string> values;
-  for (int i = 0; i < 10; ++i) values.push_back(R"({"@timestamp":"2022-09-08T01:00:00Z","n":)" + std::to_string(i) + "}");
+  for (int i = 0; i < 10; ++i)
+    values.push_back(R"({"@timestamp":"2022-09-08T01:00:00Z","n":)" + std::to_string(i) + "}");
   values[3] = "this is not json {";
   values[6] = conflict;
   produceMessages(env.kafka_bootstrap, s.topic, values);
@@ -251,7 +252,8 @@ TEST_F(StashExtensions, CompressSendsGzipBulkBodiesThatElasticsearchIndexes) {
   const std::string marker = "plaintext-marker-" + randomSuffix();
   std::vector<std::string> values;
   for (int i = 0; i < 200; ++i)
-    values.push_back(R"({"@timestamp":"2022-09-08T01:00:00Z","marker":")" + marker + R"(","seq":)" + std::to_string(i) + "}");
+    values.push_back(R"({"@timestamp":"2022-09-08T01:00:00Z","marker":")" + marker + R"(","seq":)" + std::to_string(i) +
+                     "}");
   produceMessages(env.kafka_bootstrap, s.topic, values);
 
   const int es_port = std::stoi(env.es_url.substr(env.es_url.rfind(':') + 1));
@@ -301,16 +303,19 @@ TEST_F(StashExtensions, TwoClustersInOneProcessEachIndexExactlyItsOwnEvents) {
   produceMessages(env.kafka_bootstrap, a.topic, sourcedEvents("a", 40));
   produceMessages(env.kafka_bootstrap, b.topic, sourcedEvents("b", 65));
 
-  writeFile(dir / "stash.yml", "Clusters:\n" + clusterEntry(env, a, "ext-a") + clusterEntry(env, b, "ext-b") +
-                                   "GracePeriod: 10s\n");
+  writeFile(dir / "stash.yml",
+            "Clusters:\n" + clusterEntry(env, a, "ext-a") + clusterEntry(env, b, "ext-b") + "GracePeriod: 10s\n");
   StashProcess stash(dir / "stash.yml", dir / "stash.log");
   const std::string ia = a.index_prefix + "-*", ib = b.index_prefix + "-*";
   EXPECT_EQ(esWaitForCount(ia, 40, 60s), 40) << readFile(dir / "stash.log");
   EXPECT_EQ(esWaitForCount(ib, 65, 60s), 65) << readFile(dir / "stash.log");
-  EXPECT_TRUE(pollUntil([&] {
-    return committedTotal(env.kafka_bootstrap, a.group, a.topic, 2) == 40 &&
-           committedTotal(env.kafka_bootstrap, b.group, b.topic, 3) == 65;
-  }, 20s, 500ms)) << readFile(dir / "stash.log");
+  EXPECT_TRUE(pollUntil(
+      [&] {
+        return committedTotal(env.kafka_bootstrap, a.group, a.topic, 2) == 40 &&
+               committedTotal(env.kafka_bootstrap, b.group, b.topic, 3) == 65;
+      },
+      20s, 500ms))
+      << readFile(dir / "stash.log");
   EXPECT_EQ(stash.terminate(15s), 0);
 
   EXPECT_EQ(esCount(ia), 40);

@@ -32,9 +32,11 @@ class StashFaults : public ::testing::Test {
   void expectExactly(int n) {
     const std::string pattern = s.index_prefix + "-*";
     EXPECT_EQ(esCount(pattern), n);
-    auto r = parseJson(esRequest("POST", "/" + pattern + "/_search",
-                                 R"({"size":0,"aggs":{"dup":{"terms":{"field":"data.seq","min_doc_count":2,"size":10}}}})",
-                                 "application/json").body);
+    auto r =
+        parseJson(esRequest("POST", "/" + pattern + "/_search",
+                            R"({"size":0,"aggs":{"dup":{"terms":{"field":"data.seq","min_doc_count":2,"size":10}}}})",
+                            "application/json")
+                      .body);
     EXPECT_EQ(r.at("aggregations").at("dup").at("buckets").size(), 0u) << r.serialize();
   }
   ServicesEnv env;
@@ -54,7 +56,8 @@ TEST_F(StashFaults, Kill9MidStreamThenRestartStillExactlyN) {
   writeFile(dir / "stash.yml", configYaml(env, s));
   {
     StashProcess first(dir / "stash.yml", dir / "stash1.log");
-    ASSERT_TRUE(pollUntil([&] { return esCount(s.index_prefix + "-*") >= n / 4; }, 60s, 100ms)) << readFile(dir / "stash1.log");
+    ASSERT_TRUE(pollUntil([&] { return esCount(s.index_prefix + "-*") >= n / 4; }, 60s, 100ms))
+        << readFile(dir / "stash1.log");
     first.kill9();
   }
   const int64_t after_kill = esCount(s.index_prefix + "-*");
@@ -93,10 +96,12 @@ TEST_F(StashFaults, TwoProcessesInOneGroupShareThenOneIsKilled) {
   StashProcess a(dir / "stash.yml", dir / "a.log");
   StashProcess b(dir / "stash.yml", dir / "b.log");
   // Both joined: each logs an assignment.
-  ASSERT_TRUE(pollUntil([&] {
-    return readFile(dir / "a.log").find("partitions assigned") != std::string::npos &&
-           readFile(dir / "b.log").find("partitions assigned") != std::string::npos;
-  }, 60s));
+  ASSERT_TRUE(pollUntil(
+      [&] {
+        return readFile(dir / "a.log").find("partitions assigned") != std::string::npos &&
+               readFile(dir / "b.log").find("partitions assigned") != std::string::npos;
+      },
+      60s));
   produceMessages(env.kafka_bootstrap, s.topic, events(0, n));
   ASSERT_TRUE(pollUntil([&] { return esCount(s.index_prefix + "-*") >= n / 5; }, 60s, 100ms));
   a.kill9();

@@ -6,8 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <fcntl.h>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -27,9 +27,9 @@ namespace logship::testing::stash {
 struct StashSetup {
   std::string topic;
   std::string group;
-  std::string index_prefix;  // "itest-<random>"; the index format is prefix + "-{{yyyy-MM-dd}}"
-  std::string extra_es;      // more keys under Output.ElasticSearch (8-space indent)
-  std::string extra_cluster; // more keys under the cluster (4-space indent)
+  std::string index_prefix;   // "itest-<random>"; the index format is prefix + "-{{yyyy-MM-dd}}"
+  std::string extra_es;       // more keys under Output.ElasticSearch (8-space indent)
+  std::string extra_cluster;  // more keys under the cluster (4-space indent)
   // librdkafka passthrough: a dead member's partitions move after 6 s instead of 45 s.
   std::string extra_kafka = "        Librdkafka: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"1000\"}\n";
   std::string filters = R"(    Filters:
@@ -55,19 +55,29 @@ inline std::string configYaml(const ServicesEnv& env, const StashSetup& s) {
          "  - Input:\n"
          "      Kafka:\n"
          "        Name: itest\n"
-         "        Brokers: [\"" + env.kafka_bootstrap + "\"]\n"
-         "        Topics: [\"" + s.topic + "\"]\n"
-         "        Group: " + s.group + "\n"
+         "        Brokers: [\"" +
+         env.kafka_bootstrap +
+         "\"]\n"
+         "        Topics: [\"" +
+         s.topic +
+         "\"]\n"
+         "        Group: " +
+         s.group +
+         "\n"
          "        Offset: first\n" +
          s.extra_kafka + s.filters + s.extra_cluster +
          "    Output:\n"
          "      ElasticSearch:\n"
-         "        Hosts: [\"" + env.es_url + "\"]\n"
-         "        Index: \"" + s.index_prefix + "-{{yyyy-MM-dd}}\"\n"
+         "        Hosts: [\"" +
+         env.es_url +
+         "\"]\n"
+         "        Index: \"" +
+         s.index_prefix +
+         "-{{yyyy-MM-dd}}\"\n"
          "        TimeZone: Asia/Shanghai\n"
          "        FlushInterval: 200ms\n"
-         "        BackoffMax: 2s\n" + s.extra_es +
-         "GracePeriod: 10s\n";
+         "        BackoffMax: 2s\n" +
+         s.extra_es + "GracePeriod: 10s\n";
 }
 
 // A Filebeat-shaped event carrying a go-zero JSON line; `n` makes it unique.
@@ -94,7 +104,8 @@ class StashProcess {
 };
 
 inline std::string randomSuffix() {
-  return std::to_string(::getpid()) + "-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000007);
+  return std::to_string(::getpid()) + "-" +
+         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000007);
 }
 
 }  // namespace logship::testing::stash

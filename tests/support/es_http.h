@@ -13,8 +13,8 @@
 namespace logship::testing {
 
 struct EsResponse {
-    int status = 0;    // HTTP status code
-    std::string body;  // response body as text
+  int status = 0;    // HTTP status code
+  std::string body;  // response body as text
 };
 
 // Overrides / reads the base URL ("http://127.0.0.1:PORT").

@@ -18,8 +18,7 @@ std::string uniqueTopic(const std::string& prefix = "logship-test");
 // the result and then until every partition has a leader in the metadata.
 // Throws if the topic exists already (unless ok_if_exists) or on any error.
 void createTopic(const std::string& bootstrap, const std::string& topic, int partitions = 3,
-                 std::chrono::milliseconds timeout = std::chrono::seconds(30),
-                 bool ok_if_exists = false);
+                 std::chrono::milliseconds timeout = std::chrono::seconds(30), bool ok_if_exists = false);
 
 // Deletes `topic` with rd_kafka_DeleteTopics and waits until the metadata no
 // longer lists it. A topic that does not exist is not an error.
@@ -40,32 +39,30 @@ std::int64_t countMessages(const std::string& bootstrap, const std::string& topi
                            std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 struct KafkaMessage {
-    std::string key;
-    std::string value;
-    std::int32_t partition = -1;
-    std::int64_t offset = -1;
-    std::int64_t timestamp_ms = -1;
-    std::vector<std::pair<std::string, std::string>> headers;
+  std::string key;
+  std::string value;
+  std::int32_t partition = -1;
+  std::int64_t offset = -1;
+  std::int64_t timestamp_ms = -1;
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 // Produces `values` (each with the same optional key) and waits for every
 // delivery report; throws on the first delivery error.
-void produceMessages(const std::string& bootstrap, const std::string& topic,
-                     const std::vector<std::string>& values, const std::string& key = "",
-                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
+void produceMessages(const std::string& bootstrap, const std::string& topic, const std::vector<std::string>& values,
+                     const std::string& key = "", std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 // Reads `topic` from the beginning of every partition (assign, no group join,
 // nothing committed) until at least `expected_count` messages arrived or
 // `timeout` passed; then keeps reading for `settle` more to catch extras
 // (duplicates). Returns what arrived (possibly fewer than expected: check!).
 std::vector<KafkaMessage> consumeMessages(const std::string& bootstrap, const std::string& topic,
-                                          std::size_t expected_count,
-                                          std::chrono::milliseconds timeout,
+                                          std::size_t expected_count, std::chrono::milliseconds timeout,
                                           std::chrono::milliseconds settle = std::chrono::milliseconds(0));
 
 // Same as consumeMessages, values only.
-std::vector<std::string> consumeAll(const std::string& bootstrap, const std::string& topic,
-                                    std::size_t expected_count, std::chrono::milliseconds timeout,
+std::vector<std::string> consumeAll(const std::string& bootstrap, const std::string& topic, std::size_t expected_count,
+                                    std::chrono::milliseconds timeout,
                                     std::chrono::milliseconds settle = std::chrono::milliseconds(0));
 
 // The sum over partitions 0..partitions-1 of `group`'s committed offsets on `topic` (partitions

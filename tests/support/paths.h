@@ -8,8 +8,8 @@ namespace logship::testing {
 
 std::filesystem::path sourceDir();
 std::filesystem::path binaryDir();
-std::filesystem::path sharedDir();  // ../shared beside the project root, else tests/data/shared
-std::filesystem::path checkedInSharedDir();  // tests/data/shared: the copy of ../shared in the repo
+std::filesystem::path sharedDir();                          // ../shared beside the project root, else tests/data/shared
+std::filesystem::path checkedInSharedDir();                 // tests/data/shared: the copy of ../shared in the repo
 std::filesystem::path daemonPath(const std::string& name);  // "logship-tail", "logship-stash"
 
 class TempDir {

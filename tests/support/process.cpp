@@ -111,10 +111,12 @@ int ChildProcess::kill9() {
 int ChildProcess::terminate(std::chrono::milliseconds timeout) {
   if (pid_ <= 0) return status_;
   ::kill(pid_, SIGTERM);
-  if (pollUntil([&] {
-        reapNoHang();
-        return pid_ <= 0;
-      }, timeout, std::chrono::milliseconds(20)))
+  if (pollUntil(
+          [&] {
+            reapNoHang();
+            return pid_ <= 0;
+          },
+          timeout, std::chrono::milliseconds(20)))
     return status_;
   kill9();
   return -1;
@@ -156,7 +158,8 @@ int freeLoopbackPort() {
 int httpGetStatus(int port, const std::string& path, std::chrono::milliseconds timeout, std::string* body) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   auto left_ms = [&] {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
     return static_cast<int>(ms > 0 ? ms : 0);
   };
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);

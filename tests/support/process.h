@@ -61,8 +61,7 @@ int freeLoopbackPort();
 
 // GET http://127.0.0.1:<port><path> (HTTP/1.0, connection closed by the server). Returns the
 // status code, or 0 when nothing answered within `timeout`. Only ever connects to 127.0.0.1.
-int httpGetStatus(int port, const std::string& path,
-                  std::chrono::milliseconds timeout = std::chrono::seconds(2),
+int httpGetStatus(int port, const std::string& path, std::chrono::milliseconds timeout = std::chrono::seconds(2),
                   std::string* body = nullptr);
 
 // The last `max_bytes` of a text file ("" when it cannot be read): for failure messages.

@@ -113,17 +113,19 @@ TEST(Registry, FileFormatIsStableAndReadBack) {
 TEST(Registry, WrongTypesAreCorruptOrIgnored) {
   TempDir dir;
   // dev, inode and offset must be non-negative integers: anything else makes the file corrupt.
-  for (const char* bad : {R"({"files":[{"dev":1,"inode":2,"offset":-1}]})", R"({"files":[{"dev":1,"inode":2,"offset":1.5}]})",
-                          R"({"files":[{"dev":1,"inode":"2","offset":1}]})", R"({"files":[{"dev":1,"offset":1}]})",
-                          R"({"files":{}})", R"([])", R"({"files":[1]})", R"({"files":[]} x)"}) {
+  for (const char* bad :
+       {R"({"files":[{"dev":1,"inode":2,"offset":-1}]})", R"({"files":[{"dev":1,"inode":2,"offset":1.5}]})",
+        R"({"files":[{"dev":1,"inode":"2","offset":1}]})", R"({"files":[{"dev":1,"offset":1}]})", R"({"files":{}})",
+        R"([])", R"({"files":[1]})", R"({"files":[]} x)"}) {
     logship::testing::writeFile(dir / "registry.json", bad);
     Registry r(dir.path().string());
     EXPECT_FALSE(r.load()) << bad;
     std::filesystem::remove(dir / "registry.json.corrupt");
   }
   // Optional fields of the wrong type (or an fp_len beyond 32 bits) are ignored.
-  logship::testing::writeFile(dir / "registry.json",
-                              R"({"files":[{"dev":1,"inode":2,"offset":3,"fp_len":4294967296,"fp":7,"path":1,"updated_ms":"x"}]})");
+  logship::testing::writeFile(
+      dir / "registry.json",
+      R"({"files":[{"dev":1,"inode":2,"offset":3,"fp_len":4294967296,"fp":7,"path":1,"updated_ms":"x"}]})");
   Registry r(dir.path().string());
   ASSERT_TRUE(r.load());
   const FileState* got = r.find(FileIdentity{1, 2, 0, 0});

@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <cstdio>
-#include <map>
 #include <cstdlib>
+#include <map>
 #include <regex>
 
 #include <gtest/gtest.h>
@@ -83,14 +83,15 @@ TEST(TailConfig, MalformedConfigExits2WithFileLineAndKey) {
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.out.find("bad.yml:4:"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("output.kafka.required_acks"), std::string::npos) << r.out;
-  logship::testing::writeFile(dir / "re.yml",
-                              "filebeat.inputs:\n- type: log\n  paths: [/x]\n  exclude_lines: ['(']\noutput.console: {}\n");
+  logship::testing::writeFile(
+      dir / "re.yml", "filebeat.inputs:\n- type: log\n  paths: [/x]\n  exclude_lines: ['(']\noutput.console: {}\n");
   const CmdResult r2 = run("-c " + (dir / "re.yml").string() + " --check");
   EXPECT_EQ(r2.status, 2);
   EXPECT_NE(r2.out.find("re.yml:4:"), std::string::npos) << r2.out;
   // An unset variable must not become an empty broker address that retries forever.
   unsetenv("LOGSHIP_TEST_UNSET_BROKER");
-  logship::testing::writeFile(dir / "empty.yml", "output.kafka:\n  hosts: [\"${LOGSHIP_TEST_UNSET_BROKER:}\"]\n  topic: t\n");
+  logship::testing::writeFile(dir / "empty.yml",
+                              "output.kafka:\n  hosts: [\"${LOGSHIP_TEST_UNSET_BROKER:}\"]\n  topic: t\n");
   const CmdResult r3 = run("-c " + (dir / "empty.yml").string() + " --check");
   EXPECT_EQ(r3.status, 2);
   EXPECT_NE(r3.out.find("output.kafka.hosts[0]: empty host"), std::string::npos) << r3.out;
@@ -102,8 +103,8 @@ TEST(TailConfig, MalformedConfigExits2WithFileLineAndKey) {
 TEST(TailConfig, EveryConfigErrorExits2WithOneLineNamingFileLineAndKey) {
   struct Case {
     std::string yaml;
-    std::string key;   // the dotted path the message must name
-    int line;          // where it is in the file
+    std::string key;  // the dotted path the message must name
+    int line;         // where it is in the file
   };
   const std::string input = "filebeat.inputs:\n- type: log\n  paths: [/x]\n";
   const std::string kafka = "output.kafka:\n  hosts: [a]\n";
@@ -112,7 +113,8 @@ TEST(TailConfig, EveryConfigErrorExits2WithOneLineNamingFileLineAndKey) {
       {kafka + "  topic: \"logs-%{[fields.x]\"\n", "output.kafka.topic", 3},
       {kafka + "  topic: t\n  key: \"%{[fields.k\"\n", "output.kafka.key", 4},
       {kafka + "  topics:\n    - topic: \"%{[a\"\n", "output.kafka.topics[0].topic", 4},
-      {kafka + "  topics:\n    - topic: t\n      when.regexp: {message: \"(\"}\n", "output.kafka.topics[0].when.regexp.message", 5},
+      {kafka + "  topics:\n    - topic: t\n      when.regexp: {message: \"(\"}\n",
+       "output.kafka.topics[0].when.regexp.message", 5},
       {kafka + "  topics:\n    - topic: t\n      when.resembles: {a: b}\n", "output.kafka.topics[0].when.resembles", 5},
       {kafka + "  topic: t\n  timeout: 1e300s\n", "output.kafka.timeout", 4},
       {kafka + "  topic: t\n  timeout: soon\n", "output.kafka.timeout", 4},
@@ -120,7 +122,8 @@ TEST(TailConfig, EveryConfigErrorExits2WithOneLineNamingFileLineAndKey) {
       {kafka + "  topic: t\n  max_message_bytes: 10XB\n", "output.kafka.max_message_bytes", 4},
       {kafka + "  topic: t\n  compression_level: 99\n", "output.kafka.compression_level", 4},
       {kafka + "  topic: t\n  bulk_max_size: 99999999\n", "output.kafka.bulk_max_size", 4},
-      {kafka + "  topic: t\n  librdkafka:\n    queue.buffering.max.ms: forever\n", "output.kafka.librdkafka.queue.buffering.max.ms", 5},
+      {kafka + "  topic: t\n  librdkafka:\n    queue.buffering.max.ms: forever\n",
+       "output.kafka.librdkafka.queue.buffering.max.ms", 5},
       {kafka + "  topic: t\n  librdkafka:\n    no.such.property: 1\n", "output.kafka.librdkafka.no.such.property", 5},
       {kafka + "  topic: t\n  codec.format:\n    string: '%{[message]}'\n", "output.kafka.codec.format", 5},
       {kafka + "  topic: t\n  codec.json:\n    escape_html: true\n", "output.kafka.codec.json.escape_html", 5},
@@ -257,8 +260,8 @@ TEST(TailConfig, KafkaPartitionStrategies) {
   EXPECT_EQ(random.kafka.partition.group_events, 3u);
   EXPECT_EQ(load(head + "  partition.random:\n").kafka.partition.group_events, 1u);
 
-  const TailConfig fields =
-      load(head + "  partition.hash:\n    hash: [fields.app, host.name]\n    random: false\n    reachable_only: true\n");
+  const TailConfig fields = load(
+      head + "  partition.hash:\n    hash: [fields.app, host.name]\n    random: false\n    reachable_only: true\n");
   EXPECT_EQ(fields.kafka.partition.strategy, Strategy::kHash);
   EXPECT_TRUE(fields.kafka.partition.hash_from_message);
   EXPECT_TRUE(fields.kafka.partition.reachable_only);
@@ -279,15 +282,18 @@ TEST(TailConfig, MalformedKafkaPartitionNamesFileLineAndKey) {
   const std::pair<std::string, std::string> cases[] = {
       {"      round_robin:\n        group_events: many\n",
        ":7:23: output.kafka.partition.round_robin.group_events: expected an integer, got \"many\""},
-      {"      random:\n        group_events: 0\n", ":7:23: output.kafka.partition.random.group_events: must be at least 1"},
+      {"      random:\n        group_events: 0\n",
+       ":7:23: output.kafka.partition.random.group_events: must be at least 1"},
       {"      hash:\n        reachable_only: sometimes\n",
        ":7:25: output.kafka.partition.hash.reachable_only: expected true or false, got \"sometimes\""},
       {"      hash: {random: maybe}\n", ":6:22: output.kafka.partition.hash.random: expected true or false"},
       {"      round_robin: 5\n", ":6:20: output.kafka.partition.round_robin: expected a map"},
       // Map-valued nodes: the loader's line:col for those is approximate; path and message are exact.
       {"      hash:\n        hash: [{a: 1}]\n", ":*: output.kafka.partition.hash.hash[0]: expected a string"},
-      {"      sticky: {}\n", ":*: output.kafka.partition.sticky: unknown partitioner \"sticky\" (hash, random, round_robin)"},
-      {"      hash: {}\n      random: {}\n", ":*: output.kafka.partition: expected exactly one of hash, random, round_robin"},
+      {"      sticky: {}\n",
+       ":*: output.kafka.partition.sticky: unknown partitioner \"sticky\" (hash, random, round_robin)"},
+      {"      hash: {}\n      random: {}\n",
+       ":*: output.kafka.partition: expected exactly one of hash, random, round_robin"},
   };
   for (const auto& [yaml, expected] : cases) {
     const std::string what = configError(head + yaml);

@@ -45,7 +45,9 @@ TEST(EventEncoder, NestsDottedKeysInFilebeatShape) {
 TEST(EventEncoder, InvalidUtf8StaysValidJson) {
   Event e;
   e.timestamp_ = "t";
-  e.setString("message", std::string_view("a\xff\xfe" "b", 4));
+  e.setString("message", std::string_view("a\xff\xfe"
+                                          "b",
+                                          4));
   const std::string out = encode(e);
   simdjson::dom::parser p;
   EXPECT_EQ(p.parse(out).error(), simdjson::SUCCESS) << out;
@@ -55,8 +57,9 @@ TEST(EventEncoder, ReusedShapesEncodeLikeAFreshEncoder) {
   // One long-lived encoder (plans cached per key shape) against a fresh one per event (always
   // the sort-and-nest path), over events whose shapes repeat, differ in one key, carry
   // duplicate keys, removed or preencoded entries, and string vs raw values.
-  const std::string_view keys[] = {"message", "log.offset", "log.file.path", "log.flags", "level", "fields.a.b",
-                                   "fields.a", "fields.b", "fields.a-b", "agent.name", "x", "y", "x.y"};
+  const std::string_view keys[] = {"message",  "log.offset", "log.file.path", "log.flags",  "level", "fields.a.b",
+                                   "fields.a", "fields.b",   "fields.a-b",    "agent.name", "x",     "y",
+                                   "x.y"};
   std::mt19937 rng(11);
   EventEncoder cached;
   for (const std::string_view key : {"fields.a", "fields.b", "fields.a", "level", "lever"}) {  // same lengths
@@ -111,7 +114,8 @@ TEST(JsonDecoder, GoZeroLineUnderRootWithTimestamp) {
   c.overwrite_keys = true;
   JsonDecoder d(c);
   Event e;
-  ASSERT_TRUE(d.decode(R"({"@timestamp":"2022-09-08T21:51:10.346+08:00","level":"error","content":"x\ty","n":{"a":[1,2]}})", e));
+  ASSERT_TRUE(d.decode(
+      R"({"@timestamp":"2022-09-08T21:51:10.346+08:00","level":"error","content":"x\ty","n":{"a":[1,2]}})", e));
   EXPECT_EQ(e.timestamp_, "2022-09-08T13:51:10.346Z");
   std::string scratch;
   ASSERT_NE(e.find("level"), nullptr);

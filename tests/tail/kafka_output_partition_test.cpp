@@ -28,7 +28,8 @@ TEST(PartitionHash, HashesTheListedFieldsInOrder) {
   e.setRaw("json.obj", "{\"x\":1}");
   std::string scratch;
   EXPECT_EQ(partitionHash(e, {"fields.app"}, scratch), fnv("foobar"));
-  EXPECT_EQ(partitionHash(e, {"fields.app", "log.offset"}, scratch), fnv("foobar" + std::string("\x2a\0\0\0\0\0\0\0", 8)));
+  EXPECT_EQ(partitionHash(e, {"fields.app", "log.offset"}, scratch),
+            fnv("foobar" + std::string("\x2a\0\0\0\0\0\0\0", 8)));
   EXPECT_EQ(partitionHash(e, {"json.user"}, scratch), fnv("a\"b"));  // the decoded string
   EXPECT_EQ(partitionHash(e, {"fields.app", "missing"}, scratch), std::nullopt);
   EXPECT_EQ(partitionHash(e, {"json.obj"}, scratch), std::nullopt);
@@ -50,7 +51,8 @@ struct Fixture {
     config.partition_hash_fields = {"fields.app"};
     config.partition_hash_random = random;
     config.properties = {{"bootstrap.servers", kafka.bootstraps()}, {"linger.ms", "1"}};
-    out = std::make_unique<KafkaOutput>(config, [this](AckToken t, bool ok) { acks[t] = ok; }, registry);
+    out = std::make_unique<KafkaOutput>(
+        config, [this](AckToken t, bool ok) { acks[t] = ok; }, registry);
     return *out;
   }
   void waitForAcks(KafkaOutput& out, size_t n) {

@@ -30,8 +30,10 @@ class MockCluster {
   }
   std::string bootstraps() const { return rd_kafka_mock_cluster_bootstraps(mock_); }
   void setDown(bool down) {
-    if (down) rd_kafka_mock_broker_set_down(mock_, 1);
-    else rd_kafka_mock_broker_set_up(mock_, 1);
+    if (down)
+      rd_kafka_mock_broker_set_down(mock_, 1);
+    else
+      rd_kafka_mock_broker_set_up(mock_, 1);
   }
   void createTopic(const std::string& topic) { rd_kafka_mock_topic_create(mock_, topic.c_str(), 1, 1); }
 
@@ -58,7 +60,8 @@ TEST(KafkaOutput, TimedOutDeliveriesAreRetriedToTheSameTopicUntilAcked) {
   const KafkaOutputConfig config = mockOutput(cluster, topic, {{"message.timeout.ms", "1000"}});
   std::map<AckToken, bool> acks;
   metrics::Registry registry;
-  KafkaOutput output(config, [&](AckToken t, bool ok) { acks[t] = ok; }, registry);
+  KafkaOutput output(
+      config, [&](AckToken t, bool ok) { acks[t] = ok; }, registry);
 
   cluster.setDown(true);
   Event event;
@@ -66,7 +69,8 @@ TEST(KafkaOutput, TimedOutDeliveriesAreRetriedToTheSameTopicUntilAcked) {
   // Wait until at least one delivery timed out and was queued for another attempt.
   auto& retried = registry.counter("logship_tail_events_retried_total", "");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (retried.value() == 0 && std::chrono::steady_clock::now() < deadline) output.poll(std::chrono::milliseconds(50));
+  while (retried.value() == 0 && std::chrono::steady_clock::now() < deadline)
+    output.poll(std::chrono::milliseconds(50));
   ASSERT_GT(retried.value(), 0u) << "no delivery timed out while the broker was down";
   EXPECT_TRUE(acks.empty());
 
@@ -85,8 +89,8 @@ TEST(KafkaOutputMetrics, SharesTheAckedCounterWithEveryOutput) {
   EXPECT_EQ(kafka.acked, OutputMetrics::in(registry).acked);  // console and Kafka count one family
   EXPECT_EQ(kafka.failed, KafkaOutputMetrics::in(registry).failed);
   const std::string text = registry.renderPrometheus();
-  for (const char* name : {"logship_tail_events_acked_total", "logship_tail_events_failed_total",
-                           "logship_tail_events_retried_total"})
+  for (const char* name :
+       {"logship_tail_events_acked_total", "logship_tail_events_failed_total", "logship_tail_events_retried_total"})
     EXPECT_NE(text.find(name), std::string::npos) << name;
 }
 
@@ -98,7 +102,8 @@ TEST(KafkaOutput, UnhealthyAfterTheThresholdWithoutAcknowledgement) {
   std::map<AckToken, bool> acks;
   metrics::Registry registry;
   SimulatedTimeSource clock;
-  KafkaOutput output(config, [&](AckToken t, bool ok) { acks[t] = ok; }, registry, clock);
+  KafkaOutput output(
+      config, [&](AckToken t, bool ok) { acks[t] = ok; }, registry, clock);
   output.setUnhealthyAfter(std::chrono::seconds(30));
   const auto pollUntilAcked = [&](size_t n) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);  // real time: librdkafka's I/O

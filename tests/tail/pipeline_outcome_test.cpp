@@ -22,8 +22,8 @@ Message message(std::string_view text, uint64_t offset) {
 
 struct DropGetProcessors {
   DropGetProcessors() {
-    doc = config::Document::loadString("processors:\n  - drop_event: {when: {regexp: {message: \"^GET \"}}}\n",
-                                       "p.yml", {});
+    doc = config::Document::loadString("processors:\n  - drop_event: {when: {regexp: {message: \"^GET \"}}}\n", "p.yml",
+                                       {});
     std::vector<std::string> warnings;
     list = parseProcessors(doc->root().child("processors"), warnings);
   }
@@ -72,8 +72,8 @@ TEST(Shipper, PublishesTrackedEventsAndSkipsTheOthers) {
   const HarvesterContext ctx{"/x/app.log", 7};
   const auto file = acks.open(0);
 
-  shipper.ship(message("one", 0), ctx, file);          // 0..4
-  shipper.ship(message("DEBUG two", 4), ctx, file);    // 4..14, filtered
+  shipper.ship(message("one", 0), ctx, file);        // 0..4
+  shipper.ship(message("DEBUG two", 4), ctx, file);  // 4..14, filtered
   ASSERT_EQ(output.payloads.size(), 1u);
   EXPECT_EQ(acks.committed(file), 0u);  // the filtered line waits behind the unacked one
   EXPECT_EQ(acks.inflight(), 1u);

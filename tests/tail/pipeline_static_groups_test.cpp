@@ -25,7 +25,8 @@ TEST(PipelineStaticGroups, ProcessorTouchingAStaticObjectMergesIntoIt) {
 processors:
   - add_fields: {target: host, fields: {role: edge}}
   - drop_fields: {fields: [agent.ephemeral_id]}
-)", "p.yml", {});
+)",
+                                                 "p.yml", {});
   std::vector<std::string> warnings;
   const std::vector<ProcessorConfig> global = parseProcessors(yaml->root().child("processors"), warnings);
   ASSERT_EQ(global.size(), 2u);  // the pipeline keeps a reference

@@ -37,7 +37,8 @@ processors:
           - equals: {level: info}
           - regexp: {message: "^GET "}
   - add_cloud_metadata: ~
-)", warnings, doc);
+)",
+                    warnings, doc);
   ASSERT_EQ(list.size(), 3u);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("add_cloud_metadata"), std::string::npos);
@@ -64,7 +65,8 @@ processors:
         or:
           - contains: {message: secret}
           - not: {has_fields: [level]}
-)", warnings, doc);
+)",
+                    warnings, doc);
   Processors p(nullptr, &list);
   EXPECT_TRUE(droppedBy(p, {{"level", "x"}, {"message", "top secret"}}));
   EXPECT_TRUE(droppedBy(p, {{"message", "no level"}}));

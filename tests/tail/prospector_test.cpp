@@ -17,9 +17,7 @@ namespace fs = std::filesystem;
 using logship::testing::TempDir;
 using testing::RecordingOutput;
 
-void append(const fs::path& p, const std::string& text) {
-  std::ofstream(p, std::ios::app) << text;
-}
+void append(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::app) << text; }
 
 std::string lines(int from, int to) {
   std::string s;

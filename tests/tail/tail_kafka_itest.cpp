@@ -47,14 +47,20 @@ struct Fixture {
     logship::testing::writeFile(dir / "filebeat.yml",
                                 "filebeat.inputs:\n"
                                 "  - type: log\n"
-                                "    paths: [\"" + (dir / "logs" / "*.log").string() + "\"]\n"
-                                "    scan_frequency: 1s\n"
-                                "filebeat.registry.flush: 200ms\n"
-                                "path.data: " + (dir / "data").string() + "\n"
-                                "output.kafka:\n"
-                                "  hosts: [\"placeholder:1\"]\n"
-                                "  topic: " + topic + "\n"
-                                "  compression: lz4\n");
+                                "    paths: [\"" +
+                                    (dir / "logs" / "*.log").string() +
+                                    "\"]\n"
+                                    "    scan_frequency: 1s\n"
+                                    "filebeat.registry.flush: 200ms\n"
+                                    "path.data: " +
+                                    (dir / "data").string() +
+                                    "\n"
+                                    "output.kafka:\n"
+                                    "  hosts: [\"placeholder:1\"]\n"
+                                    "  topic: " +
+                                    topic +
+                                    "\n"
+                                    "  compression: lz4\n");
     fs::create_directories(dir / "logs");
   }
   fs::path logFile() const { return dir / "logs" / "app.log"; }
@@ -82,9 +88,9 @@ struct Fixture {
   }
   void waitForCount(int64_t n, std::chrono::seconds timeout) {
     // The shared broker may be restarting (leader elections): errors count as "not yet".
-    logship::testing::pollUntil(
-        logship::testing::orFalseOnError([&] { return logship::testing::countMessages(env.kafka_bootstrap, topic) >= n; }),
-        timeout, 100ms);
+    logship::testing::pollUntil(logship::testing::orFalseOnError(
+                                    [&] { return logship::testing::countMessages(env.kafka_bootstrap, topic) >= n; }),
+                                timeout, 100ms);
   }
   logship::testing::ServicesEnv env;
   TempDir dir;
@@ -132,7 +138,10 @@ TEST(TailKafka, MissingTopicIsReportedThenShipsOnceCreated) {
   fx.write(0, 500);
   std::string log;
   logship::testing::pollUntil(
-      [&] { return (log = logship::testing::readFile(fx.dir / "tail.log")).find("topic does not exist") != std::string::npos; },
+      [&] {
+        return (log = logship::testing::readFile(fx.dir / "tail.log")).find("topic does not exist") !=
+               std::string::npos;
+      },
       45s);
   EXPECT_NE(log.find("topic does not exist"), std::string::npos) << log;
   EXPECT_NE(log.find(fx.topic), std::string::npos);

@@ -25,8 +25,7 @@ namespace logship::config {
 
 class ConfigError : public Error {
  public:
-  ConfigError(const std::string& file, int line, int column, const std::string& path,
-              const std::string& message);
+  ConfigError(const std::string& file, int line, int column, const std::string& path, const std::string& message);
   const std::string& file() const { return file_; }
   int line() const { return line_; }  // 1-based; 0 when unknown (value from -E)
   const std::string& path() const { return path_; }
@@ -135,8 +134,8 @@ class Document {
   std::string file_;
   LoadOptions options_;
   YAML::Node root_;
-  std::set<std::string> used_;       // exact paths read
-  std::set<std::string> used_trees_; // paths whose whole subtree counts as read
+  std::set<std::string> used_;        // exact paths read
+  std::set<std::string> used_trees_;  // paths whose whole subtree counts as read
   std::vector<std::string> no_effect_;
 };
 

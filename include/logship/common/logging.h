@@ -2,7 +2,8 @@
 // Structured logging on spdlog. Every line names its component and carries context fields
 // (file, topic, partition, offset, ...) so one file's or one partition's story can be filtered out.
 //   text (terminal):  2026-11-23T10:00:00.123Z INFO  [tail] harvester started file=/var/log/a.log offset=0
-//   json (container): {"@timestamp":"...","level":"info","component":"tail","msg":"harvester started","file":"/var/log/a.log","offset":0}
+//   json (container): {"@timestamp":"...","level":"info","component":"tail","msg":"harvester
+//   started","file":"/var/log/a.log","offset":0}
 #include <cstdint>
 #include <initializer_list>
 #include <memory>

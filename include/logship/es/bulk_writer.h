@@ -43,7 +43,7 @@ struct BulkWriterOptions {
   std::string doc_type;  // empty: none sent
   std::chrono::milliseconds backoff_initial{200};
   std::chrono::milliseconds backoff_max{30000};
-  std::string cluster = "default";  // metrics label
+  std::string cluster = "default";    // metrics label
   BackoffSchedule::Uniform01 random;  // jitter source of the back-off schedules (empty: a PRNG)
 };
 
@@ -77,8 +77,8 @@ class BulkWriter {
  public:
   // Back-off waits, FlushInterval and latencies are measured on `time`. drain()'s deadline is a
   // bound on waiting for the sender threads, on the steady clock.
-  BulkWriter(BulkWriterOptions options, BulkTransport& transport, BulkCallbacks callbacks,
-             metrics::Registry& registry, TimeSource& time = RealTimeSource::instance());
+  BulkWriter(BulkWriterOptions options, BulkTransport& transport, BulkCallbacks callbacks, metrics::Registry& registry,
+             TimeSource& time = RealTimeSource::instance());
   ~BulkWriter();
 
   // Called by one producer thread (the consumer loop).

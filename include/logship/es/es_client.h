@@ -12,10 +12,10 @@
 namespace logship::es {
 
 struct HttpResult {
-  int status = 0;      // 0: no answer (connection refused, reset, timeout)
+  int status = 0;  // 0: no answer (connection refused, reset, timeout)
   std::string body;
-  std::string error;   // transport error text when status is 0
-  std::string host;    // redacted
+  std::string error;  // transport error text when status is 0
+  std::string host;   // redacted
 };
 
 // What the bulk writer needs; EsClient is the real one, tests may inject others.

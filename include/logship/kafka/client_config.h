@@ -24,7 +24,7 @@ struct SaslSettings {
 
 struct TlsSettings {
   enum class Verify { kFull, kCertificate, kNone };  // kCertificate: the chain, not the host name
-  std::optional<std::string> ca_location;  // one PEM file
+  std::optional<std::string> ca_location;            // one PEM file
   std::optional<std::string> certificate_location;
   std::optional<std::string> key_location;
   std::optional<std::string> key_password;

@@ -26,7 +26,7 @@ struct ConsumerHooks {
 
 // One polled message or consumer error. The views stay valid until the next poll().
 struct PolledMessage {
-  int error = 0;           // rd_kafka_resp_err_t; 0: a message
+  int error = 0;  // rd_kafka_resp_err_t; 0: a message
   std::string_view topic;
   int32_t partition = -1;
   int64_t offset = -1;

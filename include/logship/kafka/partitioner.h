@@ -39,7 +39,7 @@ struct PartitionConfig {
 struct HashedMessage {
   void* opaque = nullptr;  // the caller's own opaque
   uint32_t hash = 0;
-  bool has_hash = false;   // false: a random partition (Filebeat's hash.random on a missing field)
+  bool has_hash = false;  // false: a random partition (Filebeat's hash.random on a missing field)
 };
 
 // FNV-1a 32 (Go's hash/fnv New32a, which Filebeat uses).
@@ -85,8 +85,8 @@ class Partitioner {
                  const void* ctx);
 
   // For rd_kafka_topic_conf_set_partitioner_cb; `rkt_opaque` is the topic's Partitioner.
-  static int32_t callback(const rd_kafka_topic_t* rkt, const void* key, size_t key_len, int32_t count,
-                          void* rkt_opaque, void* msg_opaque);
+  static int32_t callback(const rd_kafka_topic_t* rkt, const void* key, size_t key_len, int32_t count, void* rkt_opaque,
+                          void* msg_opaque);
 
   const PartitionConfig& config() const { return config_; }
 

@@ -29,7 +29,7 @@ struct DeliveryReport {
   std::string_view payload;  // valid only during the callback
   int32_t partition = -1;
   int64_t offset = -1;
-  int64_t timestamp_ms = 0;  // the message's timestamp as produced
+  int64_t timestamp_ms = 0;                // the message's timestamp as produced
   std::optional<uint32_t> partition_hash;  // as given to produce() (PartitionConfig::hash_from_message)
 };
 

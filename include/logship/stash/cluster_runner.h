@@ -33,8 +33,8 @@ std::unique_ptr<DeadLetter> makeDeadLetter(const ClusterConfig& c, TimeSource& t
 
 // What a ClusterRunner works with.
 struct ClusterSeams {
-  TimeSource* time = &RealTimeSource::instance();  // back-off, intervals, health thresholds
-  std::shared_ptr<es::BulkTransport> transport;    // `_bulk` requests
+  TimeSource* time = &RealTimeSource::instance();            // back-off, intervals, health thresholds
+  std::shared_ptr<es::BulkTransport> transport;              // `_bulk` requests
   std::function<std::optional<es::EsVersion>()> es_version;  // asked until it answers
   // Built once Elasticsearch answered; the hooks run inside its poll().
   std::function<std::unique_ptr<kafka::MessageSource>(kafka::ConsumerHooks)> source;
@@ -110,7 +110,7 @@ class ClusterRunner {
   std::mutex done_mutex_;
   std::condition_variable done_cv_;
 
-  std::atomic<int64_t> es_down_since_{0};     // monotonic ms; 0: reachable
+  std::atomic<int64_t> es_down_since_{0};  // monotonic ms; 0: reachable
   std::atomic<int64_t> kafka_down_since_{0};
 
   ClusterRunnerMetrics metrics_;

@@ -96,7 +96,7 @@ struct StashConfig {
   std::vector<ClusterConfig> clusters;
   std::chrono::milliseconds grace_period{10000};
   std::chrono::milliseconds unhealthy_after{30000};  // extension: /healthz threshold
-  PrometheusConfig prometheus;  // the first cluster's (go-zero ServiceConf)
+  PrometheusConfig prometheus;                       // the first cluster's (go-zero ServiceConf)
   std::string log_level;
   std::string log_encoding;
 };

@@ -21,8 +21,7 @@ using logship::parseRfc3339;  // common/timestamp.h
 
 // Formats `local` (a local wall time) with a Joda pattern (yyyy yy MM M MMM MMMM dd d HH H hh h mm
 // m ss s SSS a EEE EEEE D; 'quoted' literals; other characters copied).
-void formatJoda(std::string_view pattern, const date::local_time<std::chrono::milliseconds>& local,
-                std::string& out);
+void formatJoda(std::string_view pattern, const date::local_time<std::chrono::milliseconds>& local, std::string& out);
 
 class IndexNamer {
  public:

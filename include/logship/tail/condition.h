@@ -30,8 +30,8 @@ class Condition {
     std::shared_ptr<re2::RE2> regexp;  // regexp
   };
   Kind kind_ = Kind::kAnd;
-  std::vector<Check> checks_;          // all must hold
-  std::vector<std::string> fields_;    // has_fields
+  std::vector<Check> checks_;        // all must hold
+  std::vector<std::string> fields_;  // has_fields
   std::vector<std::shared_ptr<const Condition>> children_;
 };
 

@@ -24,7 +24,7 @@ class FormatString {
  private:
   struct Part {
     bool is_field = false;
-    std::string text;      // literal, or the dotted field name
+    std::string text;  // literal, or the dotted field name
     bool has_default = false;
     std::string fallback;
   };

@@ -10,9 +10,9 @@
 namespace logship::tail {
 
 struct Line {
-  std::string_view text;   // without "\n" / "\r\n"
-  uint64_t offset = 0;     // of the first byte
-  uint64_t end_offset = 0; // after the newline: where reading resumes
+  std::string_view text;    // without "\n" / "\r\n"
+  uint64_t offset = 0;      // of the first byte
+  uint64_t end_offset = 0;  // after the newline: where reading resumes
   bool truncated = false;
 };
 

@@ -23,7 +23,7 @@ namespace logship::tail {
 
 struct HarvesterContext {
   std::string path;
-  uint64_t file_hash = 0;   // FileIdentity::hash(), for @metadata._id
+  uint64_t file_hash = 0;  // FileIdentity::hash(), for @metadata._id
 };
 
 // What process() made of a message.
@@ -37,10 +37,10 @@ struct PipelineOutcome {
 };
 
 struct PipelineMetrics {
-  metrics::Counter* events = nullptr;     // handed to the output
-  metrics::Counter* filtered = nullptr;   // include/exclude_lines
-  metrics::Counter* dropped = nullptr;    // drop_event
-  metrics::Counter* bytes = nullptr;      // encoded bytes handed to the output
+  metrics::Counter* events = nullptr;       // handed to the output
+  metrics::Counter* filtered = nullptr;     // include/exclude_lines
+  metrics::Counter* dropped = nullptr;      // drop_event
+  metrics::Counter* bytes = nullptr;        // encoded bytes handed to the output
   metrics::Counter* json_errors = nullptr;  // lines the JSON decoder could not decode (shipped as text)
   static PipelineMetrics in(metrics::Registry& registry);
 };
@@ -61,8 +61,8 @@ class Pipeline {
   // rejected by the broker and lost (Filebeat drops such events).
   void setMaxEventBytes(size_t bytes) { max_event_bytes_ = bytes; }
   const InputConfig& input() const { return input_; }
-  // Takes the wall clock (the TimeSource's system time) for @timestamp. Called once per read batch (the lines of one batch were
-  // read together), not per line: the clock read was a visible share of the per-line cost.
+  // Takes the wall clock (the TimeSource's system time) for @timestamp. Called once per read batch (the lines of one
+  // batch were read together), not per line: the clock read was a visible share of the per-line cost.
   void refreshReadTime();
 
  private:
@@ -84,7 +84,7 @@ class Pipeline {
   std::vector<char> intact_;      // per group, per event
   std::string preencoded_;
   std::vector<char> preencoded_for_;  // the intact_ that preencoded_ was built from
-  bool groups_decided_ = false;  // intact_/preencoded_ hold for every event (no decoding, no processors)
+  bool groups_decided_ = false;       // intact_/preencoded_ hold for every event (no decoding, no processors)
 
   const InputConfig& input_;
   TimeSource& time_;
@@ -99,8 +99,8 @@ class Pipeline {
   Event event_;
   std::string payload_;
   std::string id_;
-  uint64_t id_hash_ = 0;   // the file hash id_'s prefix was made for
-  size_t id_prefix_ = 0;   // length of "<file hash>-" in id_
+  uint64_t id_hash_ = 0;  // the file hash id_'s prefix was made for
+  size_t id_prefix_ = 0;  // length of "<file hash>-" in id_
   char offset_buf_[24];
   int64_t ts_ms_ = -1;
   std::string ts_text_;

@@ -14,8 +14,8 @@ namespace logship::tail {
 
 struct FileState {
   FileIdentity identity;
-  std::string path;     // last known path (informational)
-  uint64_t offset = 0;  // everything before is acknowledged
+  std::string path;        // last known path (informational)
+  uint64_t offset = 0;     // everything before is acknowledged
   int64_t updated_ms = 0;  // unix ms of the last change
 };
 

@@ -19,9 +19,9 @@ using std::chrono::milliseconds;
 
 struct MultilineConfig {
   bool enabled = false;
-  std::string pattern;       // RE2
+  std::string pattern;  // RE2
   bool negate = false;
-  bool match_after = true;   // match: after (default) | before
+  bool match_after = true;  // match: after (default) | before
   int max_lines = 500;
   milliseconds timeout{5000};
 };
@@ -32,8 +32,8 @@ struct JsonConfig {
   std::string target = "json";   // where decoded keys go when not under root
   bool overwrite_keys = false;
   bool add_error_key = false;
-  std::string message_key;       // the key that holds the text (multiline/filters apply to it)
-  bool log_errors = true;        // !ignore_decoding_error: lines that are not JSON are logged
+  std::string message_key;  // the key that holds the text (multiline/filters apply to it)
+  bool log_errors = true;   // !ignore_decoding_error: lines that are not JSON are logged
 };
 
 class Processor;
@@ -41,8 +41,8 @@ class Processor;
 // One processor (processor.h): conditions are compiled once (condition.h), the processor's own
 // settings are parsed by its component (src/tail/processors/<name>.cpp).
 struct ProcessorConfig {
-  std::shared_ptr<const Condition> when;        // null: always
-  std::shared_ptr<const Processor> processor;   // never null
+  std::shared_ptr<const Condition> when;       // null: always
+  std::shared_ptr<const Processor> processor;  // never null
 };
 
 struct InputConfig {
@@ -50,20 +50,20 @@ struct InputConfig {
   std::string id;
   bool enabled = true;
   std::vector<std::string> paths;
-  std::vector<std::string> exclude_files;   // RE2 on the path
-  std::vector<std::string> include_lines;   // RE2
-  std::vector<std::string> exclude_lines;   // RE2
+  std::vector<std::string> exclude_files;  // RE2 on the path
+  std::vector<std::string> include_lines;  // RE2
+  std::vector<std::string> exclude_lines;  // RE2
   // fields as flattened (dotted key, raw JSON) pairs, prefix `fields.` unless fields_under_root.
   std::vector<std::pair<std::string, std::string>> fields;
   std::vector<std::string> tags;
-  milliseconds ignore_older{0};    // 0: off
-  bool tail_files = false;         // start at the end of files seen for the first time
+  milliseconds ignore_older{0};  // 0: off
+  bool tail_files = false;       // start at the end of files seen for the first time
   milliseconds scan_frequency{10000};
   milliseconds close_inactive{300000};
   bool close_renamed = false;
   bool close_removed = true;
   bool clean_removed = true;
-  int harvester_limit = 0;         // 0: unlimited
+  int harvester_limit = 0;  // 0: unlimited
   uint64_t max_bytes = 10 * 1024 * 1024;
   MultilineConfig multiline;
   JsonConfig json;
@@ -78,20 +78,21 @@ struct TopicRule {
 struct KafkaOutputConfig {
   bool enabled = false;
   std::vector<std::string> hosts;
-  std::string topic;                 // format string
+  std::string topic;  // format string
   std::vector<TopicRule> topics;
-  std::string key;                   // format string, empty: no key
+  std::string key;  // format string, empty: no key
   // partition.{hash,random,round_robin} (Filebeat's partitioners; default hash). With
   // `hash.hash: [fields]` the event fields are hashed (partition.hash_from_message) instead of the key.
   kafka::PartitionConfig partition;
   std::vector<std::string> partition_hash_fields;  // partition.hash.hash
-  bool partition_hash_random = true;               // partition.hash.random: unhashable fields -> random partition, else the event is dropped
+  bool partition_hash_random =
+      true;  // partition.hash.random: unhashable fields -> random partition, else the event is dropped
   uint64_t max_message_bytes = 1000000;
-  milliseconds timeout{30000};       // broker request timeout (Filebeat `timeout`)
+  milliseconds timeout{30000};  // broker request timeout (Filebeat `timeout`)
   // Everything handed to librdkafka: hosts, client_id, required_acks, compression(_level),
   // bulk_max_size, bulk_flush_frequency, timeout, SASL/SSL and the librdkafka passthrough.
   kafka::Properties properties;
-  bool pretty = false;               // codec.json.pretty
+  bool pretty = false;  // codec.json.pretty
 };
 
 struct ConsoleOutputConfig {
@@ -115,12 +116,12 @@ struct TailConfig {
   std::string logging_level = "info";
   bool logging_json = false;
   HttpConfig http;
-  int queue_events = 4096;                  // queue.mem.events: bound on events in flight
-  milliseconds shutdown_timeout{5000};      // filebeat.shutdown_timeout (grace period)
-  milliseconds registry_flush{1000};        // filebeat.registry.flush
-  milliseconds unhealthy_after{30000};      // logship extension: /healthz threshold
-  std::string name;                         // agent.name / host.name override (`name`)
-  std::vector<std::string> warnings;        // unknown keys and skipped processors
+  int queue_events = 4096;              // queue.mem.events: bound on events in flight
+  milliseconds shutdown_timeout{5000};  // filebeat.shutdown_timeout (grace period)
+  milliseconds registry_flush{1000};    // filebeat.registry.flush
+  milliseconds unhealthy_after{30000};  // logship extension: /healthz threshold
+  std::string name;                     // agent.name / host.name override (`name`)
+  std::vector<std::string> warnings;    // unknown keys and skipped processors
 };
 
 struct LoadArgs {

@@ -12,8 +12,7 @@ namespace {
 
 void logMissingField(std::string_view field) {
   static const auto logger = log::get("processors");
-  if (logger->should_log(spdlog::level::debug))
-    log::debug(*logger, "drop_fields: field not found", {{"field", field}});
+  if (logger->should_log(spdlog::level::debug)) log::debug(*logger, "drop_fields: field not found", {{"field", field}});
 }
 
 class DropFields final : public Processor {
