@@ -365,7 +365,7 @@ Node Node::child(std::string_view key) const {
       if (mark.is_null()) mark = kv.first.Mark();
       if (mark.is_null()) mark = firstMark(kv.second);
       if (mark.is_null()) mark = mark_;
-      return Node(doc_, kv.second, actual, mark);
+      return Node(doc_, kv.second, actual, mark, true);
     }
   }
   return Node(doc_, YAML::Node(), child_path, mark_);

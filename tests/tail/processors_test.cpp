@@ -107,6 +107,11 @@ TEST_F(OneProcessor, AddFieldsSetsFieldsUnderTargetAsRawJson) {
   EXPECT_EQ(e.find("fields.app")->value, "\"api\"");
   EXPECT_EQ(e.find("fields.n")->value, "3");
   EXPECT_EQ(run("add_fields", "{target: \"\", fields: {app: api}}").find("app")->value, "\"api\"");
+  // Without target, Filebeat puts them under `fields` (they used to land at the root).
+  Event& d = run("add_fields", "{fields: {app: api}}");
+  ASSERT_NE(d.find("fields.app"), nullptr);
+  EXPECT_EQ(d.find("fields.app")->value, "\"api\"");
+  EXPECT_EQ(d.find("app"), nullptr);
   EXPECT_THROW(parse("add_fields", "{target: x}"), config::ConfigError);
 }
 

@@ -54,6 +54,8 @@ class Node {
   Node() = default;
 
   bool exists() const { return node_.IsDefined() && !node_.IsNull(); }
+  // The key is in the file, even with an empty (null) value: `target:` is present, not missing.
+  bool present() const { return present_; }
   bool isMap() const { return node_.IsMap(); }
   bool isSequence() const { return node_.IsSequence(); }
   bool isScalar() const { return node_.IsScalar(); }
@@ -96,14 +98,15 @@ class Node {
 
  private:
   friend class Document;
-  Node(Document* doc, YAML::Node node, std::string path, YAML::Mark mark)
-      : doc_(doc), node_(std::move(node)), path_(std::move(path)), mark_(mark) {}
+  Node(Document* doc, YAML::Node node, std::string path, YAML::Mark mark, bool present = false)
+      : doc_(doc), node_(std::move(node)), path_(std::move(path)), mark_(mark), present_(present) {}
   std::string scalar() const;
 
   Document* doc_ = nullptr;
   YAML::Node node_;
   std::string path_;
   YAML::Mark mark_;
+  bool present_ = false;
 };
 
 class Document {

@@ -25,7 +25,8 @@ class AddFields final : public Processor {
 
 std::unique_ptr<const Processor> parseAddFields(const config::Node& node) {
   const auto target = node.child("target");
-  const std::string prefix = target.yaml().IsDefined() ? target.str("") : "fields";
+  // Filebeat: no `target` means `fields`; `target: ""` (or an empty value) means the event's root.
+  const std::string prefix = target.present() ? target.str("") : "fields";
   if (!node.child("fields").isMap()) node.child("fields").fail("add_fields needs a map under fields");
   std::vector<std::pair<std::string, std::string>> fields;
   flattenYaml(node.child("fields"), prefix, fields);
