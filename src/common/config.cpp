@@ -200,7 +200,13 @@ std::unique_ptr<Document> Document::loadString(const std::string& text, const st
                       "expected a map at the top level");
   }
   if (options.split_dotted_keys) doc->root_ = splitDottedKeys(doc->root_);
-  for (const auto& expr : options.overrides) doc->applyOverride(expr);
+  for (const auto& expr : options.overrides) {
+    try {
+      doc->applyOverride(expr);
+    } catch (const YAML::Exception& e) {  // e.g. a key below a scalar: `-E a.b=1` where a is "x"
+      throw ConfigError("-E " + expr, 0, 0, "", "cannot apply: " + e.msg);
+    }
+  }
   return doc;
 }
 
@@ -224,6 +230,26 @@ void Document::applyOverride(const std::string& expr) {
   YAML::Node cur;
   cur.reset(root_);
   for (size_t i = 0; i < parts.size(); ++i) {
+    // go-ucfg: a number addresses a list element (`filebeat.inputs.0.paths=[...]`); one past the
+    // end appends.
+    size_t index = 0;
+    const auto [end, ec] = std::from_chars(parts[i].data(), parts[i].data() + parts[i].size(), index);
+    if (cur.IsSequence() && ec == std::errc() && end == parts[i].data() + parts[i].size()) {
+      if (index > cur.size())
+        throw ConfigError("-E " + expr, 0, 0, "",
+                          "index " + parts[i] + " is past the end of a list of " + std::to_string(cur.size()));
+      if (i + 1 == parts.size()) {
+        if (index == cur.size())
+          cur.push_back(value);
+        else
+          cur[index] = value;
+        return;
+      }
+      if (index == cur.size()) cur.push_back(YAML::Node(YAML::NodeType::Map));
+      YAML::Node next = cur[index];
+      cur.reset(next);
+      continue;
+    }
     std::string actual = parts[i];
     for (const auto& kv : cur) {
       if (keyEquals(kv.first.Scalar(), parts[i])) {
@@ -234,7 +260,7 @@ void Document::applyOverride(const std::string& expr) {
     if (i + 1 == parts.size()) {
       cur[actual] = value;
     } else {
-      if (!cur[actual].IsMap()) cur[actual] = YAML::Node(YAML::NodeType::Map);
+      if (!cur[actual].IsMap() && !cur[actual].IsSequence()) cur[actual] = YAML::Node(YAML::NodeType::Map);
       YAML::Node next = cur[actual];
       cur.reset(next);
     }
@@ -278,36 +304,57 @@ std::optional<std::string> Document::builtin(const std::string& name) const {
   return std::nullopt;
 }
 
+// go-ucfg's variables: `${name}`, `${name:default}` (the default may hold references itself:
+// `${A:${B:x}}`), `${name:?message}` (unset is an error with that message), `${name:+alt}` (alt
+// when set, else empty); `$${` is a literal `${`.
 std::string Document::expand(const std::string& value, const Node& at, int depth) const {
-  if (value.find("${") == std::string::npos) return value;
+  if (value.find('$') == std::string::npos) return value;
   // A key may refer to a key that refers to another (`path.data: ${path.home}/data`); a cycle
   // ends here instead of recursing forever.
   if (depth > 8) at.fail("${...} references nest too deep (a cycle?) in \"" + value + "\"");
   std::string out;
   size_t i = 0;
   while (i < value.size()) {
-    const size_t open = value.find("${", i);
-    if (open == std::string::npos) {
-      out.append(value, i, std::string::npos);
-      break;
+    if (value.compare(i, 3, "$${") == 0) {  // escaped: the text `${...}` stays as it is
+      out += "${";
+      i += 3;
+      continue;
     }
-    out.append(value, i, open - i);
-    const size_t close = value.find('}', open);
-    if (close == std::string::npos) at.fail("unterminated ${ in \"" + value + "\"");
-    const std::string inner = value.substr(open + 2, close - open - 2);
-    const size_t colon = inner.find(':');
-    const std::string name = colon == std::string::npos ? inner : inner.substr(0, colon);
-    bool from_file = false;
-    if (auto resolved = lookupReference(name, from_file)) {
-      out += from_file ? expand(*resolved, at, depth + 1) : *resolved;  // env values are taken as they are
-    } else if (colon != std::string::npos) {
-      out += inner.substr(colon + 1);
-    } else {
-      at.fail("${" + name + "} is not set (no environment variable, no default)");
+    if (value.compare(i, 2, "${") != 0) {
+      out += value[i++];
+      continue;
     }
+    size_t close = i + 2;
+    for (int open = 1; close < value.size(); ++close) {
+      if (value.compare(close, 2, "${") == 0) {
+        ++open;
+        ++close;
+      } else if (value[close] == '}' && --open == 0) {
+        break;
+      }
+    }
+    if (close >= value.size()) at.fail("unterminated ${ in \"" + value + "\"");
+    out += resolveVariable(value.substr(i + 2, close - i - 2), at, depth);
     i = close + 1;
   }
   return out;
+}
+
+std::string Document::resolveVariable(const std::string& inner, const Node& at, int depth) const {
+  const size_t colon = inner.find(':');
+  const std::string name = colon == std::string::npos ? inner : inner.substr(0, colon);
+  const std::string rest = colon == std::string::npos ? "" : inner.substr(colon + 1);
+  const char op = rest.empty() ? '\0' : rest[0];
+  bool from_file = false;
+  const auto resolved = lookupReference(name, from_file);
+  if (op == '+') return resolved ? expand(rest.substr(1), at, depth + 1) : std::string();
+  if (resolved) return from_file ? expand(*resolved, at, depth + 1) : *resolved;  // env values as they are
+  if (op == '?') {
+    const std::string message = expand(rest.substr(1), at, depth + 1);
+    at.fail("${" + name + "} is not set: " + (message.empty() ? "a value is required" : message));
+  }
+  if (colon == std::string::npos) at.fail("${" + name + "} is not set (no environment variable, no default)");
+  return expand(rest, at, depth + 1);
 }
 
 void Document::collectUnknown(const YAML::Node& node, const std::string& path, std::vector<std::string>& out) const {

@@ -114,6 +114,61 @@ TEST(ConfigTest, OverridesReplaceValuesAndParseYaml) {
   EXPECT_EQ(doc->root()["logging"]["level"].str(), "debug");
 }
 
+// go-ucfg: a number in an -E path addresses a list element; one past the end appends.
+TEST(ConfigTest, OverridesAddressListElements) {
+  LoadOptions options;
+  options.split_dotted_keys = true;
+  options.overrides = {"filebeat.inputs.0.paths=[\"/srv/a/*.log\"]", "output.kafka.hosts.1=k2:9092",
+                       "filebeat.inputs.1.type=filestream"};
+  auto doc = load("filebeat.inputs:\n  - type: log\n    paths: [/old]\noutput.kafka.hosts: [k1:9092]\n", options);
+  const auto inputs = doc->root()["filebeat"]["inputs"].items();
+  ASSERT_EQ(inputs.size(), 2u);
+  EXPECT_EQ(inputs[0]["paths"].strings(), std::vector<std::string>{"/srv/a/*.log"});
+  EXPECT_EQ(inputs[0]["type"].str(), "log");
+  EXPECT_EQ(inputs[1]["type"].str(), "filestream");
+  EXPECT_EQ(doc->root()["output"]["kafka"]["hosts"].strings(), (std::vector<std::string>{"k1:9092", "k2:9092"}));
+  LoadOptions past;
+  past.split_dotted_keys = true;
+  past.overrides = {"filebeat.inputs.5.paths=[x]"};
+  try {
+    load("filebeat.inputs: [{type: log}]\n", past);
+    ADD_FAILURE() << "an index past the end was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("index 5 is past the end of a list of 1"), std::string::npos) << e.what();
+  }
+}
+
+// ${name:?message}, ${name:+alt}, nested defaults and the $${ escape, as go-ucfg.
+TEST(ConfigTest, VariableOperatorsAsGoUcfg) {
+  setenv("LOGSHIP_TEST_SET", "v", 1);
+  unsetenv("LOGSHIP_TEST_UNSET");
+  unsetenv("LOGSHIP_TEST_UNSET2");
+  auto doc = load(
+      "nested: ${LOGSHIP_TEST_UNSET:${LOGSHIP_TEST_UNSET2:inner}}\n"
+      "nested_set: ${LOGSHIP_TEST_UNSET:${LOGSHIP_TEST_SET}}-x\n"
+      "alt_set: ${LOGSHIP_TEST_SET:+yes}\n"
+      "alt_unset: '[${LOGSHIP_TEST_UNSET:+yes}]'\n"
+      "escaped: $${LOGSHIP_TEST_SET}\n"
+      "required: ${LOGSHIP_TEST_UNSET:?No kafka host configured}\n"
+      "required_set: ${LOGSHIP_TEST_SET:?unused}\n");
+  auto root = doc->root();
+  EXPECT_EQ(root["nested"].str(), "inner");
+  EXPECT_EQ(root["nested_set"].str(), "v-x");
+  EXPECT_EQ(root["alt_set"].str(), "yes");
+  EXPECT_EQ(root["alt_unset"].str(), "[]");
+  EXPECT_EQ(root["escaped"].str(), "${LOGSHIP_TEST_SET}");
+  EXPECT_EQ(root["required_set"].str(), "v");
+  try {
+    root["required"].str();
+    ADD_FAILURE() << "an unset ${VAR:?message} was accepted";
+  } catch (const ConfigError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("test.yml:6:"), std::string::npos) << what;
+    EXPECT_NE(what.find("required: ${LOGSHIP_TEST_UNSET} is not set: No kafka host configured"), std::string::npos)
+        << what;
+  }
+}
+
 TEST(ConfigTest, BadOverrideIsAnError) {
   LoadOptions options;
   options.overrides = {"novalue"};

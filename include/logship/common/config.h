@@ -129,6 +129,7 @@ class Document {
   Document(std::string file, LoadOptions options) : file_(std::move(file)), options_(std::move(options)) {}
   void applyOverride(const std::string& expr);
   std::string expand(const std::string& value, const Node& at, int depth = 0) const;
+  std::string resolveVariable(const std::string& inner, const Node& at, int depth) const;
   std::optional<std::string> lookupReference(const std::string& name, bool& from_file) const;
   std::optional<std::string> builtin(const std::string& name) const;
   bool keyEquals(std::string_view a, std::string_view b) const;
