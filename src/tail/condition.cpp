@@ -8,6 +8,25 @@ namespace logship::tail {
 
 Condition::~Condition() = default;
 
+// `equals: {fields.app: api}` reaches here as {fields: {app: api}} (go-ucfg splits dotted keys):
+// nested maps are field paths, joined back with dots.
+void Condition::addChecks(Condition& c, const config::Node& map, const std::string& prefix) {
+  for (const auto& [key, value] : map.entries()) {
+    if (value.isMap()) {
+      addChecks(c, value, prefix + key + ".");
+      continue;
+    }
+    Check check;
+    check.field = prefix + key;
+    check.value = value.str();
+    if (c.kind_ == Kind::kRegexp) {
+      check.regexp = std::make_shared<re2::RE2>(check.value, re2::RE2::Quiet);
+      if (!check.regexp->ok()) value.fail("invalid regexp: " + check.regexp->error());
+    }
+    c.checks_.push_back(std::move(check));
+  }
+}
+
 std::shared_ptr<const Condition> Condition::parse(const config::Node& node) {
   auto out = std::make_shared<Condition>();
   const auto entries = node.entries();
@@ -18,16 +37,7 @@ std::shared_ptr<const Condition> Condition::parse(const config::Node& node) {
     auto c = std::make_shared<Condition>();
     if (name == "equals" || name == "contains" || name == "regexp") {
       c->kind_ = name == "equals" ? Kind::kEquals : name == "contains" ? Kind::kContains : Kind::kRegexp;
-      for (const auto& [field, value] : child.entries()) {
-        Check check;
-        check.field = field;
-        check.value = value.str();
-        if (c->kind_ == Kind::kRegexp) {
-          check.regexp = std::make_shared<re2::RE2>(check.value, re2::RE2::Quiet);
-          if (!check.regexp->ok()) value.fail("invalid regexp: " + check.regexp->error());
-        }
-        c->checks_.push_back(std::move(check));
-      }
+      addChecks(*c, child, "");
       if (c->checks_.empty()) child.fail("expected a map of field: value");
     } else if (name == "has_fields") {
       c->kind_ = Kind::kHasFields;

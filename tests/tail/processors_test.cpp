@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "logship/common/config.h"
+#include "logship/tail/condition.h"
 #include "logship/tail/event.h"
 #include "logship/tail/processor.h"
 #include "logship/tail/processors.h"
@@ -71,6 +72,24 @@ processors:
   EXPECT_TRUE(droppedBy(p, {{"level", "x"}, {"message", "top secret"}}));
   EXPECT_TRUE(droppedBy(p, {{"message", "no level"}}));
   EXPECT_FALSE(droppedBy(p, {{"level", "x"}, {"message", "fine"}}));
+}
+
+// `when.equals: {fields.app: api}` in a filebeat.yml: go-ucfg splits the dotted key into a nested
+// map, which used to be refused ("expected a string").
+TEST(Processors, ConditionsOnDottedKeys) {
+  config::LoadOptions filebeat;
+  filebeat.split_dotted_keys = true;
+  auto doc = config::Document::loadString(
+      "when.and:\n  - equals: {fields.app: api, fields.env: prod}\n  - regexp: {log.file.path: '\\.log$'}\n", "c.yml",
+      filebeat);
+  const auto c = Condition::parse(doc->root().child("when"));
+  Event e;
+  e.setString("fields.app", "api");
+  e.setString("fields.env", "prod");
+  e.setString("log.file.path", "/var/log/app.log");
+  EXPECT_TRUE(c->matches(e));
+  e.setString("fields.env", "dev");
+  EXPECT_FALSE(c->matches(e));
 }
 
 TEST(ProcessorRegistry, FindsEachProcessorByName) {

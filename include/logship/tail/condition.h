@@ -29,6 +29,8 @@ class Condition {
     std::string value;                 // equals / contains
     std::shared_ptr<re2::RE2> regexp;  // regexp
   };
+  static void addChecks(Condition& c, const config::Node& map, const std::string& prefix);
+
   Kind kind_ = Kind::kAnd;
   std::vector<Check> checks_;        // all must hold
   std::vector<std::string> fields_;  // has_fields
