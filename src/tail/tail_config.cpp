@@ -1,5 +1,6 @@
 #include "logship/tail/tail_config.h"
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <functional>
@@ -127,9 +128,10 @@ void parseNdjson(const Node& n, JsonConfig& j) {
   parseJsonCommon(n, j);
 }
 
-InputConfig parseInput(const Node& n, std::vector<std::string>& warnings) {
+// `legacy`: an item of Filebeat 5/6's filebeat.prospectors, whose type key is `input_type`.
+InputConfig parseInput(const Node& n, std::vector<std::string>& warnings, bool legacy = false) {
   InputConfig in;
-  in.type = n.child("type").oneOf({"log", "filestream"}, "log");
+  in.type = n.child(legacy ? "input_type" : "type").oneOf({"log", "filestream"}, "log");
   in.id = n.child("id").str();
   in.enabled = n.child("enabled").boolean(true);
   in.paths = n.child("paths").strings();
@@ -142,6 +144,12 @@ InputConfig parseInput(const Node& n, std::vector<std::string>& warnings) {
     flattenYaml(n.child("fields"), under_root ? "" : "fields", in.fields);
   }
   in.tags = n.child("tags").strings();
+  // Filebeat 5: the event's `type` (what `topic: '%{[type]}'` routes on).
+  if (n.child("document_type").exists()) {
+    std::string raw;
+    json::appendString(raw, n.child("document_type").str());
+    in.fields.emplace_back("type", raw);
+  }
   // utf-8 and plain both mean what logship does: bytes pass through and invalid UTF-8 becomes
   // U+FFFD when encoded (as Go's JSON encoder does in Filebeat). Other encodings are refused.
   n.child("encoding").oneOf({"utf-8", "utf8", "plain"}, "utf-8");
@@ -355,6 +363,28 @@ void parseKafka(const Node& n, KafkaOutputConfig& k) {
   k.properties = kafka::toMap(properties);
 }
 
+// The general `fields`, `fields_under_root` and `tags` (top level of filebeat.yml) go into every
+// event, as libbeat adds them: an input's own field of the same name wins; tags are appended.
+void applyGeneralFields(const Node& root, std::vector<InputConfig>& inputs) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  const bool under_root = root.child("fields_under_root").boolean(false);
+  if (root.child("fields").exists()) {
+    if (!root.child("fields").isMap()) root.child("fields").fail("expected a map");
+    flattenYaml(root.child("fields"), under_root ? "" : "fields", fields);
+  }
+  const auto tags = root.child("tags").strings();
+  for (auto& in : inputs) {
+    for (const auto& f : fields) {
+      const bool own =
+          std::any_of(in.fields.begin(), in.fields.end(), [&](const auto& g) { return g.first == f.first; });
+      if (!own) in.fields.push_back(f);
+    }
+    for (const auto& t : tags) {
+      if (std::find(in.tags.begin(), in.tags.end(), t) == in.tags.end()) in.tags.push_back(t);
+    }
+  }
+}
+
 }  // namespace
 
 void flattenYaml(const Node& node, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
@@ -385,6 +415,14 @@ TailConfig parseTailConfig(config::Document& doc, const std::string& path_home) 
     InputConfig in = parseInput(item, c.warnings);
     if (in.enabled) c.inputs.push_back(std::move(in));
   }
+  if (fb.child("prospectors").exists()) {
+    c.warnings.push_back("filebeat.prospectors: deprecated since Filebeat 6.3, read as filebeat.inputs");
+    for (const auto& item : fb.child("prospectors").items()) {
+      InputConfig in = parseInput(item, c.warnings, true);
+      if (in.enabled) c.inputs.push_back(std::move(in));
+    }
+  }
+  applyGeneralFields(root, c.inputs);
   if (root.child("processors").exists()) c.processors = parseProcessors(root.child("processors"), c.warnings);
   c.shutdown_timeout = fb.child("shutdown_timeout").duration(milliseconds(5000));
   c.registry_flush = fb.child("registry").child("flush").duration(milliseconds(1000));

@@ -172,6 +172,56 @@ TEST(TailConfig, KeysWithoutEffectAreNamedByCheck) {
   EXPECT_NE(r.out.find("output.kafka.worker: accepted, has no effect"), std::string::npos) << r.out;
 }
 
+// The go-zero log-collection guide's shape: general `fields` at the top level routed on by the
+// topic format string; Filebeat 5/6's prospectors with input_type and document_type.
+TEST(TailConfig, GeneralFieldsTagsAndLegacyProspectors) {
+  const TailConfig c = load(R"(
+filebeat.prospectors:
+  - input_type: log
+    paths: [/var/log/a.log]
+    document_type: access
+    fields: {app: own}
+    tags: [input-tag]
+filebeat.inputs:
+  - type: log
+    paths: [/var/log/b.log]
+fields: {log_topic: courseware-log, app: general}
+tags: [general-tag]
+output.kafka:
+  hosts: [a]
+  topic: '%{[fields.log_topic]}'
+)");
+  ASSERT_EQ(c.inputs.size(), 2u);
+  std::map<std::string, std::string> b(c.inputs[0].fields.begin(), c.inputs[0].fields.end());
+  EXPECT_EQ(b["fields.log_topic"], "\"courseware-log\"");
+  EXPECT_EQ(b["fields.app"], "\"general\"");
+  EXPECT_EQ(c.inputs[0].tags, std::vector<std::string>{"general-tag"});
+  std::map<std::string, std::string> a(c.inputs[1].fields.begin(), c.inputs[1].fields.end());
+  EXPECT_EQ(a["fields.app"], "\"own\"");  // the input's own value wins
+  EXPECT_EQ(a["fields.log_topic"], "\"courseware-log\"");
+  EXPECT_EQ(a["type"], "\"access\"");
+  EXPECT_EQ(c.inputs[1].paths, std::vector<std::string>{"/var/log/a.log"});
+  EXPECT_EQ(c.inputs[1].tags, (std::vector<std::string>{"input-tag", "general-tag"}));
+  std::string warnings;
+  for (const auto& w : c.warnings) warnings += w + "\n";
+  EXPECT_NE(warnings.find("filebeat.prospectors: deprecated"), std::string::npos) << warnings;
+  EXPECT_EQ(warnings.find("not supported"), std::string::npos) << warnings;  // every key was read
+}
+
+// The event itself, as --dry-run prints what Kafka would get: the general field is there for the
+// topic format string to resolve.
+TEST(TailConfig, GeneralFieldsReachTheEvent) {
+  TempDir dir;
+  logship::testing::writeFile(dir / "app.log", "hello\n");
+  logship::testing::writeFile(dir / "fb.yml", "filebeat.inputs:\n  - type: log\n    paths: [\"" +
+                                                  (dir / "*.log").string() +
+                                                  "\"]\nfields: {log_topic: courseware-log}\n"
+                                                  "output.kafka: {hosts: [a], topic: '%{[fields.log_topic]}'}\n");
+  const CmdResult r = run("-c " + (dir / "fb.yml").string() + " --dry-run --path.data " + (dir / "data").string());
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("\"fields\":{\"log_topic\":\"courseware-log\"}"), std::string::npos) << r.out;
+}
+
 TEST(TailConfig, CodecJsonPrettyIsHonoured) {
   const TailConfig c = load("output.kafka:\n  hosts: [a]\n  topic: t\n  codec.json.pretty: true\n");
   EXPECT_TRUE(c.kafka.pretty);
