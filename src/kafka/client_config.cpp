@@ -67,6 +67,15 @@ PropertyList producerProperties(const ProducerSettings& s) {
       {"batch.num.messages", std::to_string(std::max<int64_t>(1, s.batch_num_messages)), "batch_num_messages"});
   out.push_back({"linger.ms", std::to_string(s.linger_ms), "linger_ms"});
   out.push_back({"request.timeout.ms", std::to_string(s.request_timeout_ms), "request_timeout_ms"});
+  auto optional = [&out](const char* name, const std::optional<int64_t>& v, const char* setting) {
+    if (v) out.push_back({name, std::to_string(*v), setting});
+  };
+  optional("socket.timeout.ms", s.socket_timeout_ms, "socket_timeout_ms");
+  if (s.socket_keepalive) out.push_back({"socket.keepalive.enable", "true", "socket_keepalive"});
+  optional("retry.backoff.ms", s.retry_backoff_ms, "retry_backoff_ms");
+  optional("reconnect.backoff.ms", s.retry_backoff_ms, "retry_backoff_ms");
+  optional("reconnect.backoff.max.ms", s.reconnect_backoff_max_ms, "reconnect_backoff_max_ms");
+  optional("topic.metadata.refresh.interval.ms", s.metadata_refresh_ms, "metadata_refresh_ms");
   addPassthrough(s, out);
   return out;
 }

@@ -48,6 +48,7 @@ KafkaOutput::KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics:
       last_progress_ns_(time.monotonicTime().time_since_epoch().count()),
       metrics_(KafkaOutputMetrics::in(m)) {
   for (const auto& r : config.topics) rules_.emplace_back(FormatString(r.topic), r.when);
+  retry_backoff_ = config.retry_backoff;
   auto props = config.properties;
   // Deliveries that time out come back as retriable errors and are produced again: bound the
   // wait inside librdkafka so that the stall is reported, not hidden.

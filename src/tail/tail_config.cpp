@@ -229,6 +229,43 @@ void parsePartition(const Node& part, KafkaOutputConfig& k) {
   p.reachable_only = body.child("reachable_only").boolean(false);
 }
 
+// The Filebeat (sarama) knobs people set, mapped to librdkafka's equivalents (docs/tail.md has the
+// table); the ones librdkafka has no equivalent for are accepted without effect.
+void parseKafkaTuning(const Node& n, KafkaOutputConfig& k, kafka::ProducerSettings& s,
+                      std::map<std::string, Node>& from) {
+  auto ms = [](const Node& node) -> std::optional<int64_t> {
+    if (!node.exists()) return std::nullopt;
+    return node.duration(milliseconds(0)).count();
+  };
+  // broker_timeout is the broker's wait for acks; without it that wait stays `timeout`'s value as
+  // before (Filebeat's default would be 10s); `timeout` set also bounds every network request.
+  s.request_timeout_ms = ms(n.child("broker_timeout")).value_or(k.timeout.count());
+  from.emplace("request_timeout_ms",
+               n.child("broker_timeout").exists() ? n.child("broker_timeout") : n.child("timeout"));
+  s.socket_timeout_ms = ms(n.child("timeout"));
+  from.emplace("socket_timeout_ms", n.child("timeout"));
+  s.socket_keepalive = n.child("keep_alive").duration(milliseconds(0)).count() > 0;
+  from.emplace("socket_keepalive", n.child("keep_alive"));
+  const Node backoff = n.child("backoff");
+  k.retry_backoff = backoff.child("init").duration(milliseconds(1000));
+  if (backoff.child("init").exists()) s.retry_backoff_ms = std::max<int64_t>(1, k.retry_backoff.count());
+  from.emplace("retry_backoff_ms", backoff.child("init"));
+  s.reconnect_backoff_max_ms = ms(backoff.child("max"));
+  from.emplace("reconnect_backoff_max_ms", backoff.child("max"));
+  const Node metadata = n.child("metadata");
+  s.metadata_refresh_ms = ms(metadata.child("refresh_frequency"));
+  from.emplace("metadata_refresh_ms", metadata.child("refresh_frequency"));
+  metadata.child("retry").child("max").integer(3);
+  metadata.child("retry").noEffect("librdkafka retries metadata requests on its own schedule");
+  if (metadata.child("full").boolean(false))
+    metadata.child("full").noEffect("librdkafka asks only for the topics it produces to");
+  n.child("channel_buffer_size").integer(256);
+  n.child("channel_buffer_size")
+      .noEffect("librdkafka buffers per partition; queue.mem.events bounds what is in flight");
+  if (n.child("max_retries").integer(3) != -1)
+    n.child("max_retries").noEffect("a retriable event is sent again until delivered (at-least-once), as with -1");
+}
+
 // Filebeat's output codec: `codec.json` (pretty, escape_html) or `codec.format` (string). Returns
 // codec.json.pretty; what logship cannot produce is refused, never sent differently.
 bool parseCodec(const Node& codec) {
@@ -302,8 +339,7 @@ void parseKafka(const Node& n, KafkaOutputConfig& k) {
   from.emplace("batch_num_messages", n.child("bulk_max_size"));
   s.linger_ms = bulk_flush_frequency.count() > 0 ? bulk_flush_frequency.count() : 5;
   from.emplace("linger_ms", n.child("bulk_flush_frequency"));
-  s.request_timeout_ms = k.timeout.count();
-  from.emplace("request_timeout_ms", n.child("timeout"));
+  parseKafkaTuning(n, k, s, from);
   const Node user = n.child("username");
   if (user.exists()) {
     kafka::SaslSettings sasl;
@@ -452,6 +488,8 @@ TailConfig parseTailConfig(config::Document& doc, const std::string& path_home) 
   c.http.host = http.child("host").str("localhost");
   c.http.port = static_cast<int>(http.child("port").integer(5066));
   c.queue_events = static_cast<int>(root.child("queue").child("mem").child("events").integer(4096));
+  root.child("queue").child("mem").child("flush").noEffect(
+      "librdkafka batches per partition: linger.ms (bulk_flush_frequency) and batch.num.messages (bulk_max_size)");
   if (c.queue_events < 1) root.child("queue").child("mem").child("events").fail("must be positive");
   c.unhealthy_after = root.child("logship").child("unhealthy_after").duration(milliseconds(30000));
   c.name = root.child("name").str();

@@ -222,6 +222,46 @@ TEST(TailConfig, GeneralFieldsReachTheEvent) {
   EXPECT_NE(r.out.find("\"fields\":{\"log_topic\":\"courseware-log\"}"), std::string::npos) << r.out;
 }
 
+// The sarama-era options people set map to librdkafka's equivalents, or --check names them.
+TEST(TailConfig, FilebeatKafkaOptionsMapToLibrdkafka) {
+  const TailConfig c = load(R"(
+output.kafka:
+  hosts: [a]
+  topic: t
+  timeout: 20s
+  broker_timeout: 5s
+  keep_alive: 30s
+  backoff: {init: 2s, max: 30s}
+  metadata: {refresh_frequency: 5m, retry.max: 5, full: true}
+  channel_buffer_size: 512
+  max_retries: 3
+queue.mem: {events: 2048, flush.min_events: 512, flush.timeout: 1s}
+)");
+  const auto& p = c.kafka.properties;
+  EXPECT_EQ(p.at("socket.timeout.ms"), "20000");
+  EXPECT_EQ(p.at("request.timeout.ms"), "5000");
+  EXPECT_EQ(p.at("socket.keepalive.enable"), "true");
+  EXPECT_EQ(p.at("retry.backoff.ms"), "2000");
+  EXPECT_EQ(p.at("reconnect.backoff.ms"), "2000");
+  EXPECT_EQ(p.at("reconnect.backoff.max.ms"), "30000");
+  EXPECT_EQ(p.at("topic.metadata.refresh.interval.ms"), "300000");
+  EXPECT_EQ(c.kafka.retry_backoff, std::chrono::seconds(2));
+  std::string warnings;
+  for (const auto& w : c.warnings) warnings += w + "\n";
+  for (const char* key :
+       {"output.kafka.channel_buffer_size: accepted, has no effect",
+        "output.kafka.max_retries: accepted, has no effect", "output.kafka.metadata.retry: accepted, has no effect",
+        "output.kafka.metadata.full: accepted, has no effect", "queue.mem.flush: accepted, has no effect"})
+    EXPECT_NE(warnings.find(key), std::string::npos) << key << " in\n" << warnings;
+  EXPECT_EQ(warnings.find("not supported"), std::string::npos) << warnings;
+  // Unset, librdkafka's defaults stay (and `timeout` alone still bounds the broker's ack wait).
+  const TailConfig d = load("output.kafka: {hosts: [a], topic: t, max_retries: -1}\n");
+  EXPECT_EQ(d.kafka.properties.count("socket.timeout.ms"), 0u);
+  EXPECT_EQ(d.kafka.properties.count("retry.backoff.ms"), 0u);
+  EXPECT_EQ(d.kafka.properties.at("request.timeout.ms"), "30000");
+  EXPECT_TRUE(d.warnings.empty()) << d.warnings.front();
+}
+
 TEST(TailConfig, CodecJsonPrettyIsHonoured) {
   const TailConfig c = load("output.kafka:\n  hosts: [a]\n  topic: t\n  codec.json.pretty: true\n");
   EXPECT_TRUE(c.kafka.pretty);

@@ -47,7 +47,13 @@ struct ProducerSettings : ClientSettings {
   uint64_t message_max_bytes = 1000000;
   int64_t batch_num_messages = 2048;
   int64_t linger_ms = 5;
-  int64_t request_timeout_ms = 30000;
+  int64_t request_timeout_ms = 30000;  // the broker's wait for acks
+  // Set only when the user set the Filebeat key; otherwise librdkafka's (or the output's) default.
+  std::optional<int64_t> socket_timeout_ms;         // timeout
+  bool socket_keepalive = false;                    // keep_alive > 0 (the interval is the OS's)
+  std::optional<int64_t> retry_backoff_ms;          // backoff.init
+  std::optional<int64_t> reconnect_backoff_max_ms;  // backoff.max
+  std::optional<int64_t> metadata_refresh_ms;       // metadata.refresh_frequency
 };
 
 // Manual commits only; partition EOF events off.

@@ -88,7 +88,8 @@ struct KafkaOutputConfig {
   bool partition_hash_random =
       true;  // partition.hash.random: unhashable fields -> random partition, else the event is dropped
   uint64_t max_message_bytes = 1000000;
-  milliseconds timeout{30000};  // broker request timeout (Filebeat `timeout`)
+  milliseconds timeout{30000};       // network requests (Filebeat `timeout` -> socket.timeout.ms)
+  milliseconds retry_backoff{1000};  // before a retriable event is produced again (backoff.init)
   // Everything handed to librdkafka: hosts, client_id, required_acks, compression(_level),
   // bulk_max_size, bulk_flush_frequency, timeout, SASL/SSL and the librdkafka passthrough.
   kafka::Properties properties;
