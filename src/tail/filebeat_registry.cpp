@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
 #include <simdjson.h>
 
 #include "logship/common/logging.h"
@@ -57,13 +58,20 @@ std::string filestreamState(const std::string& key, simdjson::dom::element v, Fi
   const size_t prev = last == std::string::npos || last == 0 ? std::string::npos : key.rfind("::", last - 1);
   if (prev == std::string::npos) return "malformed filestream key";
   identifier = std::string_view(key).substr(prev + 2, last - prev - 2);
-  if (identifier != "native") return "file_identity " + std::string(identifier) + " is not matched (only native)";
   const std::string os = key.substr(last + 2);
-  unsigned long long inode = 0, dev = 0;
-  char end = 0;
-  if (std::sscanf(os.c_str(), "%llu-%llu%c", &inode, &dev, &end) != 2) return "malformed filestream key";
-  out.inode = inode;
-  out.dev = dev;
+  if (identifier == "fingerprint") {
+    if (os.size() != 64 || os.find_first_not_of("0123456789abcdef") != std::string::npos)
+      return "fingerprint is not a SHA-256 (growing_fingerprint is not matched)";
+    out.fingerprint = os;
+  } else if (identifier == "native") {
+    unsigned long long inode = 0, dev = 0;
+    char end = 0;
+    if (std::sscanf(os.c_str(), "%llu-%llu%c", &inode, &dev, &end) != 2) return "malformed filestream key";
+    out.inode = inode;
+    out.dev = dev;
+  } else {
+    return "file_identity " + std::string(identifier) + " is not matched (only native and fingerprint)";
+  }
   simdjson::dom::element cursor;
   out.offset = 0;  // cursor null: nothing read yet
   if (v["cursor"].get(cursor) == simdjson::SUCCESS && cursor.is_object() &&
@@ -104,6 +112,25 @@ FilebeatRegistryData finish(FilebeatRegistryData d, std::map<std::string, Filebe
   for (auto& [key, s] : states) d.states.push_back(std::move(s));
   for (auto& [key, why] : unmatchable) d.unmatchable.emplace_back(key, std::move(why));
   return d;
+}
+
+// Filebeat's filestream fingerprint with its defaults (offset 0, length 1024): hex SHA-256 of the
+// first 1024 bytes; empty for a shorter file (Filebeat does not track those either).
+std::string fingerprintOf(const std::string& path) {
+  constexpr size_t kLength = 1024;
+  char buf[kLength];
+  std::ifstream in(path, std::ios::binary);
+  if (!in.read(buf, kLength)) return "";
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (EVP_Digest(buf, kLength, md, &n, EVP_sha256(), nullptr) != 1) return "";
+  std::string hex;
+  char two[3];
+  for (unsigned int i = 0; i < n; ++i) {
+    std::snprintf(two, sizeof(two), "%02x", md[i]);
+    hex += two;
+  }
+  return hex;
 }
 
 }  // namespace
@@ -274,14 +301,24 @@ TakeOverSummary takeOverFromFilebeat(const FilebeatRegistryData& data, const std
     for (auto& f : Scanner(in.paths, in.exclude_files).scan())
       current.emplace(FileIdentity{f.dev, f.inode, 0, 0}.key(), std::move(f));
   }
+  std::map<std::string, std::string> by_fingerprint;  // fingerprint -> "dev-inode", only if needed
+  for (const auto& s : data.states) {
+    if (s.fingerprint.empty()) continue;
+    for (const auto& [key, f] : current) {
+      const std::string fp = fingerprintOf(f.path);
+      if (!fp.empty()) by_fingerprint.emplace(fp, key);
+    }
+    break;
+  }
   const int64_t now_ms = time.unixMillis();
   for (const auto& [key, why] : data.unmatchable) {
     ++sum.unmatchable;
     log::info(*logger, "Filebeat registry entry skipped", {{"key", key}, {"reason", why}});
   }
   for (const auto& s : data.states) {
-    const FileIdentity wanted{s.dev, s.inode, 0, 0};
-    auto it = current.find(wanted.key());
+    auto fp = s.fingerprint.empty() ? by_fingerprint.end() : by_fingerprint.find(s.fingerprint);
+    auto it = current.find(fp != by_fingerprint.end() ? fp->second : FileIdentity{s.dev, s.inode, 0, 0}.key());
+    if (!s.fingerprint.empty() && fp == by_fingerprint.end()) it = current.end();
     if (it == current.end()) {
       ++sum.gone;
       log::debug(*logger, "Filebeat registry entry skipped: no such file now",

@@ -65,15 +65,18 @@ TEST(FilebeatRegistry, MemlogCheckpointThenLogOpsAndAHalfWrittenLastLine) {
           op("set", 8, "filestream::my-input::native::13-2050",
              "{\"ttl\":-1,\"updated\":[507500968,1701686520],\"cursor\":{\"offset\":914},"
              "\"meta\":{\"source\":\"/var/log/d.log\",\"identifier_name\":\"native\"}}") +
-          op("set", 9, "filestream::fp::fingerprint::688797f8b82f",
-             "{\"ttl\":-1,\"cursor\":null,\"meta\":{\"source\":\"/tmp/f.log\",\"identifier_name\":\"fingerprint\"}}") +
-          op("set", 10, "filestream::new::native::14-2050",
+          op("set", 9, "filestream::fp::fingerprint::688797f8b82fa9513d36f6ad50aaa486f3cf46c1bc67952f7b1e094b7823a99f",
+             "{\"ttl\":-1,\"cursor\":{\"offset\":33},\"meta\":{\"source\":\"/tmp/f.log\",\"identifier_name\":"
+             "\"fingerprint\"}}") +
+          op("set", 10, "filestream::p::path::/tmp/g.log",
+             "{\"ttl\":-1,\"cursor\":null,\"meta\":{\"source\":\"/tmp/g.log\",\"identifier_name\":\"path\"}}") +
+          op("set", 11, "filestream::new::native::14-2050",
              "{\"ttl\":-1,\"cursor\":null,\"meta\":{\"source\":\"/var/log/e.log\",\"identifier_name\":\"native\"}}") +
-          "{\"op\":\"set\",\"id\":11}\n{\"k\":\"filebeat::logs::native::12-2049\",\"v\":{\"offs");  // crash
+          "{\"op\":\"set\",\"id\":12}\n{\"k\":\"filebeat::logs::native::12-2049\",\"v\":{\"offs");  // crash
   const auto d = readFilebeatMemlog(dir.path().string());
   ASSERT_EQ(d.error, "");
   EXPECT_EQ(d.format, FilebeatRegistryData::Format::kMemlog);
-  ASSERT_EQ(d.states.size(), 4u);
+  ASSERT_EQ(d.states.size(), 5u);
   ASSERT_TRUE(byInode(d, 10));
   EXPECT_EQ(byInode(d, 10)->offset, 120u);  // log op after the checkpoint wins; op 4 ignored
   EXPECT_EQ(byInode(d, 10)->dev, 2049u);
@@ -85,8 +88,12 @@ TEST(FilebeatRegistry, MemlogCheckpointThenLogOpsAndAHalfWrittenLastLine) {
   EXPECT_EQ(byInode(d, 13)->dev, 2050u);
   EXPECT_EQ(byInode(d, 13)->source, "/var/log/d.log");
   EXPECT_EQ(byInode(d, 14)->offset, 0u);  // cursor null: nothing read yet
-  ASSERT_EQ(d.unmatchable.size(), 1u);
-  EXPECT_EQ(d.unmatchable[0].first, "filestream::fp::fingerprint::688797f8b82f");
+  const auto fp = std::find_if(d.states.begin(), d.states.end(), [](const auto& s) { return !s.fingerprint.empty(); });
+  ASSERT_NE(fp, d.states.end());
+  EXPECT_EQ(fp->fingerprint, "688797f8b82fa9513d36f6ad50aaa486f3cf46c1bc67952f7b1e094b7823a99f");
+  EXPECT_EQ(fp->offset, 33u);
+  ASSERT_EQ(d.unmatchable.size(), 1u);  // the path identity
+  EXPECT_EQ(d.unmatchable[0].first, "filestream::p::path::/tmp/g.log");
 }
 
 TEST(FilebeatRegistry, MemlogLogOnlyStopsAtAnOpOutOfSequence) {
@@ -206,16 +213,24 @@ TEST(FilebeatRegistry, FirstStartContinuesAtFilebeatsOffsetsAndASecondStartIgnor
   const auto a = value(dir / "a.log", lines("a", 0, 3).size());
   const auto c = value(dir / "c.log", 1000);
   const auto d = value(dir / "tail/d.log", lines("d", 0, 1).size());
+  writeFile(dir / "f.log", lines("f", 0, 300));  // filestream with the fingerprint identity (>= 1024 bytes)
+  // `head -c 1024 f.log | sha256sum`, as Filebeat's default fingerprint (offset 0, length 1024).
+  const std::string f_key =
+      "filestream::fs::fingerprint::29faabe58f4a8d0c1dfd49c69d95b629b76ff1785003892f8020527704680f0d";
+  const std::string f_value = "{\"ttl\":-1,\"updated\":[507500968,1701686520],\"cursor\":{\"offset\":" +
+                              std::to_string(lines("f", 0, 298).size()) + "},\"meta\":{\"source\":\"" +
+                              (dir / "f.log").string() + "\",\"identifier_name\":\"fingerprint\"}}";
   fs::create_directories(data / "registry/filebeat");
   writeFile(data / "registry/filebeat/meta.json", "{\"version\":\"1\"}");
   writeFile(data / "registry/filebeat/log.json",
             op("set", 1, a.first, a.second) + op("set", 2, c.first, c.second) + op("set", 3, d.first, d.second) +
-                op("set", 4, "filebeat::logs::native::999999-1", logValue("/gone.log", 5, 999999, 1)) + "{\"op\":");
+                op("set", 4, "filebeat::logs::native::999999-1", logValue("/gone.log", 5, 999999, 1)) +
+                op("set", 5, f_key, f_value) + "{\"op\":");
   const std::string yaml = "filebeat.inputs:\n- type: log\n  paths: ['" + (dir / "*.log").string() +
                            "']\n- type: log\n  tail_files: true\n  paths: ['" + (dir / "tail/*.log").string() +
                            "']\npath.data: " + data.path().string() + "\noutput.console.pretty: false\n";
-  EXPECT_EQ(runOnce(cfg.path(), yaml),
-            (std::vector<std::string>{"a 3", "a 4", "b 0", "b 1", "c 0", "c 1", "d 1", "d 2", "d 3"}));
+  EXPECT_EQ(runOnce(cfg.path(), yaml), (std::vector<std::string>{"a 3", "a 4", "b 0", "b 1", "c 0", "c 1", "d 1", "d 2",
+                                                                 "d 3", "f 298", "f 299"}));
   EXPECT_TRUE(fs::exists(data / "registry/logship-tail/registry.json"));
 
   // Second start: logship's registry is the state now; Filebeat's (still a 3 lines behind) is not read.

@@ -19,6 +19,9 @@ struct FilebeatFileState {
   uint64_t dev = 0;
   uint64_t inode = 0;
   uint64_t offset = 0;
+  // filestream's fingerprint identity: hex SHA-256 of the first 1024 bytes (Filebeat's default
+  // prospector.scanner.fingerprint); when set, the file is matched by it instead of dev + inode.
+  std::string fingerprint;
 };
 
 struct FilebeatRegistryData {
@@ -27,7 +30,7 @@ struct FilebeatRegistryData {
   std::string location;  // the directory or file read
   std::string error;     // non-empty: corrupt, nothing taken over
   std::vector<FilebeatFileState> states;
-  // Entries that cannot be matched by device + inode (filestream with another file_identity).
+  // Entries that cannot be matched (filestream with the path or inode_marker file_identity).
   std::vector<std::pair<std::string, std::string>> unmatchable;  // key, reason
 };
 
@@ -48,13 +51,13 @@ void moveLegacyFilebeatRegistryFile(const TailConfig& config);
 
 struct TakeOverSummary {
   size_t taken_over = 0;
-  size_t gone = 0;       // no current file of any input has that device + inode
+  size_t gone = 0;       // no current file of any input has that device + inode (or fingerprint)
   size_t truncated = 0;  // the file is shorter than Filebeat's offset
   size_t unmatchable = 0;
 };
 // Seeds `registry` (which must have no state of its own) with one FileState per Filebeat entry
-// matched by device + inode to a file the inputs' paths find now, at Filebeat's offset. Logs each
-// file and a summary.
+// matched by device + inode (or fingerprint) to a file the inputs' paths find now, at Filebeat's
+// offset. Logs each file and a summary.
 TakeOverSummary takeOverFromFilebeat(const FilebeatRegistryData& data, const std::vector<InputConfig>& inputs,
                                      Registry& registry, TimeSource& time);
 
