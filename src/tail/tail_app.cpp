@@ -10,6 +10,7 @@
 #include "logship/admin/admin_server.h"
 #include "logship/common/logging.h"
 #include "logship/common/metrics.h"
+#include "logship/tail/filebeat_registry.h"
 #include "logship/tail/kafka_output.h"
 #include "logship/tail/prospector.h"
 #include "logship/tail/registry.h"
@@ -65,6 +66,20 @@ struct TailAppMetrics {
   }
 };
 
+// First start (no logship registry yet): continue each file where Filebeat's registry says it
+// stopped. A corrupt Filebeat registry is logged and ignored.
+void takeOverFromFilebeatRegistry(const TailConfig& config, Registry& registry, TimeSource& time) {
+  const FilebeatRegistryData data = readFilebeatRegistry(config);
+  if (data.format == FilebeatRegistryData::Format::kNone) return;
+  if (!data.error.empty()) {
+    log::error(*log::get("registry"), "Filebeat registry is corrupt, ignored: files are read as without it",
+               {{"registry", data.location}, {"error", data.error}});
+    return;
+  }
+  takeOverFromFilebeat(data, config.inputs, registry, time);
+  registry.flush();  // from now on logship's registry is the state; Filebeat's is not read again
+}
+
 }  // namespace
 
 void validate(const TailConfig& config) {
@@ -91,8 +106,11 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
 
   std::unique_ptr<Registry> registry;
   if (!options.dry_run) {
+    moveLegacyFilebeatRegistryFile(config);  // Filebeat < 7 kept a file where our directory goes
     registry = std::make_unique<Registry>(config.path_data + "/registry/logship-tail", time);
+    const bool first_start = !std::filesystem::exists(registry->file());
     registry->load();
+    if (first_start) takeOverFromFilebeatRegistry(config, *registry, time);
   }
   AckTracker acks;
   const TailAppMetrics app_metrics = TailAppMetrics::in(metrics);

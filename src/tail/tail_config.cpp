@@ -462,6 +462,11 @@ TailConfig parseTailConfig(config::Document& doc, const std::string& path_home) 
   if (root.child("processors").exists()) c.processors = parseProcessors(root.child("processors"), c.warnings);
   c.shutdown_timeout = fb.child("shutdown_timeout").duration(milliseconds(5000));
   c.registry_flush = fb.child("registry").child("flush").duration(milliseconds(1000));
+  c.filebeat_registry_path = fb.child("registry").child("path").str("registry");
+  for (const std::string& legacy : {fb.child("registry").child("migrate_file").str(), fb.child("registry_file").str(),
+                                    root.child("registry_file").str()}) {
+    if (c.filebeat_registry_file.empty()) c.filebeat_registry_file = legacy;
+  }
 
   const Node out = root.child("output");
   if (out.child("kafka").exists()) parseKafka(out.child("kafka"), c.kafka);

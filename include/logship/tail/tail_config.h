@@ -120,6 +120,11 @@ struct TailConfig {
   int queue_events = 4096;              // queue.mem.events: bound on events in flight
   milliseconds shutdown_timeout{5000};  // filebeat.shutdown_timeout (grace period)
   milliseconds registry_flush{1000};    // filebeat.registry.flush
+  // Where Filebeat's registry is read from on a first start (filebeat_registry.h), relative to
+  // path.data unless absolute: filebeat.registry.path (its directory) and the legacy file,
+  // filebeat.registry.migrate_file / filebeat.registry_file / registry_file.
+  std::string filebeat_registry_path = "registry";
+  std::string filebeat_registry_file;
   milliseconds unhealthy_after{30000};  // logship extension: /healthz threshold
   std::string name;                     // agent.name / host.name override (`name`)
   std::vector<std::string> warnings;    // unknown keys and skipped processors
