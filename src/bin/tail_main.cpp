@@ -1,76 +1,61 @@
-// logship-tail: a Filebeat-compatible log tailer shipping to Kafka (see docs/tail.md).
+// logship-tail: a Filebeat-compatible log tailer shipping to Kafka (see docs/tail.md). The command
+// line is Filebeat's (tail/cli.h); this file only dispatches the subcommands.
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "logship/common/config.h"
 #include "logship/common/lifecycle.h"
 #include "logship/common/logging.h"
+#include "logship/tail/cli.h"
+#include "logship/tail/output_check.h"
 #include "logship/tail/tail_app.h"
 #include "logship/tail/tail_config.h"
 
 namespace {
 
-const char* kUsage =
-    "usage: logship-tail -c filebeat.yml [-E key=value ...] [--check] [--dry-run] [--once]\n"
-    "                    [--path.home DIR] [--path.data DIR] [--version] [--help]\n"
-    "  -c, --c FILE     configuration file (default: filebeat.yml)\n"
-    "  -E key=value     override a setting, e.g. -E 'output.kafka.hosts=[\"127.0.0.1:9092\"]'\n"
-    "  --check          validate the configuration and exit (0 ok, 2 invalid)\n"
-    "  --dry-run        print each event as it would be sent, reading every file from the start; no registry\n"
-    "  --once           ship until every file is at EOF and every event is acknowledged, then exit\n";
-
 int run(int argc, char** argv) {
   using namespace logship;
+  auto parsed = tail::parseCommandLine(argc, argv);
+  if (auto* err = std::get_if<tail::CommandLineError>(&parsed)) {
+    std::fprintf(stderr, "logship-tail: %s (see logship-tail --help)\n", err->message.c_str());
+    return 2;
+  }
+  const auto& cl = std::get<tail::CommandLine>(parsed);
+  if (cl.command == tail::Command::kHelp) {
+    std::fputs(tail::kTailUsage, stdout);
+    return 0;
+  }
+  if (cl.command == tail::Command::kVersion) {
+    std::printf("logship-tail %s (filebeat-compatible %s)\n", LOGSHIP_VERSION, "8.6.2");
+    return 0;
+  }
+
   tail::LoadArgs args;
-  args.file = "filebeat.yml";
-  bool check = false;
-  tail::AppOptions options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&](const char* name) -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "logship-tail: %s needs a value\n%s", name, kUsage);
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (a == "-c" || a == "--c" || a == "--config") {
-      args.file = value("-c");
-    } else if (a == "-E") {
-      args.overrides.push_back(value("-E"));
-    } else if (a.rfind("-E", 0) == 0 && a.size() > 2) {
-      args.overrides.push_back(a.substr(2));
-    } else if (a == "--check" || a == "test" || a == "config") {
-      check = true;
-    } else if (a == "--dry-run") {
-      options.dry_run = true;
-    } else if (a == "--once") {
-      options.once = true;
-    } else if (a == "--path.home") {
-      args.path_home = value("--path.home");
-    } else if (a == "--path.data") {
-      args.overrides.push_back("path.data=" + value("--path.data"));
-    } else if (a == "-e" || a == "-d") {
-      if (a == "-d") value("-d");  // Filebeat's debug selectors: accepted
-    } else if (a == "--version" || a == "version") {
-      std::printf("logship-tail %s (filebeat-compatible %s)\n", LOGSHIP_VERSION, "8.6.2");
-      return 0;
-    } else if (a == "--help" || a == "-h") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    } else {
-      std::fprintf(stderr, "logship-tail: unknown argument %s\n%s", a.c_str(), kUsage);
-      return 2;
+  args.file = tail::configFilePath(cl);
+  args.overrides = tail::effectiveOverrides(cl);
+  args.path_home = cl.path_home;
+  args.path_config = cl.path_config;
+  // Filebeat refuses a config file others can change (exit 1, its wording) unless -strict.perms=false.
+  if (cl.strict_perms) {
+    if (auto refused = tail::checkConfigPermissions(args.file)) {
+      std::fprintf(stderr, "Exiting: error loading config file: %s\n", refused->c_str());
+      return 1;
     }
   }
 
   tail::TailConfig config;
   try {
+    if (cl.command == tail::Command::kExportConfig) {
+      std::fputs(tail::exportTailConfig(args).c_str(), stdout);
+      return 0;
+    }
     config = tail::loadTailConfig(args);
-    log::setup({config.logging_level, config.logging_json});
+    log::setup({tail::effectiveLogLevel(cl, config.logging_level), config.logging_json});
+    for (const auto& component : tail::debugComponents(cl)) log::get(component)->set_level(spdlog::level::debug);
     tail::validate(config);
   } catch (const config::ConfigError& e) {
     std::fprintf(stderr, "%s\n", e.what());
@@ -81,13 +66,21 @@ int run(int argc, char** argv) {
   }
   auto logger = log::get("tail");
   for (const auto& w : config.warnings) log::warn(*logger, w, {{"config", args.file}});
-  if (check) {
-    std::fprintf(stderr, "Config OK\n");
+  for (const auto& s : tail::unmatchedSelectors(cl)) {
+    log::warn(*logger, "-d selector matches no logship-tail component, has no effect",
+              {{"selector", s}, {"components", "tail,kafka,registry,processors,admin,config"}});
+  }
+  if (cl.command == tail::Command::kTestConfig) {
+    std::printf("Config OK\n");  // stdout, as Filebeat prints it
     return 0;
   }
+  if (cl.command == tail::Command::kTestOutput) return tail::testOutput(config, std::cout) ? 0 : 1;
   try {
     ShutdownSignal shutdown;
     SignalWatcher watcher(shutdown);
+    tail::AppOptions options;
+    options.dry_run = cl.dry_run;
+    options.once = cl.once;
     return tail::runTail(config, options, shutdown);
   } catch (const Error& e) {
     log::error(*logger, "fatal error", {{"error", e.what()}, {"code", std::string(errorCodeName(e.code()))}});

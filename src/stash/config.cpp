@@ -167,21 +167,6 @@ DeadLetterConfig parseDeadLetter(const Node& n, const std::string& cluster_name)
 
 }  // namespace
 
-std::vector<std::string> splitList(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t comma = s.find(',', start);
-    if (comma == std::string::npos) comma = s.size();
-    std::string item = s.substr(start, comma - start);
-    while (!item.empty() && item.back() == ' ') item.pop_back();
-    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
-    if (!item.empty()) out.push_back(item);
-    start = comma + 1;
-  }
-  return out;
-}
-
 StashConfig parseStashConfig(Node root) {
   StashConfig cfg;
   const auto clusters = required(root, "Clusters").items();

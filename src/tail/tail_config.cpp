@@ -504,16 +504,51 @@ TailConfig parseTailConfig(config::Document& doc, const std::string& path_home) 
   return c;
 }
 
-TailConfig loadTailConfig(const LoadArgs& args) {
+namespace {
+
+std::unique_ptr<config::Document> loadDocument(const LoadArgs& args, std::string& home) {
   config::LoadOptions opts;
   opts.split_dotted_keys = true;
   opts.overrides = args.overrides;
-  std::string home = args.path_home.empty() ? std::filesystem::current_path().string() : args.path_home;
-  std::string cfg_dir = std::filesystem::absolute(args.file).parent_path().string();
+  home = args.path_home.empty() ? std::filesystem::current_path().string() : args.path_home;
+  std::string cfg_dir =
+      !args.path_config.empty() ? args.path_config : std::filesystem::absolute(args.file).parent_path().string();
   opts.builtins = {
       {"path.home", home}, {"path.config", cfg_dir}, {"path.data", home + "/data"}, {"path.logs", home + "/logs"}};
-  auto doc = config::Document::loadFile(args.file, opts);
+  return config::Document::loadFile(args.file, opts);
+}
+
+// Every scalar read through the config layer, so ${VAR} references are expanded (or fail) as
+// when the daemon reads them.
+YAML::Node resolved(const Node& n) {
+  if (n.isMap()) {
+    YAML::Node out(YAML::NodeType::Map);
+    for (const auto& [key, child] : n.entries()) out[key] = resolved(child);
+    return out;
+  }
+  if (n.isSequence()) {
+    YAML::Node out(YAML::NodeType::Sequence);
+    for (const auto& item : n.items()) out.push_back(resolved(item));
+    return out;
+  }
+  if (!n.exists()) return YAML::Node(YAML::NodeType::Null);
+  return YAML::Node(n.str());
+}
+
+}  // namespace
+
+TailConfig loadTailConfig(const LoadArgs& args) {
+  std::string home;
+  auto doc = loadDocument(args, home);
   return parseTailConfig(*doc, home);
+}
+
+std::string exportTailConfig(const LoadArgs& args) {
+  std::string home;
+  auto doc = loadDocument(args, home);
+  YAML::Emitter out;
+  out << resolved(doc->root());
+  return std::string(out.c_str()) + "\n";
 }
 
 }  // namespace logship::tail

@@ -11,20 +11,12 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "support/ports.h"
+
 namespace logship::admin {
 namespace {
 
-uint16_t freePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+uint16_t freePort() { return logship::testing::freeLoopbackPort(); }
 
 TEST(AdminTest, EnvelopeShape) {
   EXPECT_EQ(envelope(ErrorCode::kOk, "ok", "{}"), "{\"code\":0,\"message\":\"ok\",\"data\":{}}");

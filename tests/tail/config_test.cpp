@@ -8,6 +8,7 @@
 
 #include "logship/tail/tail_app.h"
 #include "logship/tail/tail_config.h"
+#include "run_tail.h"
 #include "support/paths.h"
 
 namespace logship::tail {
@@ -15,32 +16,18 @@ namespace {
 
 using logship::testing::TempDir;
 
-struct CmdResult {
-  int status;
-  std::string out;
-};
-
-CmdResult run(const std::string& args) {
-  const std::string cmd = logship::testing::daemonPath("logship-tail").string() + " " + args + " 2>&1";
-  CmdResult r{0, {}};
-  FILE* p = ::popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
-  const int st = ::pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using testing::CmdResult;
+CmdResult run(const std::string& args) { return testing::runTailBinary(args); }
 
 TailConfig load(const std::string& yaml, std::vector<std::string> overrides = {}) {
   TempDir dir;
   logship::testing::writeFile(dir / "filebeat.yml", yaml);
-  return loadTailConfig(LoadArgs{(dir / "filebeat.yml").string(), std::move(overrides), dir.path().string()});
+  return loadTailConfig(LoadArgs{(dir / "filebeat.yml").string(), std::move(overrides), dir.path().string(), {}});
 }
 
 TEST(TailConfig, ReferenceFilebeatYmlLoadsWithDefaults) {
   const auto file = (logship::testing::sharedDir() / "reference-configs" / "filebeat.yml").string();
-  const TailConfig c = loadTailConfig(LoadArgs{file, {"output.kafka.hosts=[\"127.0.0.1:9\"]"}, "/tmp"});
+  const TailConfig c = loadTailConfig(LoadArgs{file, {"output.kafka.hosts=[\"127.0.0.1:9\"]"}, "/tmp", {}});
   ASSERT_EQ(c.inputs.size(), 1u);
   EXPECT_EQ(c.inputs[0].type, "log");
   EXPECT_EQ(c.inputs[0].paths[0], "/var/lib/docker/containers/*/*.log");
@@ -157,7 +144,7 @@ TEST(TailConfig, KeysWithoutEffectAreNamedByCheck) {
                               "filebeat.inputs:\n- type: log\n  paths: [/x]\n  json.ignore_decoding_error: true\n"
                               "output.kafka:\n  hosts: [a]\n  topic: t\n  worker: 4\n  version: '2.1.0'\n"
                               "  codec.json: {pretty: false}\npath.logs: /var/log/filebeat\n");
-  const TailConfig c = loadTailConfig(LoadArgs{(dir / "fb.yml").string(), {}, dir.path().string()});
+  const TailConfig c = loadTailConfig(LoadArgs{(dir / "fb.yml").string(), {}, dir.path().string(), {}});
   std::string warnings;
   for (const auto& w : c.warnings) warnings += w + "\n";
   EXPECT_NE(warnings.find("output.kafka.worker: accepted, has no effect"), std::string::npos) << warnings;

@@ -146,5 +146,7 @@ class Document {
 // Filebeat's duration syntax outside a document (also used for `-E` values and tests).
 std::optional<std::chrono::milliseconds> parseDuration(std::string_view text);
 std::optional<uint64_t> parseBytes(std::string_view text);
+// "a, b,,c" -> {"a", "b", "c"}: comma-separated lists of the command lines (--brokers, -d).
+std::vector<std::string> splitList(const std::string& comma_separated);
 
 }  // namespace logship::config

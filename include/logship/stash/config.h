@@ -119,6 +119,6 @@ struct LoadedConfig {
 // Loads a file (case-insensitive keys, `${VAR}` expansion) and applies the overrides.
 LoadedConfig loadStashConfig(const std::string& file, const HostOverrides& overrides = {});
 
-std::vector<std::string> splitList(const std::string& comma_separated);
+using config::splitList;
 
 }  // namespace logship::stash

@@ -134,11 +134,15 @@ struct LoadArgs {
   std::string file;
   std::vector<std::string> overrides;  // -E
   std::string path_home;               // default: directory of the binary's cwd
+  std::string path_config;             // --path.config; default: the config file's directory
 };
 
 // Throws config::ConfigError (file:line:col: key: message).
 TailConfig loadTailConfig(const LoadArgs& args);
 TailConfig parseTailConfig(config::Document& doc, const std::string& path_home);
+// `export config`: the file as logship-tail reads it (after -E overrides, dotted keys split,
+// ${VAR} references expanded), as YAML. Secrets are printed as they are, as Filebeat does.
+std::string exportTailConfig(const LoadArgs& args);
 
 // Flattens a YAML map into (dotted key, raw JSON) pairs under `prefix` ("fields").
 void flattenYaml(const config::Node& node, const std::string& prefix,
