@@ -176,7 +176,7 @@ std::string lines(const std::string& name, int from, int to) {
 // runTail --once with output.console; returns the messages printed.
 std::vector<std::string> runOnce(const fs::path& cfg_dir, const std::string& yaml) {
   writeFile(cfg_dir / "filebeat.yml", yaml);
-  const TailConfig config = loadTailConfig(LoadArgs{(cfg_dir / "filebeat.yml").string(), {}, cfg_dir.string()});
+  const TailConfig config = loadTailConfig(LoadArgs{(cfg_dir / "filebeat.yml").string(), {}, cfg_dir.string(), {}});
   ShutdownSignal shutdown;
   AppOptions options;
   options.once = true;
