@@ -7,15 +7,10 @@
 # by the other modules, which shellcheck cannot see in a file checked alone.
 # shellcheck disable=SC2034
 
-if [ -z "${HOME:-}" ]; then HOME="$(getent passwd "$(id -u)" | cut -d: -f6)"; export HOME; fi
-CACHE="${LOGSHIP_CACHE:-$HOME/.cache/logship}"
-case "$CACHE" in /*) ;; *) CACHE="$PWD/$CACHE" ;; esac
-RUN_DIR="${LOGSHIP_RUN_DIR:-$CACHE/run}"
-case "$RUN_DIR" in /*) ;; *) RUN_DIR="$PWD/$RUN_DIR" ;; esac
-RUN_DIR="${RUN_DIR%/}"
-# Same defaults as scripts/services.d/common.sh (the env file, the cached server artifacts).
-KAFKA_VERSION="${LOGSHIP_KAFKA_VERSION:-3.9.2}"
-ES_VERSION="${LOGSHIP_ES_VERSION:-8.19.21}"
+# KAFKA_VERSION, ES_VERSION, CACHE, RUN_DIR: the ones scripts/services uses (its env file, its
+# cached server artifacts).
+# shellcheck source=services.d/locations.sh
+. "$ROOT/scripts/services.d/locations.sh"
 
 DOCKER_CACHE="$CACHE/docker"                        # rootfs tarball, Compose binary
 DOCKER_RUN="$RUN_DIR/docker"                        # dockerd pid file + log, work dirs of this run

@@ -7,14 +7,9 @@
 # The settings are read by the other modules (shellcheck cannot see that).
 # shellcheck disable=SC2034
 
-KAFKA_VERSION="${LOGSHIP_KAFKA_VERSION:-3.9.2}"
-ES_VERSION="${LOGSHIP_ES_VERSION:-8.19.21}"
-if [ -z "${HOME:-}" ]; then HOME="$(getent passwd "$(id -u)" | cut -d: -f6)"; export HOME; fi
-CACHE="${LOGSHIP_CACHE:-$HOME/.cache/logship}"
-case "$CACHE" in /*) ;; *) CACHE="$PWD/$CACHE" ;; esac
-RUN_DIR="${LOGSHIP_RUN_DIR:-$CACHE/run}"
-case "$RUN_DIR" in /*) ;; *) RUN_DIR="$PWD/$RUN_DIR" ;; esac
-RUN_DIR="${RUN_DIR%/}"
+# KAFKA_VERSION, ES_VERSION, CACHE, RUN_DIR (shared with scripts/docker.d/lib.sh).
+# shellcheck source=services.d/locations.sh
+. "$SD/locations.sh"
 TIMEOUT="${LOGSHIP_SERVICES_TIMEOUT:-180}"
 ES_USER="${LOGSHIP_ES_USER:-logship-es}"
 KAFKA_HEAP="${LOGSHIP_KAFKA_HEAP:-512m}"
