@@ -211,6 +211,9 @@ void Consumer::lag(const std::function<void(const std::string&, int32_t, int64_t
 }
 
 void Consumer::close() {
+  // The last polled message holds a reference on the client: destroying the consumer while it is
+  // alive makes rd_kafka_destroy wait for it forever (a hang at exit after "stopped").
+  last_.reset();
   if (closed_ || !consumer_) return;
   closed_ = true;
   consumer_->close();

@@ -62,10 +62,12 @@ class Consumer final : public MessageSource {
   ConsumerOptions options_;
   ConsumerHooks hooks_;
   TimeSource& time_;
-  std::unique_ptr<RdKafka::Message> last_;  // what the views of the last poll point into
   std::unique_ptr<Rebalance> rebalance_;
   std::unique_ptr<Events> events_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  // What the views of the last poll point into. Declared after consumer_ so that it is destroyed
+  // first: a message outliving its client makes rd_kafka_destroy wait forever.
+  std::unique_ptr<RdKafka::Message> last_;
   std::unique_ptr<RE2> pattern_;
   std::vector<std::string> subscribed_;
   std::chrono::steady_clock::time_point next_refresh_{};
