@@ -195,9 +195,9 @@ std::unique_ptr<Document> Document::loadString(const std::string& text, const st
     throw ConfigError(name, e.mark.line + 1, e.mark.column + 1, "", "invalid YAML: " + e.msg);
   }
   if (!doc->root_.IsDefined() || doc->root_.IsNull()) doc->root_ = YAML::Node(YAML::NodeType::Map);
-  if (!doc->root_.IsMap()) {
+  if (!doc->root_.IsMap() && !(options.list_root && doc->root_.IsSequence())) {
     throw ConfigError(name, doc->root_.Mark().line + 1, doc->root_.Mark().column + 1, "",
-                      "expected a map at the top level");
+                      options.list_root ? "expected a list at the top level" : "expected a map at the top level");
   }
   if (options.split_dotted_keys) doc->root_ = splitDottedKeys(doc->root_);
   for (const auto& expr : options.overrides) {

@@ -39,6 +39,8 @@ class ConfigError : public Error {
 struct LoadOptions {
   // Filebeat (go-ucfg): a key `output.kafka` means `output: {kafka: ...}`.
   bool split_dotted_keys = false;
+  // Filebeat's external config files (filebeat.config.inputs): the top level is a list.
+  bool list_root = false;
   // go-zero: `brokers` matches `Brokers`.
   bool case_insensitive = false;
   // Filebeat's `-E key=value`; the value is parsed as YAML (`-E 'output.kafka.hosts=["h:9092"]'`).
