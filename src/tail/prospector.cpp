@@ -51,7 +51,7 @@ void Prospector::scan(Clock::time_point now) {
     for (const auto& d : draining_) {
       if (d.identity.dev == f.dev && d.identity.inode == f.inode) known = true;  // wait for its acks
     }
-    if (known) continue;
+    if (known || (held_elsewhere_ && held_elsewhere_(f.dev, f.inode))) continue;
     if (options_.once && done_once_.count(f.path)) continue;
     if (input_.harvester_limit > 0 && harvesters_.size() >= static_cast<size_t>(input_.harvester_limit)) break;
     const FileState* state = registry_ ? registry_->find(FileIdentity{f.dev, f.inode, 0, 0}) : nullptr;
@@ -227,6 +227,21 @@ void Prospector::syncRegistry() {
       draining_.erase(draining_.begin() + static_cast<std::ptrdiff_t>(i));
     }
   }
+}
+
+void Prospector::stop(Clock::time_point now) {
+  for (size_t i = harvesters_.size(); i-- > 0;) close(i, "input stopped", now);
+  syncRegistry();
+}
+
+bool Prospector::holds(uint64_t dev, uint64_t inode) const {
+  for (const auto& h : harvesters_) {
+    if (h->identity().dev == dev && h->identity().inode == inode) return true;
+  }
+  for (const auto& d : draining_) {
+    if (d.identity.dev == dev && d.identity.inode == inode) return true;
+  }
+  return false;
 }
 
 bool Prospector::atEof() const {

@@ -51,14 +51,7 @@ struct Rig {
       prospector->tick(now);
     }
   }
-  std::vector<std::string> messages() const {
-    std::vector<std::string> out;
-    for (const auto& p : output->payloads) {
-      const auto b = p.find("\"message\":\"") + 11;
-      out.push_back(p.substr(b, p.find('"', b) - b));
-    }
-    return out;
-  }
+  std::vector<std::string> messages() const { return output->messages(); }
   SimulatedTimeSource clock;
   metrics::Registry metrics;
   InputConfig input;
@@ -70,11 +63,7 @@ struct Rig {
   std::unique_ptr<Prospector> prospector;
 };
 
-std::vector<std::string> expected(int from, int to) {
-  std::vector<std::string> v;
-  for (int i = from; i < to; ++i) v.push_back("line " + std::to_string(i));
-  return v;
-}
+std::vector<std::string> expected(int from, int to) { return testing::lineMessages(from, to); }
 
 TEST(Scanner, RecursiveGlobAndExclude) {
   TempDir dir;

@@ -7,6 +7,13 @@
 
 namespace logship::tail::testing {
 
+// "line <from>" .. "line <to - 1>": the messages of the test files the tail tests write.
+inline std::vector<std::string> lineMessages(int from, int to) {
+  std::vector<std::string> v;
+  for (int i = from; i < to; ++i) v.push_back("line " + std::to_string(i));
+  return v;
+}
+
 class RecordingOutput : public Output {
  public:
   explicit RecordingOutput(AckFn ack, bool ack_now = true) : ack_(std::move(ack)), ack_now_(ack_now) {}
@@ -20,6 +27,15 @@ class RecordingOutput : public Output {
   }
   void poll(std::chrono::milliseconds) override {}
   size_t queued() const override { return tokens.size(); }
+  // The `message` of each payload, in order.
+  std::vector<std::string> messages() const {
+    std::vector<std::string> out;
+    for (const auto& p : payloads) {
+      const auto b = p.find("\"message\":\"") + 11;
+      out.push_back(p.substr(b, p.find('"', b) - b));
+    }
+    return out;
+  }
   void ackAll() {
     for (auto t : tokens) ack_(t, true);
     tokens.clear();

@@ -3,6 +3,7 @@
 // something left to read, follows renames/truncation/removal, closes inactive files, and keeps
 // the registry's offsets in step with the AckTracker.
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -56,6 +57,17 @@ class Prospector {
   // Writes the current committed offsets into the registry (also done by tick()).
   void syncRegistry();
 
+  // The input is being removed: every file is closed (pending multiline shipped) and drains;
+  // tick()/syncRegistry() keep recording acknowledged offsets until drained().
+  void stop(Clock::time_point now);
+  // No file open and none waiting for acknowledgements.
+  bool drained() const { return harvesters_.empty() && draining_.empty(); }
+  // This input has the file (device, inode) open or waits for its acknowledgements.
+  bool holds(uint64_t dev, uint64_t inode) const;
+  // Files another input holds are not opened (InputSet: an input started while another drains
+  // the same file waits for it, or lines in flight would be read twice).
+  void setHeldElsewhere(std::function<bool(uint64_t dev, uint64_t inode)> held) { held_elsewhere_ = std::move(held); }
+
  private:
   struct Draining {
     FileIdentity identity;
@@ -79,6 +91,7 @@ class Prospector {
   Scanner scanner_;
   std::vector<std::unique_ptr<Harvester>> harvesters_;
   std::vector<Draining> draining_;
+  std::function<bool(uint64_t, uint64_t)> held_elsewhere_;
   std::set<std::string> done_once_;  // --once: files already read to EOF
   size_t next_ = 0;                  // round-robin start
   bool scanned_ = false;
