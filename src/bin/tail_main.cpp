@@ -11,6 +11,7 @@
 #include "logship/common/lifecycle.h"
 #include "logship/common/logging.h"
 #include "logship/tail/cli.h"
+#include "logship/tail/config_inputs.h"
 #include "logship/tail/output_check.h"
 #include "logship/tail/tail_app.h"
 #include "logship/tail/tail_config.h"
@@ -57,6 +58,7 @@ int run(int argc, char** argv) {
     log::setup({tail::effectiveLogLevel(cl, config.logging_level), config.logging_json});
     for (const auto& component : tail::debugComponents(cl)) log::get(component)->set_level(spdlog::level::debug);
     tail::validate(config);
+    if (cl.command != tail::Command::kTestOutput) tail::requireAnInput(config);  // nothing to read: exit 2
   } catch (const config::ConfigError& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return 2;

@@ -11,8 +11,9 @@
 #include "logship/common/logging.h"
 #include "logship/common/metrics.h"
 #include "logship/tail/filebeat_registry.h"
+#include "logship/tail/input_set.h"
+#include "logship/tail/inputs_reloader.h"
 #include "logship/tail/kafka_output.h"
-#include "logship/tail/prospector.h"
 #include "logship/tail/registry.h"
 
 namespace logship::tail {
@@ -68,7 +69,8 @@ struct TailAppMetrics {
 
 // First start (no logship registry yet): continue each file where Filebeat's registry says it
 // stopped. A corrupt Filebeat registry is logged and ignored.
-void takeOverFromFilebeatRegistry(const TailConfig& config, Registry& registry, TimeSource& time) {
+void takeOverFromFilebeatRegistry(const TailConfig& config, const std::vector<InputConfig>& inputs, Registry& registry,
+                                  TimeSource& time) {
   const FilebeatRegistryData data = readFilebeatRegistry(config);
   if (data.format == FilebeatRegistryData::Format::kNone) return;
   if (!data.error.empty()) {
@@ -76,7 +78,7 @@ void takeOverFromFilebeatRegistry(const TailConfig& config, Registry& registry, 
                {{"registry", data.location}, {"error", data.error}});
     return;
   }
-  takeOverFromFilebeat(data, config.inputs, registry, time);
+  takeOverFromFilebeat(data, inputs, registry, time);
   registry.flush();  // from now on logship's registry is the state; Filebeat's is not read again
 }
 
@@ -104,13 +106,32 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
   agent.id = loadAgentId(config.path_data, !options.dry_run);
   agent.ephemeral_id = randomUuid();
 
+  // filebeat.yml's inputs (and, without reload, those of filebeat.config.inputs) run for the whole
+  // life of the process; the reloader's come and go.
+  std::vector<InputSpec> fixed;
+  for (size_t i = 0; i < config.inputs.size(); ++i) {
+    fixed.push_back(InputSpec{"filebeat.inputs[" + std::to_string(i) + "]",
+                              std::make_shared<const InputConfig>(config.inputs[i]), config.config_file});
+  }
+  std::unique_ptr<InputsReloader> reloader;
+  std::vector<InputSpec> specs = fixed;
+  if (config.config_inputs.reload) {
+    reloader = std::make_unique<InputsReloader>(config.config_inputs, config.general, metrics, time);
+    for (auto& s : reloader->load()) specs.push_back(std::move(s));
+  }
+  const bool reloads = reloader && !options.dry_run && !options.once;  // --once/--dry-run: the files as at start
+
   std::unique_ptr<Registry> registry;
   if (!options.dry_run) {
     moveLegacyFilebeatRegistryFile(config);  // Filebeat < 7 kept a file where our directory goes
     registry = std::make_unique<Registry>(config.path_data + "/registry/logship-tail", time);
     const bool first_start = !std::filesystem::exists(registry->file());
     registry->load();
-    if (first_start) takeOverFromFilebeatRegistry(config, *registry, time);
+    if (first_start) {
+      std::vector<InputConfig> inputs;
+      for (const auto& spec : specs) inputs.push_back(*spec.config);
+      takeOverFromFilebeatRegistry(config, inputs, *registry, time);
+    }
   }
   AckTracker acks;
   const TailAppMetrics app_metrics = TailAppMetrics::in(metrics);
@@ -130,21 +151,15 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
     output = std::move(k);
   }
 
-  const auto pmetrics = PipelineMetrics::in(metrics);
-  std::vector<std::unique_ptr<Pipeline>> pipelines;
-  std::vector<std::unique_ptr<Prospector>> prospectors;
   ProspectorOptions popts;
   popts.from_start = options.dry_run;
   popts.once = options.dry_run || options.once;
-  for (const auto& in : config.inputs) {
-    pipelines.push_back(std::make_unique<Pipeline>(in, config.processors, agent, pmetrics,
-                                                   config.console.enabled ? config.console.pretty : config.kafka.pretty,
-                                                   time));
-    // --dry-run shows what Kafka would get, so the Kafka size limit applies there too.
-    if (!config.console.enabled) pipelines.back()->setMaxEventBytes(config.kafka.max_message_bytes);
-    prospectors.push_back(std::make_unique<Prospector>(in, Shipper{*pipelines.back(), acks, *output}, registry.get(),
-                                                       popts, metrics, time));
-  }
+  // --dry-run shows what Kafka would get, so the Kafka size limit applies there too.
+  InputSet inputs(InputSetContext{config.processors, agent,
+                                  config.console.enabled ? config.console.pretty : config.kafka.pretty,
+                                  config.console.enabled ? 0 : static_cast<size_t>(config.kafka.max_message_bytes),
+                                  acks, *output, registry.get(), popts, metrics, time});
+  inputs.apply(specs, time.monotonicTime());
 
   std::unique_ptr<admin::AdminServer> admin;
   if (config.http.enabled && !options.dry_run) {
@@ -167,38 +182,39 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
     log::info(*logger, "admin endpoint listening", {{"url", admin->url()}});
   }
 
-  std::vector<Clock::time_point> next_scan(prospectors.size(), time.monotonicTime());
   auto last_tick = Clock::time_point{};
   const size_t queue_limit = static_cast<size_t>(config.queue_events);
   bool paused_logged = false;
   log::info(*logger, "logship-tail started",
-            {{"inputs", static_cast<uint64_t>(config.inputs.size())},
+            {{"inputs", static_cast<uint64_t>(inputs.running())},
+             {"reload", reloads ? "enabled" : "disabled"},
              {"mode", options.dry_run ? "dry-run"
                       : options.once  ? "once"
                                       : "run"}});
   while (!shutdown.triggered()) {
     const auto now = time.monotonicTime();
-    for (size_t i = 0; i < prospectors.size(); ++i) {
-      if (now >= next_scan[i]) {
-        prospectors[i]->scan(now);
-        next_scan[i] = now + std::max(config.inputs[i].scan_frequency, milliseconds(100));
+    if (reloads) {
+      if (auto reloaded = reloader->poll(now)) {
+        std::vector<InputSpec> wanted = fixed;
+        wanted.insert(wanted.end(), reloaded->begin(), reloaded->end());
+        const auto change = inputs.apply(wanted, now);
+        log::info(*logger, "inputs reloaded",
+                  {{"started", static_cast<uint64_t>(change.started)},
+                   {"stopped", static_cast<uint64_t>(change.stopped)},
+                   {"running", static_cast<uint64_t>(inputs.running())}});
       }
     }
-    size_t read = 0;
+    inputs.scan(now);
     const size_t budget = acks.inflight() < queue_limit ? queue_limit - acks.inflight() : 0;
-    for (auto& p : prospectors) {
-      if (read < budget) read += p->harvest(budget - read, now);
-    }
+    const size_t read = inputs.harvest(budget, now);
     if (budget == 0 && !paused_logged) {
       log::debug(*logger, "queue full: reading paused", {{"inflight", static_cast<uint64_t>(acks.inflight())}});
     }
     paused_logged = budget == 0;
     if (read == 0 || now - last_tick >= milliseconds(100)) {
-      for (auto& p : prospectors) p->tick(now);
+      inputs.tick(now);
       last_tick = now;
-      size_t open = 0;
-      for (auto& p : prospectors) open += p->openFiles();
-      app_metrics.open_files->set(static_cast<int64_t>(open));
+      app_metrics.open_files->set(static_cast<int64_t>(inputs.openFiles()));
       app_metrics.inflight->set(static_cast<int64_t>(acks.inflight()));
       if (registry) {
         registry->flushIfDue(now, config.registry_flush);
@@ -208,19 +224,15 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
       }
     }
     output->poll(read == 0 || budget == 0 ? milliseconds(100) : milliseconds(0));
-    if (popts.once) {
-      bool eof = true;
-      for (auto& p : prospectors) eof = eof && p->atEof() && p->openFiles() == 0;
-      if (eof && acks.inflight() == 0 && output->queued() == 0) {
-        for (auto& p : prospectors) p->tick(time.monotonicTime());
-        break;
-      }
+    if (popts.once && inputs.atEof() && acks.inflight() == 0 && output->queued() == 0) {
+      inputs.tick(time.monotonicTime());
+      break;
     }
   }
   // Shutdown: stop reading, give outstanding events the grace period, record what was acked.
   const auto deadline = time.monotonicTime() + config.shutdown_timeout;
   while (output->queued() > 0 && time.monotonicTime() < deadline) output->poll(milliseconds(50));
-  for (auto& p : prospectors) p->syncRegistry();
+  inputs.syncRegistry();
   if (registry) registry->flush();
   if (output->queued() > 0) {
     log::warn(*logger, "stopped with unacknowledged events; they will be sent again on restart",

@@ -9,6 +9,7 @@
 #include <re2/re2.h>
 
 #include "logship/common/json.h"
+#include "logship/tail/config_inputs.h"
 #include "logship/tail/format_string.h"
 #include "logship/tail/processors.h"
 
@@ -399,29 +400,22 @@ void parseKafka(const Node& n, KafkaOutputConfig& k) {
   k.properties = kafka::toMap(properties);
 }
 
-// The general `fields`, `fields_under_root` and `tags` (top level of filebeat.yml) go into every
-// event, as libbeat adds them: an input's own field of the same name wins; tags are appended.
-void applyGeneralFields(const Node& root, std::vector<InputConfig>& inputs) {
-  std::vector<std::pair<std::string, std::string>> fields;
+GeneralFields parseGeneralFields(const Node& root) {
+  GeneralFields general;
   const bool under_root = root.child("fields_under_root").boolean(false);
   if (root.child("fields").exists()) {
     if (!root.child("fields").isMap()) root.child("fields").fail("expected a map");
-    flattenYaml(root.child("fields"), under_root ? "" : "fields", fields);
+    flattenYaml(root.child("fields"), under_root ? "" : "fields", general.fields);
   }
-  const auto tags = root.child("tags").strings();
-  for (auto& in : inputs) {
-    for (const auto& f : fields) {
-      const bool own =
-          std::any_of(in.fields.begin(), in.fields.end(), [&](const auto& g) { return g.first == f.first; });
-      if (!own) in.fields.push_back(f);
-    }
-    for (const auto& t : tags) {
-      if (std::find(in.tags.begin(), in.tags.end(), t) == in.tags.end()) in.tags.push_back(t);
-    }
-  }
+  general.tags = root.child("tags").strings();
+  return general;
 }
 
 }  // namespace
+
+InputConfig parseInputConfig(const Node& item, std::vector<std::string>& warnings, bool legacy) {
+  return parseInput(item, warnings, legacy);
+}
 
 void flattenYaml(const Node& node, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
   for (const auto& [key, child] : node.entries()) {
@@ -458,7 +452,9 @@ TailConfig parseTailConfig(config::Document& doc, const std::string& path_home) 
       if (in.enabled) c.inputs.push_back(std::move(in));
     }
   }
-  applyGeneralFields(root, c.inputs);
+  c.general = parseGeneralFields(root);
+  applyGeneralFields(c.general, c.inputs);
+  parseExternalConfig(root, c);  // filebeat.config.*, filebeat.autodiscover (config_inputs.cpp)
   if (root.child("processors").exists()) c.processors = parseProcessors(root.child("processors"), c.warnings);
   c.shutdown_timeout = fb.child("shutdown_timeout").duration(milliseconds(5000));
   c.registry_flush = fb.child("registry").child("flush").duration(milliseconds(1000));
@@ -540,7 +536,9 @@ YAML::Node resolved(const Node& n) {
 TailConfig loadTailConfig(const LoadArgs& args) {
   std::string home;
   auto doc = loadDocument(args, home);
-  return parseTailConfig(*doc, home);
+  TailConfig c = parseTailConfig(*doc, home);
+  loadExternalInputs(args, home, c);  // filebeat.config.inputs files (config_inputs.cpp)
+  return c;
 }
 
 std::string exportTailConfig(const LoadArgs& args) {

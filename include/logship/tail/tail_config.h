@@ -3,6 +3,7 @@
 // struct it needs. Defaults are Filebeat 8's (see docs/tail.md for the list and the differences).
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -96,6 +97,25 @@ struct KafkaOutputConfig {
   bool pretty = false;  // codec.json.pretty
 };
 
+// filebeat.config.inputs: external files, each a YAML list of inputs (config_inputs.h loads them,
+// inputs_reloader.h re-reads them while running).
+struct ConfigInputsSettings {
+  std::string path;  // glob; absolute once loadTailConfig resolved it against path.config. Empty: unset
+  bool reload = false;
+  milliseconds period{10000};
+  bool legacy = false;                          // filebeat.config.prospectors: items use `input_type`
+  std::map<std::string, std::string> builtins;  // ${path.*} values the files' references resolve to
+  std::string modules_path;                     // filebeat.config.modules.path: refused when it finds an enabled module
+  // Without reload, the files' inputs are all there is: the error when they hold none.
+  std::shared_ptr<const config::ConfigError> empty_error;
+};
+
+// The top-level `fields`, `fields_under_root` and `tags`, added to every input's events.
+struct GeneralFields {
+  std::vector<std::pair<std::string, std::string>> fields;  // flattened as InputConfig::fields
+  std::vector<std::string> tags;
+};
+
 struct ConsoleOutputConfig {
   bool enabled = false;
   bool pretty = false;
@@ -110,6 +130,12 @@ struct HttpConfig {
 struct TailConfig {
   std::string config_file;
   std::vector<InputConfig> inputs;
+  ConfigInputsSettings config_inputs;
+  GeneralFields general;
+  // Set when no input can ever run (none enabled, no filebeat.config.inputs, no autodiscover
+  // provider): the error start and `--check` throw (requireAnInput), made while the file's
+  // positions are known. Null: something can run.
+  std::shared_ptr<const config::ConfigError> nothing_to_read;
   std::vector<ProcessorConfig> processors;  // global
   KafkaOutputConfig kafka;
   ConsoleOutputConfig console;
@@ -143,6 +169,10 @@ TailConfig parseTailConfig(config::Document& doc, const std::string& path_home);
 // `export config`: the file as logship-tail reads it (after -E overrides, dotted keys split,
 // ${VAR} references expanded), as YAML. Secrets are printed as they are, as Filebeat does.
 std::string exportTailConfig(const LoadArgs& args);
+
+// One item of filebeat.inputs (or, `legacy`, of filebeat.prospectors); also the items of the
+// filebeat.config.inputs files. Throws config::ConfigError.
+InputConfig parseInputConfig(const config::Node& item, std::vector<std::string>& warnings, bool legacy = false);
 
 // Flattens a YAML map into (dotted key, raw JSON) pairs under `prefix` ("fields").
 void flattenYaml(const config::Node& node, const std::string& prefix,
