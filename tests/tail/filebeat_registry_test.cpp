@@ -13,6 +13,7 @@
 #include "logship/common/lifecycle.h"
 #include "logship/tail/tail_app.h"
 #include "support/paths.h"
+#include "tail/filebeat_registry_writers.h"
 
 namespace logship::tail {
 namespace {
@@ -20,29 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using logship::testing::TempDir;
 using logship::testing::writeFile;
-
-// A log input value as Filebeat 7.9+ stores it (memlog: typeconv of file.State).
-std::string logValue(const std::string& source, uint64_t offset, uint64_t inode, uint64_t dev) {
-  const std::string os = std::to_string(inode) + "-" + std::to_string(dev);
-  return "{\"id\":\"native::" + os + "\",\"prev_id\":\"\",\"source\":\"" + source +
-         "\",\"offset\":" + std::to_string(offset) +
-         ",\"timestamp\":[2062583329080,1648206113],\"ttl\":-1,\"type\":\"log\",\"identifier_name\":\"native\","
-         "\"FileStateOS\":{\"inode\":" +
-         std::to_string(inode) + ",\"device\":" + std::to_string(dev) + "}}";
-}
-std::string logKey(uint64_t inode, uint64_t dev) {
-  return "filebeat::logs::native::" + std::to_string(inode) + "-" + std::to_string(dev);
-}
-// One memlog op: the action line and the op line.
-std::string op(const char* name, uint64_t id, const std::string& key, const std::string& value = "") {
-  std::string s = "{\"op\":\"" + std::string(name) + "\",\"id\":" + std::to_string(id) + "}\n{\"k\":\"" + key + "\"";
-  if (!value.empty()) s += ",\"v\":" + value;
-  return s + "}\n";
-}
-// A checkpoint entry: {"_key": ..., ...value}.
-std::string entry(const std::string& key, const std::string& value) {
-  return "{\"_key\":\"" + key + "\"," + value.substr(1);
-}
+using namespace testing::filebeat_registry;
 
 const FilebeatFileState* byInode(const FilebeatRegistryData& d, uint64_t inode) {
   for (const auto& s : d.states)

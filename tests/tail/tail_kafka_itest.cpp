@@ -16,6 +16,7 @@
 #include "support/poll.h"
 #include "support/process.h"
 #include "support/services_env.h"
+#include "tail/tailer.h"
 
 extern char** environ;
 
@@ -25,21 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using logship::testing::TempDir;
-
-// logship-tail as a child process (tests/support/process.h) with the broker given by -E.
-class Tailer {
- public:
-  Tailer(const fs::path& config, const fs::path& log, const std::string& hosts)
-      : child_({logship::testing::daemonPath("logship-tail").string(), "-c", config.string(), "-E",
-                "output.kafka.hosts=[\"" + hosts + "\"]"},
-               log) {}
-  int kill9() { return child_.kill9(); }
-  // SIGTERM; the exit status, or -1 when it did not stop within the grace period and was killed.
-  int terminate() { return child_.terminate(std::chrono::seconds(60)); }
-
- private:
-  logship::testing::ChildProcess child_;
-};
+using testing::Tailer;
 
 struct Fixture {
   Fixture() : env(logship::testing::ServicesEnv::load()) {
