@@ -82,6 +82,76 @@ void takeOverFromFilebeatRegistry(const TailConfig& config, const std::vector<In
   registry.flush();  // from now on logship's registry is the state; Filebeat's is not read again
 }
 
+// --dry-run and output.console print the events; else Kafka.
+std::unique_ptr<Output> makeOutput(const TailConfig& config, bool dry_run, const AckFn& on_ack,
+                                   metrics::Registry& metrics, TimeSource& time) {
+  if (dry_run || config.console.enabled) return std::make_unique<ConsoleOutput>(stdout, on_ack, metrics);
+  auto kafka = std::make_unique<KafkaOutput>(config.kafka, on_ack, metrics, time);
+  kafka->setUnhealthyAfter(config.unhealthy_after);
+  return kafka;
+}
+
+// logship's registry; on a first start seeded from Filebeat's for the files `specs` find.
+std::unique_ptr<Registry> openRegistry(const TailConfig& config, const std::vector<InputSpec>& specs,
+                                       TimeSource& time) {
+  moveLegacyFilebeatRegistryFile(config);  // Filebeat < 7 kept a file where our directory goes
+  auto registry = std::make_unique<Registry>(config.path_data + "/registry/logship-tail", time);
+  const bool first_start = !std::filesystem::exists(registry->file());
+  registry->load();
+  if (first_start) {
+    std::vector<InputConfig> inputs;
+    for (const auto& spec : specs) inputs.push_back(*spec.config);
+    takeOverFromFilebeatRegistry(config, inputs, *registry, time);
+  }
+  return registry;
+}
+
+// filebeat.yml's inputs (and, without reload, those of filebeat.config.inputs): they run for the
+// whole life of the process; the reloader's come and go.
+std::vector<InputSpec> fixedInputs(const TailConfig& config) {
+  std::vector<InputSpec> fixed;
+  for (size_t i = 0; i < config.inputs.size(); ++i) {
+    fixed.push_back(InputSpec{"filebeat.inputs[" + std::to_string(i) + "]",
+                              std::make_shared<const InputConfig>(config.inputs[i]), config.config_file});
+  }
+  return fixed;
+}
+
+// When the reload period has passed and the files changed: the fixed inputs plus the files' run.
+void reloadInputs(InputsReloader& reloader, const std::vector<InputSpec>& fixed, InputSet& inputs,
+                  std::chrono::steady_clock::time_point now) {
+  auto reloaded = reloader.poll(now);
+  if (!reloaded) return;
+  std::vector<InputSpec> wanted = fixed;
+  wanted.insert(wanted.end(), reloaded->begin(), reloaded->end());
+  const auto change = inputs.apply(wanted, now);
+  log::info(*log::get("tail"), "inputs reloaded",
+            {{"started", static_cast<uint64_t>(change.started)},
+             {"stopped", static_cast<uint64_t>(change.stopped)},
+             {"running", static_cast<uint64_t>(inputs.running())}});
+}
+
+std::unique_ptr<admin::AdminServer> startAdmin(const HttpConfig& http, metrics::Registry& metrics, Output& output) {
+  admin::AdminOptions ao;
+  ao.enabled = true;
+  ao.host = http.host == "localhost" ? "127.0.0.1" : http.host;
+  ao.port = static_cast<uint16_t>(http.port);
+  std::vector<admin::HealthCheck> checks;
+  Output* out = &output;
+  checks.push_back({"output", [out] {
+                      admin::HealthStatus s;
+                      if (!out->healthy()) {
+                        s.code = ErrorCode::kKafkaTransport;
+                        s.message = "Kafka has not acknowledged events for longer than the threshold";
+                      }
+                      return s;
+                    }});
+  auto admin = std::make_unique<admin::AdminServer>(ao, metrics, checks);
+  admin->start();
+  log::info(*log::get("tail"), "admin endpoint listening", {{"url", admin->url()}});
+  return admin;
+}
+
 }  // namespace
 
 void validate(const TailConfig& config) {
@@ -106,13 +176,7 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
   agent.id = loadAgentId(config.path_data, !options.dry_run);
   agent.ephemeral_id = randomUuid();
 
-  // filebeat.yml's inputs (and, without reload, those of filebeat.config.inputs) run for the whole
-  // life of the process; the reloader's come and go.
-  std::vector<InputSpec> fixed;
-  for (size_t i = 0; i < config.inputs.size(); ++i) {
-    fixed.push_back(InputSpec{"filebeat.inputs[" + std::to_string(i) + "]",
-                              std::make_shared<const InputConfig>(config.inputs[i]), config.config_file});
-  }
+  const std::vector<InputSpec> fixed = fixedInputs(config);
   std::unique_ptr<InputsReloader> reloader;
   std::vector<InputSpec> specs = fixed;
   if (config.config_inputs.reload) {
@@ -121,18 +185,7 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
   }
   const bool reloads = reloader && !options.dry_run && !options.once;  // --once/--dry-run: the files as at start
 
-  std::unique_ptr<Registry> registry;
-  if (!options.dry_run) {
-    moveLegacyFilebeatRegistryFile(config);  // Filebeat < 7 kept a file where our directory goes
-    registry = std::make_unique<Registry>(config.path_data + "/registry/logship-tail", time);
-    const bool first_start = !std::filesystem::exists(registry->file());
-    registry->load();
-    if (first_start) {
-      std::vector<InputConfig> inputs;
-      for (const auto& spec : specs) inputs.push_back(*spec.config);
-      takeOverFromFilebeatRegistry(config, inputs, *registry, time);
-    }
-  }
+  std::unique_ptr<Registry> registry = options.dry_run ? nullptr : openRegistry(config, specs, time);
   AckTracker acks;
   const TailAppMetrics app_metrics = TailAppMetrics::in(metrics);
   metrics::Counter& acked_failed = *app_metrics.ack_failed;
@@ -140,16 +193,7 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
     if (!ok) acked_failed.inc();
     acks.ack(token);
   };
-  std::unique_ptr<Output> output;
-  KafkaOutput* kafka = nullptr;
-  if (options.dry_run || config.console.enabled) {
-    output = std::make_unique<ConsoleOutput>(stdout, on_ack, metrics);
-  } else {
-    auto k = std::make_unique<KafkaOutput>(config.kafka, on_ack, metrics, time);
-    k->setUnhealthyAfter(config.unhealthy_after);
-    kafka = k.get();
-    output = std::move(k);
-  }
+  const std::unique_ptr<Output> output = makeOutput(config, options.dry_run, on_ack, metrics, time);
 
   ProspectorOptions popts;
   popts.from_start = options.dry_run;
@@ -162,25 +206,7 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
   inputs.apply(specs, time.monotonicTime());
 
   std::unique_ptr<admin::AdminServer> admin;
-  if (config.http.enabled && !options.dry_run) {
-    admin::AdminOptions ao;
-    ao.enabled = true;
-    ao.host = config.http.host == "localhost" ? "127.0.0.1" : config.http.host;
-    ao.port = static_cast<uint16_t>(config.http.port);
-    std::vector<admin::HealthCheck> checks;
-    Output* out = output.get();
-    checks.push_back({"output", [out] {
-                        admin::HealthStatus s;
-                        if (!out->healthy()) {
-                          s.code = ErrorCode::kKafkaTransport;
-                          s.message = "Kafka has not acknowledged events for longer than the threshold";
-                        }
-                        return s;
-                      }});
-    admin = std::make_unique<admin::AdminServer>(ao, metrics, checks);
-    admin->start();
-    log::info(*logger, "admin endpoint listening", {{"url", admin->url()}});
-  }
+  if (config.http.enabled && !options.dry_run) admin = startAdmin(config.http, metrics, *output);
 
   auto last_tick = Clock::time_point{};
   const size_t queue_limit = static_cast<size_t>(config.queue_events);
@@ -193,17 +219,7 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
                                       : "run"}});
   while (!shutdown.triggered()) {
     const auto now = time.monotonicTime();
-    if (reloads) {
-      if (auto reloaded = reloader->poll(now)) {
-        std::vector<InputSpec> wanted = fixed;
-        wanted.insert(wanted.end(), reloaded->begin(), reloaded->end());
-        const auto change = inputs.apply(wanted, now);
-        log::info(*logger, "inputs reloaded",
-                  {{"started", static_cast<uint64_t>(change.started)},
-                   {"stopped", static_cast<uint64_t>(change.stopped)},
-                   {"running", static_cast<uint64_t>(inputs.running())}});
-      }
-    }
+    if (reloads) reloadInputs(*reloader, fixed, inputs, now);
     inputs.scan(now);
     const size_t budget = acks.inflight() < queue_limit ? queue_limit - acks.inflight() : 0;
     const size_t read = inputs.harvest(budget, now);
@@ -240,7 +256,6 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
   }
   log::info(*logger, "logship-tail stopped", {{"acked_events", OutputMetrics::in(metrics).acked->value()}});
   if (admin) admin->stop();
-  (void)kafka;
   return 0;
 }
 
