@@ -27,7 +27,6 @@ std::shared_ptr<const config::ConfigError> errorAt(const Node& at, const std::st
 // filebeat.autodiscover: no provider can run yet. The one place that decides it: the docker
 // provider (issue 11) starts here by returning instead of failing for its type.
 void refuseAutodiscover(const Node& autodiscover) {
-  autodiscover.markSubtreeUsed();
   for (const auto& provider : autodiscover.child("providers").items()) {
     const Node type = provider.child("type");
     const std::string name = type.str();
@@ -43,6 +42,7 @@ void refuseAutodiscover(const Node& autodiscover) {
     }
     type.fail("autodiscover provider \"" + name + "\" is not supported by logship-tail");
   }
+  autodiscover.noEffect("no autodiscover provider is configured");
 }
 
 void parseConfigInputs(const Node& inputs, bool legacy, ConfigInputsSettings& s) {

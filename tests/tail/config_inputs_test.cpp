@@ -1,5 +1,6 @@
 // filebeat.config.inputs / .modules / autodiscover in filebeat.yml, and the refusal of a config
 // where no input can ever run: loadTailConfig, and the built binary's --check (exit 2, one line).
+#include <algorithm>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -107,6 +108,26 @@ TEST(ConfigInputs, AutodiscoverProvidersAreRefusedNamingTheProvider) {
   const std::string docker =
       errorOf(dir, inputs + "filebeat.autodiscover.providers:\n  - type: docker\n    hints.enabled: true\n" + kOutput);
   EXPECT_NE(docker.find("docker autodiscover provider is not supported yet"), std::string::npos) << docker;
+  EXPECT_NE(errorOf(dir, inputs + "filebeat.autodiscover.providers: [{type: nomad}]\n" + kOutput)
+                .find("autodiscover provider \"nomad\" is not supported"),
+            std::string::npos);
+  // No provider: nothing is discovered, and --check says so.
+  const TailConfig none = loadIn(dir, inputs + "filebeat.autodiscover: {providers: []}\n" + kOutput);
+  EXPECT_TRUE(std::any_of(none.warnings.begin(), none.warnings.end(), [](const std::string& w) {
+    return w.rfind("filebeat.autodiscover: accepted, has no effect", 0) == 0;
+  }));
+}
+
+TEST(ConfigInputs, Filebeat6ConfigProspectorsAreReadAsInputFiles) {
+  TempDir dir;
+  fs::create_directories(dir / "prospectors.d");
+  writeFile(dir / "prospectors.d" / "a.yml", "- input_type: log\n  paths: [/logs/a.log]\n");
+  const TailConfig c = loadIn(dir, "filebeat.config.prospectors:\n  path: prospectors.d/*.yml\n" + kOutput);
+  ASSERT_EQ(c.inputs.size(), 1u);
+  EXPECT_EQ(c.inputs[0].paths, std::vector<std::string>{"/logs/a.log"});
+  EXPECT_TRUE(std::any_of(c.warnings.begin(), c.warnings.end(), [](const std::string& w) {
+    return w.rfind("filebeat.config.prospectors: deprecated", 0) == 0;
+  }));
 }
 
 TEST(ConfigInputs, ModulesHaveNoEffectAndAnEnabledModuleFileIsRefused) {
