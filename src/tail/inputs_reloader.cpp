@@ -29,7 +29,7 @@ InputsReloader::InputsReloader(ConfigInputsSettings settings, GeneralFields gene
                                "filebeat.config.inputs files that failed to load (their previous inputs kept)")) {}
 
 std::vector<InputSpec> InputsReloader::load() {
-  rescan();
+  rescan(false);  // the files' warnings were printed with filebeat.yml's at start
   next_ = time_.monotonicTime() + settings_.period;
   return all();
 }
@@ -37,13 +37,13 @@ std::vector<InputSpec> InputsReloader::load() {
 std::optional<std::vector<InputSpec>> InputsReloader::poll(Clock::time_point now) {
   if (now < next_) return std::nullopt;
   next_ = now + settings_.period;
-  if (!rescan()) return std::nullopt;
+  if (!rescan(true)) return std::nullopt;
   reloads_->inc();
   return all();
 }
 
 // True when the inputs of some file changed.
-bool InputsReloader::rescan() {
+bool InputsReloader::rescan(bool log_warnings) {
   auto logger = log::get("config");
   bool changed = false;
   std::map<std::string, FileState> next;
@@ -58,7 +58,9 @@ bool InputsReloader::rescan() {
       try {
         std::vector<std::string> warnings;
         state.inputs = loadInputsFile(file, settings_, general_, warnings);
-        for (const auto& w : warnings) log::warn(*logger, w, {{"config", file}});
+        for (const auto& w : warnings) {
+          if (log_warnings) log::warn(*logger, w, {{"config", file}});
+        }
         changed = true;
       } catch (const std::exception& e) {  // ConfigError: file:line:col: key: message
         errors_->inc();

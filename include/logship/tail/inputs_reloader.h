@@ -36,7 +36,7 @@ class InputsReloader {
     std::string content;
     std::vector<InputSpec> inputs;  // of the last content that parsed
   };
-  bool rescan();
+  bool rescan(bool log_warnings);
   std::vector<InputSpec> all() const;
 
   ConfigInputsSettings settings_;
