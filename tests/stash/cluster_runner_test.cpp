@@ -467,7 +467,7 @@ TEST(ClusterRunnerWithMockCluster, ConsumesAndCommitsThroughTheRealConsumer) {
   c.kafka.librdkafka["session.timeout.ms"] = "6000";
   auto seams = seamsFor(w);
   seams.time = &RealTimeSource::instance();  // librdkafka runs on real time
-  const auto props = consumerProperties(c.kafka);
+  const auto props = consumerProperties(c);
   seams.source = [props](kafka::ConsumerHooks hooks) -> std::unique_ptr<kafka::MessageSource> {
     kafka::ConsumerOptions o;
     o.props = props;
