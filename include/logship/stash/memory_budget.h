@@ -11,11 +11,11 @@ namespace logship::stash {
 struct EsOutputConfig;
 
 struct MemoryBudget {
-  int64_t max_memory = 0;        // the budget the rest is derived from
-  size_t chunk_bytes = 0;        // effective MaxChunkBytes: one bulk body
-  size_t bulk_pending_bytes = 0;  // queued + in-flight bodies before consumption waits
-  int64_t fetch_max_bytes = 0;   // fetch.max.bytes: one (compressed) fetch response
-  int64_t queued_max_kbytes = 0;  // queued.max.messages.kbytes: the decompressed pre-fetch queue
+  int64_t max_memory = 0;           // the budget the rest is derived from
+  size_t chunk_bytes = 0;           // effective MaxChunkBytes: one bulk body
+  size_t bulk_pending_bytes = 0;    // queued + in-flight bodies before consumption waits
+  int64_t fetch_max_bytes = 0;      // fetch.max.bytes: one (compressed) fetch response
+  int64_t queued_max_kbytes = 0;    // queued.max.messages.kbytes: the decompressed pre-fetch queue
   int64_t queued_min_messages = 0;  // queued.min.messages
 };
 
