@@ -24,7 +24,7 @@ constexpr int64_t kCompressionAllowance = 32;
 constexpr int64_t kQueueBytesPerMessage = 512;
 }  // namespace
 
-int64_t defaultMaxMemory(int64_t max_chunk_bytes) { return std::max<int64_t>(4 * max_chunk_bytes, 16 * kMiB); }
+int64_t defaultMaxMemory(int64_t max_chunk_bytes) { return std::max<int64_t>(3 * max_chunk_bytes, 16 * kMiB); }
 
 void configureAllocator() {
   if (!std::getenv("MALLOC_ARENA_MAX")) mallopt(M_ARENA_MAX, 2);

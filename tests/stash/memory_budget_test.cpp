@@ -16,26 +16,29 @@ constexpr int64_t kMiB = 1024 * 1024;
 EsOutputConfig esDefaults() { return EsOutputConfig{}; }
 
 // Every part stays inside its share: bodies (open + queued-before-pausing + one flushed past the
-// check) in a third, the queue plus a 16x-decompressed response in two thirds.
+// check) in a third; in the other two thirds the queue takes half and one compressed response 1/32
+// (unless that is below librdkafka's 1 MiB floor).
 void expectWithinBudget(const MemoryBudget& b) {
   const int64_t bulk = b.max_memory / 3;
+  const int64_t prefetch = b.max_memory - bulk;
   EXPECT_LE(static_cast<int64_t>(2 * b.chunk_bytes + b.bulk_pending_bytes), bulk);
-  EXPECT_LE(b.queued_max_kbytes * 1024 + b.fetch_max_bytes * 16, b.max_memory - bulk);
+  EXPECT_LE(b.queued_max_kbytes * 1024, prefetch / 2);
+  EXPECT_TRUE(b.fetch_max_bytes == kMiB || b.fetch_max_bytes * 32 <= prefetch) << b.fetch_max_bytes;
 }
 
-TEST(MemoryBudget, DefaultIsFourChunksOfGoStash) {
+TEST(MemoryBudget, DefaultIsThreeChunksOfGoStash) {
   const auto es = esDefaults();
-  EXPECT_EQ(defaultMaxMemory(15728640), 60 * kMiB);
+  EXPECT_EQ(defaultMaxMemory(15728640), 45 * kMiB);
   EXPECT_EQ(defaultMaxMemory(1024), 16 * kMiB);  // a floor for tiny chunks
   const MemoryBudget b = sizeMemory(es);
-  EXPECT_EQ(b.max_memory, 60 * kMiB);
-  // A third (20 MiB) for bodies: MaxInFlight (4) + 2 of them.
-  EXPECT_EQ(b.chunk_bytes, static_cast<size_t>(20 * kMiB / 6));
-  EXPECT_EQ(b.bulk_pending_bytes, static_cast<size_t>(20 * kMiB - 2 * (20 * kMiB / 6)));
-  // Two thirds (40 MiB) for the pre-fetch: half the queue, 1/32 one compressed response.
-  EXPECT_EQ(b.queued_max_kbytes, 20 * 1024);
-  EXPECT_EQ(b.queued_min_messages, 20 * kMiB / 512);
-  EXPECT_EQ(b.fetch_max_bytes, 40 * kMiB / 32);
+  EXPECT_EQ(b.max_memory, 45 * kMiB);
+  // A third (15 MiB) for bodies: MaxInFlight (4) + 2 of them.
+  EXPECT_EQ(b.chunk_bytes, static_cast<size_t>(15 * kMiB / 6));
+  EXPECT_EQ(b.bulk_pending_bytes, static_cast<size_t>(15 * kMiB - 2 * (15 * kMiB / 6)));
+  // Two thirds (30 MiB) for the pre-fetch: half the queue; a response gets 1/32, here the 1 MiB floor.
+  EXPECT_EQ(b.queued_max_kbytes, 15 * 1024);
+  EXPECT_EQ(b.queued_min_messages, 15 * kMiB / 512);
+  EXPECT_EQ(b.fetch_max_bytes, kMiB);
   expectWithinBudget(b);
 }
 
@@ -59,7 +62,7 @@ TEST(MemoryBudget, CompressLeavesRoomForTheGzipCopies) {
   const size_t plain = sizeMemory(es).chunk_bytes;
   es.compress = true;
   const MemoryBudget b = sizeMemory(es);
-  EXPECT_EQ(b.chunk_bytes, static_cast<size_t>(20 * kMiB / 8));  // 4 + 2 + 4/2 slots
+  EXPECT_EQ(b.chunk_bytes, static_cast<size_t>(15 * kMiB / 8));  // 4 + 2 + 4/2 slots
   EXPECT_LT(b.chunk_bytes, plain);
   expectWithinBudget(b);
 }

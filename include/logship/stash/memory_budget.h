@@ -19,8 +19,8 @@ struct MemoryBudget {
   int64_t queued_min_messages = 0;  // queued.min.messages
 };
 
-// go-stash keeps one chunk being filled and one being sent (its ChunkExecutor) and as much again
-// in its Kafka reader and processors; the default budget is those four chunks: 60 MiB for the
+// go-stash keeps one chunk being filled and one being sent (its ChunkExecutor) and about one more
+// in its Kafka reader and processors; the default budget is those three chunks: 45 MiB for the
 // default MaxChunkBytes (15 MiB), never below 16 MiB.
 int64_t defaultMaxMemory(int64_t max_chunk_bytes);
 
