@@ -2,11 +2,14 @@
 # logship-stash end to end: a topic preloaded with Filebeat-shaped events (go-zero JSON lines in
 # `message`), the reference go-stash filters, into (a) the null bulk sink or (b) the real
 # Elasticsearch of scripts/services. Prints events/s and CPU-seconds per million events of the
-# stash process, pinned to one core.
+# stash process, pinned to one core, and its peak resident set (VmHWM).
 #   bench/stash_bench.sh null [events]     (default 1000000)
 #   bench/stash_bench.sh es   [events]
 # Needs scripts/services running (LOGSHIP_RUN_DIR honoured) and the build in $BUILD
-# (default build-stash).
+# (default build-stash); STASH=path runs another logship-stash binary (a before/after comparison),
+# STASH_KAFKA_EXTRA / STASH_ES_EXTRA add a line under Input.Kafka / Output.ElasticSearch
+# (STASH_ES_EXTRA='MaxMemory: 128MiB'; '\n        ' separates several),
+# KEEP_LOG=file keeps the stash's log.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode="${1:-null}"
@@ -22,6 +25,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   "$root/scripts/services" topic delete "$topic" >/dev/null 2>&1 || true
+  if [ -n "${KEEP_LOG:-}" ]; then cp "$work/stash.log" "$KEEP_LOG" 2>/dev/null || true; fi
   [ "$mode" = es ] && curl -s -XDELETE "$ES_URL/$index-*" >/dev/null || true
   rm -rf "$work"
 }
@@ -54,9 +58,16 @@ sed -e "s#\"kafka:9092\"#\"$KAFKA_BOOTSTRAP\"#" -e "s#\"http://elasticsearch:920
     -e "s#courseware-log#$topic#" -e "s#Group: pro#Group: $topic#" -e "s#courseware-{{#$index-{{#" \
     -e "s#Consumers: 16#Consumers: 16\n        Offset: first#" \
     "$root/../shared/reference-configs/go-stash.yml" > "$work/stash.yml"
+if [ -n "${STASH_KAFKA_EXTRA:-}" ]; then  # e.g. 'Librdkafka: {queued.max.messages.kbytes: "8192"}'
+  sed -i "s#^        Offset: first#&\n        $STASH_KAFKA_EXTRA#" "$work/stash.yml"
+fi
+if [ -n "${STASH_ES_EXTRA:-}" ]; then  # e.g. 'MaxChunkBytes: 4194304'
+  sed -i "s#^        Index: .*#&\n        $STASH_ES_EXTRA#" "$work/stash.yml"
+fi
+stash="${STASH:-$build/logship-stash}"
 
 start=$(date +%s.%N)
-taskset -c 1 "$build/logship-stash" -f "$work/stash.yml" >"$work/stash.log" 2>&1 &
+taskset -c 1 "$stash" -f "$work/stash.yml" >"$work/stash.log" 2>&1 &
 spid=$!
 pids+=($spid)
 first=""
@@ -71,9 +82,10 @@ done
 end=$(date +%s.%N)
 read -r ut st < <(awk '{print $14, $15}' "/proc/$spid/stat")
 tck=$(getconf CLK_TCK)
+hwm_kib=$(awk '/^VmHWM:/ {print $2}' "/proc/$spid/status")
 kill -TERM "$spid"; wait "$spid" || true
-awk -v n="$n" -v kept="$kept" -v s="$start" -v f="$first" -v fc="$first_c" -v e="$end" -v ut="$ut" -v st="$st" -v t="$tck" -v m="$mode" 'BEGIN {
+awk -v n="$n" -v kept="$kept" -v s="$start" -v f="$first" -v fc="$first_c" -v e="$end" -v ut="$ut" -v st="$st" -v t="$tck" -v m="$mode" -v hwm="$hwm_kib" 'BEGIN {
   cpu = (ut + st) / t;
-  printf "mode=%s events=%d indexed=%d wall_s=%.2f (incl. group join) steady_events_per_s=%.0f cpu_s=%.2f cpu_s_per_million=%.2f\n",
-         m, n, kept, e - s, (n * (kept - fc) / kept) / (e - f), cpu, cpu / (n / 1e6);
+  printf "mode=%s events=%d indexed=%d wall_s=%.2f (incl. group join) steady_events_per_s=%.0f cpu_s=%.2f cpu_s_per_million=%.2f peak_rss_mib=%.1f\n",
+         m, n, kept, e - s, (n * (kept - fc) / kept) / (e - f), cpu, cpu / (n / 1e6), hwm / 1024;
 }'

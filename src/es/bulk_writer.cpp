@@ -43,7 +43,13 @@ BulkWriter::~BulkWriter() { drain(std::chrono::steady_clock::now()); }
 
 BulkWriter::BatchPtr BulkWriter::acquire() {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (pool_.empty()) return std::make_unique<BulkBatch>();
+  if (pool_.empty()) {
+    // Reserved, not touched: growing by doubling would copy the body and leave a capacity of up to
+    // twice MaxChunkBytes behind.
+    auto b = std::make_unique<BulkBatch>();
+    b->reserve(options_.max_chunk_bytes + 64 * 1024);
+    return b;
+  }
   BatchPtr b = std::move(pool_.back());
   pool_.pop_back();
   return b;
@@ -52,7 +58,8 @@ BulkWriter::BatchPtr BulkWriter::acquire() {
 void BulkWriter::release(BatchPtr b) {
   b->clear();
   std::lock_guard<std::mutex> lock(mutex_);
-  if (pool_.size() < static_cast<size_t>(options_.max_in_flight) * 2 + 2) pool_.push_back(std::move(b));
+  // Kept for reuse only as many as the open body and one halving need: an idle body keeps its pages.
+  if (pool_.size() < 2 && b->capacity() <= options_.max_chunk_bytes + 64 * 1024) pool_.push_back(std::move(b));
 }
 
 void BulkWriter::add(std::string_view index, std::string_view id, std::string_view doc, ItemTag tag) {
@@ -72,6 +79,7 @@ void BulkWriter::flush() {
   BatchPtr next = acquire();
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    pending_bytes_ += open_->bytes();
     queue_.push_back(std::move(open_));
   }
   cv_.notify_one();
@@ -80,7 +88,18 @@ void BulkWriter::flush() {
 
 bool BulkWriter::overloaded() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return in_flight_ + static_cast<int>(queue_.size()) >= options_.max_in_flight * 2;
+  return overloadedLocked();
+}
+
+bool BulkWriter::overloadedLocked() const {
+  return in_flight_ + static_cast<int>(queue_.size()) >= options_.max_in_flight * 2 ||
+         (options_.max_pending_bytes > 0 && pending_bytes_ >= options_.max_pending_bytes);
+}
+
+bool BulkWriter::waitUntilNotOverloaded(std::chrono::milliseconds d) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  time_.waitFor(lock, idle_cv_, d, [&] { return !overloadedLocked() || stopping_; });
+  return overloadedLocked();
 }
 
 bool BulkWriter::drain(std::chrono::steady_clock::time_point deadline) {
@@ -120,10 +139,12 @@ void BulkWriter::senderLoop() {
       queue_.pop_front();
       ++in_flight_;
     }
+    const size_t bytes = batch->bytes();
     send(std::move(batch));
     {
       std::lock_guard<std::mutex> lock(mutex_);
       --in_flight_;
+      pending_bytes_ -= bytes;
     }
     idle_cv_.notify_all();
   }

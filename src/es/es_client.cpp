@@ -135,12 +135,13 @@ HttpResult EsClient::request(const std::string& method, const std::string& path,
       req.set_request_uri(path);
       if (!auth_header_.empty()) req.headers().add("Authorization", auth_header_);
       if (!body.empty()) {
-        if (gzip) {
-          req.set_body(std::string(compressed), content_type);
-          req.headers().add("Content-Encoding", "gzip");
-        } else {
-          req.set_body(std::string(body), content_type);
-        }
+        // A stream over the caller's bytes, not a copy: a bulk body is up to MaxChunkBytes and
+        // MaxInFlight of them are out at once. The request completes (get()) before they go.
+        const std::string& sent = gzip ? compressed : body;
+        req.set_body(concurrency::streams::rawptr_stream<uint8_t>::open_istream(
+                         reinterpret_cast<const uint8_t*>(sent.data()), sent.size()),
+                     sent.size(), content_type);
+        if (gzip) req.headers().add("Content-Encoding", "gzip");
       }
       auto resp = h.client->request(req).get();
       result.status = resp.status_code();

@@ -88,8 +88,21 @@ PropertyList consumerProperties(const ConsumerSettings& s) {
   out.push_back({"enable.auto.offset.store", "false", ""});
   out.push_back({"auto.offset.reset", s.from_earliest ? "earliest" : "latest", "from_earliest"});
   out.push_back({"fetch.min.bytes", std::to_string(s.fetch_min_bytes), "fetch_min_bytes"});
-  out.push_back({"max.partition.fetch.bytes", std::to_string(std::max<int64_t>(s.max_bytes, 1024)), "max_bytes"});
-  out.push_back({"fetch.max.bytes", std::to_string(std::max<int64_t>(s.max_bytes * 4, 1024 * 1024)), "max_bytes"});
+  // librdkafka refuses fetch.max.bytes below message.max.bytes (1000000 by default).
+  const int64_t fetch_max = std::max<int64_t>(s.fetch_max_bytes.value_or(s.max_bytes * 4), 1024 * 1024);
+  out.push_back(
+      {"max.partition.fetch.bytes", std::to_string(std::clamp<int64_t>(s.max_bytes, 1024, fetch_max)), "max_bytes"});
+  out.push_back({"fetch.max.bytes", std::to_string(fetch_max), s.fetch_max_bytes ? "fetch_max_bytes" : "max_bytes"});
+  if (s.fetch_max_bytes)  // a response may be one record batch larger than fetch.max.bytes
+    out.push_back({"receive.message.max.bytes", std::to_string(fetch_max + 1024 * 1024), "fetch_max_bytes"});
+  if (s.queued_max_kbytes)
+    out.push_back({"queued.max.messages.kbytes", std::to_string(std::max<int64_t>(*s.queued_max_kbytes, 1)),
+                   "queued_max_kbytes"});
+  if (s.queued_min_messages)
+    out.push_back(
+        {"queued.min.messages", std::to_string(std::max<int64_t>(*s.queued_min_messages, 1)), "queued_min_messages"});
+  out.push_back({"session.timeout.ms", std::to_string(s.session_timeout_ms), "session_timeout_ms"});
+  out.push_back({"heartbeat.interval.ms", std::to_string(s.heartbeat_interval_ms), "heartbeat_interval_ms"});
   out.push_back({"fetch.wait.max.ms", "100", ""});
   out.push_back({"enable.partition.eof", "false", ""});
   addPassthrough(s, out);

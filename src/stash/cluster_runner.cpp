@@ -4,6 +4,7 @@
 #include "logship/common/logging.h"
 #include "logship/common/outcome.h"
 #include "logship/kafka/consumer.h"
+#include "logship/stash/memory_budget.h"
 
 namespace logship::stash {
 namespace {
@@ -35,7 +36,9 @@ IndexNamer::Clock processorClock(TimeSource& time) {
 
 }  // namespace
 
-kafka::Properties consumerProperties(const KafkaInputConfig& k) {
+kafka::Properties consumerProperties(const ClusterConfig& c) {
+  const KafkaInputConfig& k = c.kafka;
+  const MemoryBudget budget = sizeMemory(c.es);
   kafka::ConsumerSettings s;
   s.brokers = k.brokers;
   s.group = k.group;
@@ -43,6 +46,9 @@ kafka::Properties consumerProperties(const KafkaInputConfig& k) {
   s.from_earliest = k.offset == "first";
   s.fetch_min_bytes = k.min_bytes;
   s.max_bytes = k.max_bytes;
+  s.fetch_max_bytes = budget.fetch_max_bytes;
+  s.queued_max_kbytes = budget.queued_max_kbytes;
+  s.queued_min_messages = budget.queued_min_messages;
   s.sasl = saslPlain(k.username, k.password);
   s.passthrough.assign(k.librdkafka.begin(), k.librdkafka.end());
   return kafka::toMap(kafka::consumerProperties(s));
@@ -65,7 +71,7 @@ ClusterSeams realSeams(const ClusterConfig& c, TimeSource& time) {
   s.es_version = [es] { return es->detectVersion(); };
   s.transport = std::move(es);
   kafka::ConsumerOptions co;
-  co.props = consumerProperties(c.kafka);
+  co.props = consumerProperties(c);
   co.topics = c.kafka.topics;
   co.topics_pattern = c.kafka.topics_pattern;
   co.topics_refresh = c.kafka.topics_refresh;
@@ -170,8 +176,10 @@ bool ClusterRunner::connectEs() {
                  {"version", v->number},
                  {"distribution", v->distribution},
                  {"doc_type", doc_type}});
+      const MemoryBudget budget = sizeMemory(config_.es);
       es::BulkWriterOptions o;
-      o.max_chunk_bytes = static_cast<size_t>(config_.es.max_chunk_bytes);
+      o.max_chunk_bytes = budget.chunk_bytes;
+      o.max_pending_bytes = budget.bulk_pending_bytes;
       o.max_in_flight = config_.es.max_in_flight;
       o.flush_interval = config_.es.flush_interval;
       o.compress = config_.es.compress;
@@ -246,17 +254,7 @@ void ClusterRunner::run() {
   auto next_commit = time_.monotonicTime() + config_.kafka.commit_interval;
   kafka::PolledMessage msg;
   while (!stop_.triggered()) {
-    const bool full = writer_->overloaded();
-    if (full && !consumer_->paused()) {
-      consumer_->pause();
-      metrics_.paused->set(1);
-      log::info(*logger, "bulk queue full, pausing consumption", {{"cluster", config_.name}});
-    } else if (!full && consumer_->paused()) {
-      consumer_->resume();
-      metrics_.paused->set(0);
-      log::info(*logger, "resuming consumption", {{"cluster", config_.name}});
-    }
-    if (consumer_->poll(100, msg)) handle(msg);
+    if (readyToPoll() && consumer_->poll(100, msg)) handle(msg);
     const auto now = time_.monotonicTime();
     writer_->maybeFlush(now);
     if (now >= next_commit) {
@@ -274,6 +272,33 @@ void ClusterRunner::run() {
       complete ? "flushed everything before exit" : "grace period over, unfinished work abandoned (not committed)",
       {{"cluster", config_.name}, {"pending", static_cast<uint64_t>(tracker_.pending())}});
   consumer_->close();
+}
+
+bool ClusterRunner::readyToPoll() {
+  // librdkafka drops its pre-fetched messages when partitions are paused and fetches them again on
+  // resume. A short overload therefore only stops polling (the pre-fetch stays bounded by
+  // MaxMemory, the heartbeat thread keeps the membership); one that lasts kPauseAfter pauses the
+  // partitions and polls go on, so rebalances and max.poll.interval.ms are served while ES is down.
+  constexpr auto kPauseAfter = std::chrono::seconds(1);
+  auto logger = log::get("stash");
+  const bool full = writer_->overloaded();
+  if (!full) {
+    overloaded_since_.reset();
+    if (consumer_->paused()) {
+      consumer_->resume();
+      metrics_.paused->set(0);
+      log::info(*logger, "resuming consumption", {{"cluster", config_.name}});
+    }
+    return true;
+  }
+  if (consumer_->paused()) return true;
+  const auto now = time_.monotonicTime();
+  if (!overloaded_since_) overloaded_since_ = now;
+  if (now - *overloaded_since_ < kPauseAfter) return !writer_->waitUntilNotOverloaded(std::chrono::milliseconds(100));
+  consumer_->pause();
+  metrics_.paused->set(1);
+  log::info(*logger, "bulk queue full, pausing consumption", {{"cluster", config_.name}});
+  return true;
 }
 
 void ClusterRunner::handle(const kafka::PolledMessage& msg) {

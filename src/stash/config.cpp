@@ -138,6 +138,9 @@ EsOutputConfig parseEs(const Node& n) {
   }
   e.max_chunk_bytes = static_cast<int64_t>(n.child("MaxChunkBytes").bytes(15728640));
   if (e.max_chunk_bytes < 1024) n.child("MaxChunkBytes").fail("must be at least 1024");
+  e.max_memory = static_cast<int64_t>(n.child("MaxMemory").bytes(0));
+  if (n.child("MaxMemory").exists() && e.max_memory < 8 * 1024 * 1024)
+    n.child("MaxMemory").fail("must be at least 8MiB");
   e.compress = n.child("Compress").boolean(false);
   e.username = n.child("Username").str();
   e.password = n.child("Password").str();

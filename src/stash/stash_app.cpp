@@ -8,6 +8,7 @@
 #include "logship/common/lifecycle.h"
 #include "logship/common/logging.h"
 #include "logship/stash/cluster_runner.h"
+#include "logship/stash/memory_budget.h"
 #include "logship/stash/pipeline.h"
 
 namespace logship::stash {
@@ -91,6 +92,7 @@ void setupLogging(const StashConfig& c) {
 }
 
 int runDaemon(const StashConfig& cfg, TimeSource& time) {
+  configureAllocator();
   auto logger = log::get("stash");
   metrics::Registry registry;
   std::vector<std::unique_ptr<ClusterRunner>> runners;

@@ -423,12 +423,10 @@ class PipelineTest : public ::testing::Test {
            "        Group: " +
            c.group +
            "\n"
-           "        Offset: first\n"
-           // Static membership: a restarted stash takes its partitions back at once instead of
-           // waiting for the killed member's session to expire (45 s by default).
-           "        Librdkafka:\n"
-           "          group.instance.id: " +
-           c.group + "-member\n";
+           "        Offset: first\n";
+      // Static membership: a restarted stash takes its partitions back at once instead of
+      // waiting for the killed member's session to expire (6 s by default).
+      if (static_membership_) y += "        Librdkafka:\n          group.instance.id: " + c.group + "-member\n";
       if (i == 0)
         y += "        Prometheus:\n"
              "          Host: 127.0.0.1\n"
@@ -469,6 +467,7 @@ class PipelineTest : public ::testing::Test {
            "-{{yyyy-MM-dd}}\"\n"
            "        TimeZone: UTC\n"
            "        BackoffMax: 5s\n";
+      if (!stash_max_memory_.empty()) y += "        MaxMemory: " + stash_max_memory_ + "\n";
     }
     y += "GracePeriod: 10s\n";
     lt::writeFile(dir_ / "stash.yml", y);
@@ -578,6 +577,8 @@ class PipelineTest : public ::testing::Test {
 
   std::string scenario_;
   std::string registry_flush_ = "1s";  // filebeat.registry.flush of the tailer's config
+  bool static_membership_ = true;      // the stash's group.instance.id (off: the default, dynamic)
+  std::string stash_max_memory_;       // Output.ElasticSearch.MaxMemory (empty: the default)
   lt::ServicesEnv env_;
   lt::TempDir dir_;
   std::string topic_;

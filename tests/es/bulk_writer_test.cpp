@@ -334,30 +334,65 @@ TEST(BulkWriter, NothingAcknowledgedWhenAbandonedAtShutdown) {
   EXPECT_GT(h.transport.bodies.size(), 1u);  // it kept retrying until the deadline
 }
 
+// Scripts `n` successful answers that are held until open() is called.
+class GatedAnswers {
+ public:
+  GatedAnswers(ScriptedTransport& transport, int n) {
+    for (int i = 0; i < n; ++i)
+      transport.script.push_back([this](const std::string&) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        cv_.wait(lock, [&] { return open_; });
+        return HttpResult{200, R"({"errors":false})", "", "h"};
+      });
+  }
+  void open() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      open_ = true;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool open_ = false;
+};
+
 TEST(BulkWriter, OverloadedWhenQueueIsFull) {
   BulkWriterOptions o;
   o.max_in_flight = 1;
   o.max_chunk_bytes = 100;
-  std::mutex gate_mutex;
-  std::condition_variable gate_cv;
-  bool release = false;
   Harness h(o);
-  for (int i = 0; i < 10; ++i)
-    h.transport.script.push_back([&](const std::string&) {
-      std::unique_lock<std::mutex> lock(gate_mutex);
-      gate_cv.wait(lock, [&] { return release; });
-      return HttpResult{200, R"({"errors":false})", "", "h"};
-    });
+  GatedAnswers gate(h.transport, 10);
   h.add(4);  // ~40 bytes each: several batches
   h.writer->flush();
   EXPECT_TRUE(h.writer->overloaded());
-  {
-    std::lock_guard<std::mutex> lock(gate_mutex);
-    release = true;
-  }
-  gate_cv.notify_all();
+  gate.open();
   EXPECT_TRUE(h.drain());
   EXPECT_FALSE(h.writer->overloaded());
+}
+
+// MaxMemory's bound on the bodies: two small requests out are far from 2 x MaxInFlight, but their
+// bytes reach max_pending_bytes, so consumption must wait.
+TEST(BulkWriter, OverloadedWhenPendingBytesReachTheBound) {
+  BulkWriterOptions o;
+  o.max_in_flight = 4;
+  o.max_chunk_bytes = 100;
+  o.max_pending_bytes = 120;
+  Harness h(o);
+  GatedAnswers gate(h.transport, 10);
+  h.add(1);
+  h.writer->flush();
+  EXPECT_FALSE(h.writer->overloaded());  // one body of ~48 bytes
+  h.add(2);
+  h.writer->flush();
+  EXPECT_TRUE(h.writer->overloaded());  // ~144 bytes out in 3 requests, of the 8 the count allows
+  EXPECT_TRUE(h.writer->waitUntilNotOverloaded(10ms));
+  gate.open();
+  EXPECT_TRUE(h.awaitDone(3));
+  EXPECT_FALSE(h.writer->waitUntilNotOverloaded(10s));
+  EXPECT_TRUE(h.drain());
 }
 
 TEST(Backoff, GrowsAndIsCapped) {

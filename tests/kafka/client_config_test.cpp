@@ -38,6 +38,29 @@ TEST(ClientConfig, ConsumerPropertiesCommitManuallyAndLetThePassthroughWin) {
   for (const auto& [k, v] : m) EXPECT_FALSE(checkProperty(k, v)) << k << "=" << v;
 }
 
+TEST(ClientConfig, ConsumerPreFetchBoundsAndGroupLiveness) {
+  ConsumerSettings s;
+  s.brokers = {"a:9092"};
+  s.group = "g";
+  auto m = toMap(consumerProperties(s));
+  EXPECT_EQ(m.count("queued.max.messages.kbytes"), 0u);  // unset: librdkafka's defaults
+  EXPECT_EQ(m.at("fetch.max.bytes"), std::to_string(10485760 * 4));
+  EXPECT_EQ(m.at("session.timeout.ms"), "6000");
+  EXPECT_EQ(m.at("heartbeat.interval.ms"), "2000");
+  s.queued_max_kbytes = 20480;
+  s.queued_min_messages = 40960;
+  s.fetch_max_bytes = 2 * 1024 * 1024;
+  const auto list = consumerProperties(s);
+  m = toMap(list);
+  EXPECT_EQ(m.at("queued.max.messages.kbytes"), "20480");
+  EXPECT_EQ(m.at("queued.min.messages"), "40960");
+  EXPECT_EQ(m.at("fetch.max.bytes"), "2097152");
+  EXPECT_EQ(m.at("max.partition.fetch.bytes"), "2097152");  // MaxBytes (10 MiB) capped by the fetch
+  EXPECT_EQ(m.at("receive.message.max.bytes"), "3145728");
+  EXPECT_EQ(find(list, "fetch.max.bytes")->setting, "fetch_max_bytes");
+  for (const auto& [k, v] : m) EXPECT_FALSE(checkProperty(k, v)) << k << "=" << v;
+}
+
 TEST(ClientConfig, ProducerPropertiesNameTheSettingTheyComeFrom) {
   ProducerSettings s;
   s.brokers = {"k:9092"};

@@ -15,6 +15,7 @@
 #include "kafka/mock_cluster.h"
 #include "logship/kafka/consumer.h"
 #include "logship/stash/cluster_runner.h"
+#include "logship/stash/memory_budget.h"
 #include "support/paths.h"
 
 namespace logship::stash {
@@ -356,6 +357,26 @@ TEST(ClusterRunner, PausesWhileTheBulkQueueIsFullAndResumesByItself) {
   EXPECT_EQ(r.counter("logship_stash_indexed_total"), 20u);
 }
 
+// MaxMemory reaches the writer: with 8 MiB the bodies are cut at a sixth of its third (MaxChunkBytes
+// stays 15 MiB), so 1.5 MB of documents take several requests, none above that size.
+TEST(ClusterRunner, BulkBodiesAreSizedByMaxMemory) {
+  World w;
+  auto c = referenceCluster();
+  c.es.max_memory = 8 * 1024 * 1024;
+  const size_t chunk = sizeMemory(c.es).chunk_bytes;
+  ASSERT_LT(chunk, 500000u);
+  Running r(w, c);
+  const std::string pad(400, 'x');
+  std::vector<std::variant<World::Message, World::Assign, World::Revoke>> steps{World::Assign{{{kTopic, 0}}}};
+  for (int i = 0; i < 3000; ++i)
+    steps.push_back(World::Message{
+        kTopic, 0, i, R"({"k8s_container_name":"user-api","pad":")" + pad + R"(","n":)" + std::to_string(i) + "}"});
+  push(w, steps);
+  ASSERT_TRUE(w.await([&] { return w.committed(kTopic, 0) == 3000; }));
+  EXPECT_GE(w.bodies.size(), 3u);
+  for (const auto& b : w.bodies) EXPECT_LE(b.size(), chunk);
+}
+
 // On revoke the open bulk is sent, the revoked partition's in-flight work finishes, done offsets
 // are committed synchronously before the partition goes; the partition that stays is untouched.
 TEST(ClusterRunner, RevokeFlushesFinishesAndCommitsBeforeThePartitionsGo) {
@@ -467,7 +488,7 @@ TEST(ClusterRunnerWithMockCluster, ConsumesAndCommitsThroughTheRealConsumer) {
   c.kafka.librdkafka["session.timeout.ms"] = "6000";
   auto seams = seamsFor(w);
   seams.time = &RealTimeSource::instance();  // librdkafka runs on real time
-  const auto props = consumerProperties(c.kafka);
+  const auto props = consumerProperties(c);
   seams.source = [props](kafka::ConsumerHooks hooks) -> std::unique_ptr<kafka::MessageSource> {
     kafka::ConsumerOptions o;
     o.props = props;

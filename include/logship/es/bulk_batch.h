@@ -23,6 +23,8 @@ class BulkBatch {
   // Appends item `i` of `other` (for retrying a subset).
   void appendFrom(const BulkBatch& other, size_t i);
   void clear();
+  void reserve(size_t bytes) { body_.reserve(bytes); }
+  size_t capacity() const { return body_.capacity(); }
 
   size_t size() const { return items_.size(); }
   bool empty() const { return items_.empty(); }

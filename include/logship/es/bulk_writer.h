@@ -38,6 +38,9 @@ struct FailedItem {
 struct BulkWriterOptions {
   size_t max_chunk_bytes = 15728640;
   int max_in_flight = 4;
+  // Bytes of bodies queued or in flight at which overloaded() turns true (0: only the count,
+  // 2 x max_in_flight, bounds them). With the open body this bounds the writer's buffers.
+  size_t max_pending_bytes = 0;
   std::chrono::milliseconds flush_interval{1000};
   bool compress = false;
   std::string doc_type;  // empty: none sent
@@ -87,8 +90,11 @@ class BulkWriter {
   void maybeFlush(std::chrono::steady_clock::time_point now);
   // Sends the open batch now.
   void flush();
-  // True when MaxInFlight requests are out and as many wait: stop consuming.
+  // True when MaxInFlight requests are out and as many wait, or their bodies reach
+  // max_pending_bytes: stop consuming.
   bool overloaded() const;
+  // Waits up to `d` (on the time source) for overloaded() to turn false; returns overloaded().
+  bool waitUntilNotOverloaded(std::chrono::milliseconds d);
   // Items added but not yet acknowledged or abandoned.
   size_t pendingItems() const { return pending_items_.load(); }
   // Waits until everything is acknowledged or `deadline` passes; then stops the senders (what is
@@ -116,6 +122,7 @@ class BulkWriter {
   // written are added to `done` (unless abandoned meanwhile).
   void deadLetter(const std::vector<FailedItem>& failed, std::vector<ItemTag>& done);
   BackoffSchedule schedule() const;
+  bool overloadedLocked() const;
   BatchPtr acquire();
   void release(BatchPtr b);
   bool sleepUnlessStopped(std::chrono::milliseconds d);
@@ -131,6 +138,7 @@ class BulkWriter {
   std::deque<BatchPtr> queue_;
   std::vector<BatchPtr> pool_;
   int in_flight_ = 0;
+  size_t pending_bytes_ = 0;  // bodies queued or in flight
   bool stopping_ = false;
   std::atomic<bool> abandon_{false};
   std::atomic<size_t> pending_items_{0};

@@ -62,6 +62,14 @@ struct ConsumerSettings : ClientSettings {
   bool from_earliest = false;  // auto.offset.reset without committed offsets
   int64_t fetch_min_bytes = 10240;
   int64_t max_bytes = 10485760;  // one partition's fetch (kafka-go's MaxBytes)
+  // Memory bounds of the pre-fetch (set by the stash's MaxMemory sizing; unset: librdkafka's
+  // defaults, fetch.max.bytes = 4 x max_bytes).
+  std::optional<int64_t> queued_max_kbytes;    // queued.max.messages.kbytes
+  std::optional<int64_t> queued_min_messages;  // queued.min.messages
+  std::optional<int64_t> fetch_max_bytes;      // fetch.max.bytes (and receive.message.max.bytes)
+  // Group liveness: how long a member that died without leaving (kill -9) keeps its partitions.
+  int64_t session_timeout_ms = 6000;     // session.timeout.ms (the brokers' default minimum)
+  int64_t heartbeat_interval_ms = 2000;  // heartbeat.interval.ms (a third of the session)
 };
 
 // One librdkafka property and the setting it comes from: a settings field ("brokers", "acks",

@@ -27,8 +27,9 @@
 
 namespace logship::stash {
 
-// librdkafka properties for a cluster's consumer (go-stash keys, then the passthrough).
-kafka::Properties consumerProperties(const KafkaInputConfig& k);
+// librdkafka properties for a cluster's consumer (go-stash keys, the pre-fetch bounds of its
+// MaxMemory, then the passthrough).
+kafka::Properties consumerProperties(const ClusterConfig& c);
 std::unique_ptr<DeadLetter> makeDeadLetter(const ClusterConfig& c, TimeSource& time = RealTimeSource::instance());
 
 // What a ClusterRunner works with.
@@ -78,6 +79,8 @@ class ClusterRunner {
   void run();
   bool connectEs();
   void handle(const kafka::PolledMessage& msg);
+  // Backpressure: whether to poll now (false: the writer is overloaded and a short wait was made).
+  bool readyToPoll();
   void deadLetterInvalid(const kafka::PolledMessage& msg);
   void onRevoked(const std::vector<kafka::TopicPartitionRef>& parts);
   void commitTick(bool sync);
@@ -92,6 +95,7 @@ class ClusterRunner {
   TimeSource& time_;
   ShutdownSignal stop_;
   std::atomic<std::chrono::steady_clock::time_point> deadline_{std::chrono::steady_clock::time_point::max()};
+  std::optional<std::chrono::steady_clock::time_point> overloaded_since_;  // on time_
   std::thread thread_;
 
   std::unique_ptr<DeadLetter> dead_letter_;

@@ -63,6 +63,7 @@ struct EsOutputConfig {
   std::string doc_type = "doc";
   std::string time_zone;  // empty: TZ / local zone
   int64_t max_chunk_bytes = 15728640;
+  int64_t max_memory = 0;  // ext.: MaxMemory, the cluster's buffer budget (0: 3 x MaxChunkBytes)
   bool compress = false;
   std::string username;
   std::string password;
