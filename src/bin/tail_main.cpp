@@ -39,9 +39,12 @@ int run(int argc, char** argv) {
   args.overrides = tail::effectiveOverrides(cl);
   args.path_home = cl.path_home;
   args.path_config = cl.path_config;
+  const auto files = tail::configFilePaths(cl);
+  args.more_files.assign(files.begin() + 1, files.end());
   // Filebeat refuses a config file others can change (exit 1, its wording) unless -strict.perms=false.
-  if (cl.strict_perms) {
-    if (auto refused = tail::checkConfigPermissions(args.file)) {
+  for (const auto& file : files) {
+    if (!cl.strict_perms) break;
+    if (auto refused = tail::checkConfigPermissions(file)) {
       std::fprintf(stderr, "Exiting: error loading config file: %s\n", refused->c_str());
       return 1;
     }

@@ -166,13 +166,12 @@ std::variant<CommandLine, CommandLineError> parseCommandLine(int argc, const cha
         if (i + 1 >= argc) return CommandLineError{"flag needs an argument: " + shown};
         value = argv[++i];
       }
-      if (body == "c" || body == "config") {
-        // Filebeat merges several -c files in order; logship-tail reads one file.
-        if (config_given)
-          return CommandLineError{shown + " given twice (" + cl.config_file + ", " + *value +
-                                  "): logship-tail reads one config file, merge them into one"};
-        config_given = true;
+      // Filebeat merges several -c files in order (the first replaces the default filebeat.yml).
+      if ((body == "c" || body == "config") && config_given) {
+        cl.more_config_files.push_back(*value);
+        continue;
       }
+      config_given = config_given || body == "c" || body == "config";
       it->second.apply(cl, *value);
     }
   }
@@ -183,12 +182,24 @@ std::variant<CommandLine, CommandLineError> parseCommandLine(int argc, const cha
   return cl;
 }
 
-std::string configFilePath(const CommandLine& cl) {
-  const std::filesystem::path file(cl.config_file);
-  if (file.is_absolute()) return cl.config_file;
+namespace {
+
+std::string resolveConfigFile(const CommandLine& cl, const std::string& name) {
+  const std::filesystem::path file(name);
+  if (file.is_absolute()) return name;
   const std::string& base = !cl.path_config.empty() ? cl.path_config : cl.path_home;
-  if (base.empty()) return cl.config_file;
+  if (base.empty()) return name;
   return (std::filesystem::path(base) / file).string();
+}
+
+}  // namespace
+
+std::string configFilePath(const CommandLine& cl) { return resolveConfigFile(cl, cl.config_file); }
+
+std::vector<std::string> configFilePaths(const CommandLine& cl) {
+  std::vector<std::string> out{configFilePath(cl)};
+  for (const auto& more : cl.more_config_files) out.push_back(resolveConfigFile(cl, more));
+  return out;
 }
 
 std::vector<std::string> effectiveOverrides(const CommandLine& cl) {

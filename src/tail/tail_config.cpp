@@ -291,7 +291,9 @@ std::unique_ptr<config::Document> loadDocument(const LoadArgs& args, std::string
       !args.path_config.empty() ? args.path_config : std::filesystem::absolute(args.file).parent_path().string();
   opts.builtins = {
       {"path.home", home}, {"path.config", cfg_dir}, {"path.data", home + "/data"}, {"path.logs", home + "/logs"}};
-  return config::Document::loadFile(args.file, opts);
+  std::vector<std::string> files{args.file};
+  files.insert(files.end(), args.more_files.begin(), args.more_files.end());
+  return config::Document::loadFiles(files, opts);
 }
 
 // Every scalar read through the config layer, so ${VAR} references are expanded (or fail) as

@@ -135,8 +135,6 @@ TEST(TailCli, ErrorsNameTheFlagOrWord) {
   EXPECT_EQ(error({"--path.data"}), "flag needs an argument: --path.data");
   EXPECT_EQ(error({"-E"}), "flag needs an argument: -E");
   EXPECT_EQ(error({"---c", "x"}), "bad flag syntax: ---c");
-  EXPECT_EQ(error({"-c", "a.yml", "--c=b.yml"}),
-            "--c given twice (a.yml, b.yml): logship-tail reads one config file, merge them into one");
   EXPECT_NE(error({"test"}).find("config or output"), std::string::npos);
   EXPECT_NE(error({"test", "modules"}).find("test modules"), std::string::npos);
   EXPECT_NE(error({"export", "template"}).find("export template"), std::string::npos);
@@ -144,6 +142,14 @@ TEST(TailCli, ErrorsNameTheFlagOrWord) {
   EXPECT_NE(error({"frobnicate"}).find("\"frobnicate\""), std::string::npos);
   EXPECT_NE(error({"run", "extra"}).find("\"extra\""), std::string::npos);
   EXPECT_NE(error({"test", "config", "extra"}).find("\"extra\""), std::string::npos);
+}
+
+TEST(TailCli, SeveralConfigFilesKeepTheirOrderAndResolveEach) {
+  const CommandLine c = ok({"-c", "a.yml", "--c=/etc/b.yml", "-config", "c.yml", "--path.config", "/cfg"});
+  EXPECT_EQ(c.config_file, "a.yml");
+  EXPECT_EQ(c.more_config_files, (std::vector<std::string>{"/etc/b.yml", "c.yml"}));
+  EXPECT_EQ(configFilePaths(c), (std::vector<std::string>{"/cfg/a.yml", "/etc/b.yml", "/cfg/c.yml"}));
+  EXPECT_EQ(configFilePaths(ok({})), std::vector<std::string>{"filebeat.yml"});
 }
 
 TEST(TailCli, ConfigFileResolvesAgainstPathConfigThenPathHome) {
@@ -190,6 +196,18 @@ TEST(TailCliProcess, FilebeatEntrypointFlagsThenTestConfigSaysConfigOk) {
   EXPECT_NE(r.out.find("Config OK"), std::string::npos) << r.out;
   const auto d = runTailBinary("-e -d '*' -v --strict.perms=false run -c " + file + " --check");
   EXPECT_EQ(d.status, 0) << d.out;
+}
+
+TEST(TailCliProcess, SeveralConfigFilesMergeAndABadValueNamesItsFile) {
+  TempDir dir;
+  const auto base = writeConfig(dir, kConsoleConfig);
+  const auto local = (dir / "local.yml").string();
+  writeFile(local, "queue.mem.events: 16\n");
+  EXPECT_EQ(runTailBinary("-c " + base + " -c " + local + " --check").status, 0);
+  writeFile(local, "# local settings\nqueue.mem.events: lots\n");
+  const auto r = runTailBinary("-c " + base + " -c " + local + " --check");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.out, local + ":2:19: queue.mem.events: expected an integer, got \"lots\"\n");
 }
 
 TEST(TailCliProcess, GroupWritableConfigIsRefusedWithStrictPerms) {

@@ -21,6 +21,7 @@ enum class Command {
 struct CommandLine {
   Command command = Command::kRun;
   std::string config_file = "filebeat.yml";                  // -c (relative: to path.config, else path.home)
+  std::vector<std::string> more_config_files;                // the 2nd, 3rd... -c: merged over the first
   std::vector<std::string> overrides;                        // -E, in order
   std::string path_home, path_config, path_data, path_logs;  // --path.* ("" = not given)
   std::vector<std::string> debug_selectors;                  // -d "a,b" / "*"
@@ -41,6 +42,8 @@ std::variant<CommandLine, CommandLineError> parseCommandLine(int argc, const cha
 // The config file as Filebeat finds it: an absolute -c as given; a relative one joined to
 // --path.config, else to --path.home, else to the working directory.
 std::string configFilePath(const CommandLine& cl);
+// Every -c file, in order, each resolved as configFilePath does.
+std::vector<std::string> configFilePaths(const CommandLine& cl);
 
 // -E overrides with the --path.* flags appended (Filebeat turns them into overrides too).
 std::vector<std::string> effectiveOverrides(const CommandLine& cl);

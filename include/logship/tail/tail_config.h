@@ -132,9 +132,10 @@ struct TailConfig {
 
 struct LoadArgs {
   std::string file;
-  std::vector<std::string> overrides;  // -E
-  std::string path_home;               // default: directory of the binary's cwd
-  std::string path_config;             // --path.config; default: the config file's directory
+  std::vector<std::string> overrides;        // -E
+  std::string path_home;                     // default: directory of the binary's cwd
+  std::string path_config;                   // --path.config; default: the config file's directory
+  std::vector<std::string> more_files = {};  // further -c files, merged over `file` in order
 };
 
 // Throws config::ConfigError (file:line:col: key: message).
