@@ -38,6 +38,7 @@ const std::map<std::string, Flag>& flags() {
       {"path.data", {Kind::kValue, [](CommandLine& c, const std::string& v) { c.path_data = v; }}},
       {"path.logs", {Kind::kValue, [](CommandLine& c, const std::string& v) { c.path_logs = v; }}},
       {"e", {Kind::kBool, [](CommandLine& c, const std::string& v) { c.log_to_stderr = v == "true"; }}},
+      {"environment", {Kind::kValue, [](CommandLine& c, const std::string& v) { c.environment = v; }}},
       {"v", {Kind::kBool, [](CommandLine& c, const std::string& v) { c.verbose = v == "true"; }}},
       {"strict.perms", {Kind::kBool, [](CommandLine& c, const std::string& v) { c.strict_perms = v == "true"; }}},
       {"once", {Kind::kBool, [](CommandLine& c, const std::string& v) { c.once = v == "true"; }}},
@@ -106,7 +107,8 @@ const char* const kTailUsage =
     "usage: logship-tail [run|test config|test output|export config|version] [flags]\n"
     "  -c FILE              configuration file, relative to --path.config (default filebeat.yml)\n"
     "  -E key=value         override a setting, e.g. -E 'output.kafka.hosts=[\"127.0.0.1:9092\"]'\n"
-    "  -e                   log to stderr (always the case)\n"
+    "  -e                   log to stderr, not to files or syslog (logging.to_files)\n"
+    "  --environment ENV    systemd, container: stderr by default; default: files (as Filebeat)\n"
     "  -d SELECTORS         debug logging for these selectors (\"*\": everything)\n"
     "  -v                   log at least at info level\n"
     "  --path.home|config|data|logs DIR\n"
@@ -175,6 +177,11 @@ std::variant<CommandLine, CommandLineError> parseCommandLine(int argc, const cha
       it->second.apply(cl, *value);
     }
   }
+  static const char* const kEnvironments[] = {"",          "default",       "systemd",
+                                              "container", "macos_service", "windows_service"};
+  if (std::find(std::begin(kEnvironments), std::end(kEnvironments), cl.environment) == std::end(kEnvironments))
+    return CommandLineError{"invalid --environment \"" + cl.environment +
+                            "\" (default, systemd, container, macos_service, windows_service)"};
   const Command from_flags = cl.command;
   if (auto err = applySubcommand(words, cl)) return *err;
   // --help and --version win over a subcommand, as cobra's do.
@@ -285,6 +292,18 @@ std::vector<std::string> unmatchedSelectors(const CommandLine& cl) {
     if (s != "*" && !selectorComponents().count(s)) out.push_back(s);
   }
   return out;
+}
+
+LogLevels logLevels(const CommandLine& cl, const std::string& file_level,
+                    const std::vector<std::string>& file_selectors) {
+  CommandLine merged = cl;
+  std::string level = file_level;
+  if (file_level == "debug" && !file_selectors.empty()) {
+    const bool all = std::find(file_selectors.begin(), file_selectors.end(), "*") != file_selectors.end();
+    if (!all) level = "info";
+    merged.debug_selectors.insert(merged.debug_selectors.end(), file_selectors.begin(), file_selectors.end());
+  }
+  return {effectiveLogLevel(merged, level), debugComponents(merged), unmatchedSelectors(merged)};
 }
 
 }  // namespace logship::tail

@@ -12,6 +12,7 @@
 #include "logship/common/metrics.h"
 #include "logship/tail/filebeat_registry.h"
 #include "logship/tail/kafka_output.h"
+#include "logship/tail/metrics_log.h"
 #include "logship/tail/prospector.h"
 #include "logship/tail/registry.h"
 
@@ -167,6 +168,9 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
     log::info(*logger, "admin endpoint listening", {{"url", admin->url()}});
   }
 
+  std::unique_ptr<MetricsLog> metrics_log;  // logging.metrics: Filebeat's periodic summary line
+  if (config.logging.metrics_enabled && !options.dry_run)
+    metrics_log = std::make_unique<MetricsLog>(metrics, config.logging.metrics_period, time, *log::get("monitoring"));
   std::vector<Clock::time_point> next_scan(prospectors.size(), time.monotonicTime());
   auto last_tick = Clock::time_point{};
   const size_t queue_limit = static_cast<size_t>(config.queue_events);
@@ -206,6 +210,7 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
         app_metrics.registry_age->set(
             std::chrono::duration_cast<std::chrono::seconds>(now - registry->lastWrite()).count());
       }
+      if (metrics_log) metrics_log->tick();
     }
     output->poll(read == 0 || budget == 0 ? milliseconds(100) : milliseconds(0));
     if (popts.once) {
@@ -226,6 +231,7 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
     log::warn(*logger, "stopped with unacknowledged events; they will be sent again on restart",
               {{"events", static_cast<uint64_t>(output->queued())}});
   }
+  if (metrics_log) metrics_log->logTotals();
   log::info(*logger, "logship-tail stopped", {{"acked_events", OutputMetrics::in(metrics).acked->value()}});
   if (admin) admin->stop();
   (void)kafka;

@@ -7,6 +7,7 @@
 
 #include "logship/common/json.h"
 #include "logship/tail/kafka_output_config.h"
+#include "logship/tail/logging_config.h"
 #include "logship/tail/processors.h"
 
 namespace logship::tail {
@@ -260,10 +261,7 @@ TailConfig parseTailConfig(config::Document& doc, const std::string& path_home) 
   const std::string home = path.child("home").str(path_home);
   c.path_data = path.child("data").str(home + "/data");
   path.child("config").str();  // its effect: ${path.config} references resolve to it
-  path.child("logs").noEffect("logship-tail logs to stderr");
-  c.logging_level =
-      root.child("logging").child("level").oneOf({"debug", "info", "warning", "warn", "error", "critical"}, "info");
-  c.logging_json = root.child("logging").child("json").boolean(false);
+  c.logging = parseLoggingConfig(root.child("logging"), path.child("logs").str(home + "/logs"));
   const Node http = root.child("http");
   c.http.enabled = http.child("enabled").boolean(false);
   c.http.host = http.child("host").str("localhost");

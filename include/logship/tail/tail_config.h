@@ -12,6 +12,7 @@
 #include "logship/kafka/client_config.h"
 #include "logship/kafka/partitioner.h"
 #include "logship/tail/condition.h"
+#include "logship/tail/logging_config.h"
 
 namespace logship::tail {
 
@@ -114,8 +115,7 @@ struct TailConfig {
   KafkaOutputConfig kafka;
   ConsoleOutputConfig console;
   std::string path_data;
-  std::string logging_level = "info";
-  bool logging_json = false;
+  LoggingConfig logging;
   HttpConfig http;
   int queue_events = 4096;              // queue.mem.events: bound on events in flight
   milliseconds shutdown_timeout{5000};  // filebeat.shutdown_timeout (grace period)
