@@ -30,9 +30,8 @@ std::shared_ptr<spdlog::sinks::sink> makeLogSink(const LoggingConfig& c, LogOutp
   handlers.after_open = [mode](const spdlog::filename_t&, std::FILE* file) { ::fchmod(::fileno(file), mode); };
   const std::string file = c.files.path + "/" + c.files.name;
   try {
-    return std::make_shared<spdlog::sinks::rotating_file_sink_mt>(file, c.files.rotate_every_bytes,
-                                                                  c.files.keep_files, c.files.rotate_on_startup,
-                                                                  handlers);
+    return std::make_shared<spdlog::sinks::rotating_file_sink_mt>(file, c.files.rotate_every_bytes, c.files.keep_files,
+                                                                  c.files.rotate_on_startup, handlers);
   } catch (const spdlog::spdlog_ex& e) {
     throw Error(ErrorCode::kConfigInvalid, "logging.files: cannot open " + file + ": " + e.what());
   }

@@ -2,7 +2,6 @@
 
 #include <cstdlib>
 
-
 namespace logship::tail {
 namespace {
 
@@ -52,7 +51,8 @@ LoggingConfig parseLoggingConfig(const Node& n, const std::string& path_logs) {
   c.to_stderr = n.child("to_stderr").boolean(false);
   c.to_syslog = n.child("to_syslog").boolean(false);
   if (n.child("to_files").exists()) c.to_files = n.child("to_files").boolean(true);
-  if (n.child("to_eventlog").boolean(false)) n.child("to_eventlog").noEffect("the Windows event log does not exist here");
+  if (n.child("to_eventlog").boolean(false))
+    n.child("to_eventlog").noEffect("the Windows event log does not exist here");
   parseFiles(n.child("files"), path_logs, c.files);
   c.metrics_enabled = n.child("metrics").child("enabled").boolean(true);
   c.metrics_period = n.child("metrics").child("period").duration(std::chrono::milliseconds(30000));

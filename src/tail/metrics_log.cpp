@@ -58,7 +58,8 @@ int64_t procRss() {
 }
 
 // The fields point into `values`, alive until the line is written.
-void logValues(spdlog::logger& logger, const std::string& msg, const std::vector<std::pair<std::string, double>>& values) {
+void logValues(spdlog::logger& logger, const std::string& msg,
+               const std::vector<std::pair<std::string, double>>& values) {
   std::vector<log::Field> fields;
   fields.reserve(values.size());
   for (const auto& [name, value] : values) {

@@ -9,6 +9,7 @@
 #include "logship/tail/kafka_output_config.h"
 #include "logship/tail/logging_config.h"
 #include "logship/tail/processors.h"
+#include "logship/tail/topic_fields.h"
 
 namespace logship::tail {
 namespace {
@@ -273,6 +274,7 @@ TailConfig parseTailConfig(config::Document& doc, const std::string& path_home) 
   c.unhealthy_after = root.child("logship").child("unhealthy_after").duration(milliseconds(30000));
   c.name = root.child("name").str();
 
+  for (auto& w : topicFieldWarnings(c)) c.warnings.push_back(std::move(w));
   for (const auto& key : doc.noEffectKeys()) c.warnings.push_back(key);
   for (const auto& key : doc.unknownKeys()) c.warnings.push_back(key + ": not supported by logship-tail, ignored");
   return c;

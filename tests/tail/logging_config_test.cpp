@@ -87,7 +87,8 @@ TEST(TailLoggingConfig, ReadsEveryKey) {
   EXPECT_EQ(c.metrics_period, std::chrono::seconds(10));
   // interval is accepted without effect and says so.
   bool interval_warned = false;
-  for (const auto& w : t.warnings) interval_warned |= w.rfind("logging.files.interval: accepted, has no effect", 0) == 0;
+  for (const auto& w : t.warnings)
+    interval_warned |= w.rfind("logging.files.interval: accepted, has no effect", 0) == 0;
   EXPECT_TRUE(interval_warned);
 }
 
@@ -120,7 +121,7 @@ TEST(TailLoggingConfig, OutputIsChosenAsLibbeatDoesWithStderrAsTheDefault) {
   c.to_files = true;
   EXPECT_EQ(logOutput(c, false, ""), LogOutput::kFiles);
   EXPECT_EQ(logOutput(c, false, "systemd"), LogOutput::kFiles);  // set in the file: it wins over the environment
-  EXPECT_EQ(logOutput(c, true, ""), LogOutput::kStderr);          // -e wins over everything
+  EXPECT_EQ(logOutput(c, true, ""), LogOutput::kStderr);         // -e wins over everything
   c.to_syslog = true;
   EXPECT_EQ(logOutput(c, false, ""), LogOutput::kSyslog);  // syslog before files
   c.to_stderr = true;
@@ -210,8 +211,9 @@ TEST(TailConfigWarnings, AreLoggedEvenAtLevelError) {
   logger->flush();
   log::setup({});
   EXPECT_EQ(out.str().find("ordinary"), std::string::npos) << out.str();  // the level still applies to them
-  EXPECT_NE(out.str().find("WARN  [config] frobnicate: not supported by logship-tail, ignored config=/etc/filebeat.yml"),
-            std::string::npos)
+  EXPECT_NE(
+      out.str().find("WARN  [config] frobnicate: not supported by logship-tail, ignored config=/etc/filebeat.yml"),
+      std::string::npos)
       << out.str();
 }
 

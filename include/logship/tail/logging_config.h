@@ -16,12 +16,12 @@
 namespace logship::tail {
 
 struct LogFilesConfig {
-  std::string path;                                 // logging.files.path, default ${path.logs}
-  std::string name = "filebeat";                    // file name; rotated ones get .1, .2, ...
+  std::string path;                                // logging.files.path, default ${path.logs}
+  std::string name = "filebeat";                   // file name; rotated ones get .1, .2, ...
   uint64_t rotate_every_bytes = 10 * 1024 * 1024;  // rotateeverybytes
-  size_t keep_files = 7;                            // keepfiles: rotated files kept besides the current one
-  uint32_t permissions = 0600;                      // applied to every file opened
-  bool rotate_on_startup = true;                    // rotateonstartup
+  size_t keep_files = 7;                           // keepfiles: rotated files kept besides the current one
+  uint32_t permissions = 0600;                     // applied to every file opened
+  bool rotate_on_startup = true;                   // rotateonstartup
 };
 
 enum class LogOutput { kStderr, kFiles, kSyslog };
@@ -34,7 +34,7 @@ struct LoggingConfig {
   bool to_syslog = false;
   std::optional<bool> to_files;  // unset: Filebeat's default, decided by logOutput()
   LogFilesConfig files;
-  bool metrics_enabled = true;                     // logging.metrics.enabled
+  bool metrics_enabled = true;                      // logging.metrics.enabled
   std::chrono::milliseconds metrics_period{30000};  // logging.metrics.period
 };
 
