@@ -34,20 +34,23 @@ struct Provided {
 // The fields every event of the pipeline has (pipeline.cpp, the harvester's log.*).
 const std::vector<std::string>& eventFields() {
   static const std::vector<std::string> fields = {
-      "message",    "log.offset",    "log.file.path", "log.flags",    "input.type", "agent.ephemeral_id",
-      "agent.id",   "agent.name",    "agent.type",    "agent.version", "ecs.version", "host.name",
-      "error.type", "error.message"};
+      "message",    "log.offset", "log.file.path", "log.flags",   "input.type", "agent.ephemeral_id", "agent.id",
+      "agent.name", "agent.type", "agent.version", "ecs.version", "host.name",  "error.type",         "error.message"};
   return fields;
 }
 
 Provided providedBy(const InputConfig& in, const std::vector<ProcessorConfig>& global) {
   Provided p;
+  // Other input types (container, docker) add fields of their own (stream, ...): not judged.
+  p.anything = in.type != "log" && in.type != "filestream";
   p.keys = eventFields();
   for (const auto& f : in.fields) p.keys.push_back(f.first);  // fields, general fields, document_type
   if (!in.tags.empty()) p.keys.push_back("tags");
   if (in.json.enabled) {
-    if (in.json.target.empty()) p.anything = true;  // decoded keys under the root: any name
-    else p.prefixes.push_back(in.json.target + ".");
+    if (in.json.target.empty())
+      p.anything = true;  // decoded keys under the root: any name
+    else
+      p.prefixes.push_back(in.json.target + ".");
   }
   p.addProcessors(in.processors);
   p.addProcessors(global);
