@@ -273,6 +273,10 @@ TailConfig parseTailConfig(config::Document& doc, const std::string& path_home) 
   if (c.queue_events < 1) root.child("queue").child("mem").child("events").fail("must be positive");
   c.unhealthy_after = root.child("logship").child("unhealthy_after").duration(milliseconds(30000));
   c.name = root.child("name").str();
+  // libbeat settings for what logship-tail does not have: named by --check with the reason.
+  root.child("setup").noEffect("there is no Elasticsearch or Kibana to set up for a Kafka output");
+  root.child("monitoring").noEffect("metrics are served by http.* (/metrics) and summed up in the log");
+  root.child("max_procs").noEffect("one loop thread reads and encodes; librdkafka has its own threads");
 
   for (auto& w : topicFieldWarnings(c)) c.warnings.push_back(std::move(w));
   for (const auto& key : doc.noEffectKeys()) c.warnings.push_back(key);
