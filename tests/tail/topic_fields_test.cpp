@@ -32,8 +32,9 @@ TEST(TopicFields, ATopicFieldNoInputSetsIsNamedWithItsFormatString) {
 
 TEST(TopicFields, RulesAndKeysAreCheckedToo) {
   const TailConfig c = load(kInput + "  fields: {log_topic: a}\n",
-                            kTopic + "  topics:\n  - topic: 'x-%{[fields.team]}'\n    when.equals: {fields.app: a}\n"
-                                     "  key: '%{[fields.request_id]}'\n");
+                            kTopic +
+                                "  topics:\n  - topic: 'x-%{[fields.team]}'\n    when.equals: {fields.app: a}\n"
+                                "  key: '%{[fields.request_id]}'\n");
   const auto w = topicFieldWarnings(c);
   ASSERT_EQ(w.size(), 2u);
   EXPECT_EQ(w[0],
