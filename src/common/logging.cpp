@@ -121,6 +121,8 @@ void setup(const Options& options) {
     if (back_to_stderr) l->sinks().assign({std::make_shared<spdlog::sinks::stderr_sink_mt>()});
     l->set_formatter(std::make_unique<LineFormatter>());
   });
+  // A file sink buffers: without this, info lines would reach the file only per 4 KiB or at exit.
+  if (options.sink) spdlog::flush_every(std::chrono::seconds(1));
 }
 
 bool jsonEnabled() { return g_json.load(); }

@@ -17,6 +17,7 @@
 #include "logship/tail/tail_config.h"
 #include "run_tail.h"
 #include "support/paths.h"
+#include "support/poll.h"
 
 namespace logship::tail {
 namespace {
@@ -175,6 +176,20 @@ TEST_F(LogFiles, RotateOnStartupMovesTheLastRunsFileAside) {
   std::string line;
   std::getline(previous, line);
   EXPECT_EQ(line, "the previous run");
+}
+
+TEST_F(LogFiles, AnInfoLineReachesTheFileWithoutAFlushOrAWarning) {
+  LoggingConfig c;
+  c.files.path = dir_.path().string();
+  log::setup({"info", false, makeLogSink(c, LogOutput::kFiles)});
+  log::info(*log::get("tail"), "one quiet line");  // no flush: the daemon would keep running
+  const auto in_file = [&] {
+    std::ifstream f(dir_ / "filebeat");
+    std::stringstream text;
+    text << f.rdbuf();
+    return text.str().find("one quiet line") != std::string::npos;
+  };
+  EXPECT_TRUE(logship::testing::pollUntil(in_file, std::chrono::seconds(10)));
 }
 
 TEST_F(LogFiles, AFileThatCannotBeOpenedIsAnError) {
