@@ -278,7 +278,14 @@ TailConfig parseTailConfig(config::Document& doc, const std::string& path_home) 
   root.child("monitoring").noEffect("metrics are served by http.* (/metrics) and summed up in the log");
   root.child("max_procs").noEffect("one loop thread reads and encodes; librdkafka has its own threads");
 
-  for (auto& w : topicFieldWarnings(c)) c.warnings.push_back(std::move(w));
+  // Looked at without reading them (that is the business of whoever supports them).
+  // (yaml-cpp: a missing key gives a node on which only IsDefined() may be asked.)
+  const YAML::Node& fb_yaml = fb.yaml();
+  const auto defined_map = [](const YAML::Node& n) { return n.IsDefined() && n.IsMap(); };
+  const bool inputs_elsewhere =
+      defined_map(fb_yaml) && (fb_yaml["autodiscover"].IsDefined() ||
+                               (defined_map(fb_yaml["config"]) && fb_yaml["config"]["inputs"].IsDefined()));
+  for (auto& w : topicFieldWarnings(c, inputs_elsewhere)) c.warnings.push_back(std::move(w));
   for (const auto& key : doc.noEffectKeys()) c.warnings.push_back(key);
   for (const auto& key : doc.unknownKeys()) c.warnings.push_back(key + ": not supported by logship-tail, ignored");
   return c;

@@ -68,9 +68,9 @@ void check(const std::string& key, const std::string& format, const std::vector<
 
 }  // namespace
 
-std::vector<std::string> topicFieldWarnings(const TailConfig& config) {
+std::vector<std::string> topicFieldWarnings(const TailConfig& config, bool inputs_elsewhere) {
   std::vector<std::string> out;
-  if (!config.kafka.enabled || config.inputs.empty()) return out;
+  if (!config.kafka.enabled || config.inputs.empty() || inputs_elsewhere) return out;
   std::vector<Provided> inputs;
   for (const auto& in : config.inputs) inputs.push_back(providedBy(in, config.processors));
   const auto& k = config.kafka;

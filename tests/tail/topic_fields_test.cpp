@@ -2,6 +2,8 @@
 // configs that work and must stay silent.
 #include "logship/tail/topic_fields.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "logship/tail/processor.h"
@@ -72,6 +74,16 @@ TEST(TopicFields, ConfigsThatWorkAreSilent) {
   for (const auto& [inputs, kafka] : working) {
     const auto w = topicFieldWarnings(load(inputs, kafka));
     EXPECT_TRUE(w.empty()) << inputs << kafka << w[0];
+  }
+}
+
+TEST(TopicFields, InputsFromOtherFilesOrAutodiscoverAreNotJudged) {
+  for (const char* elsewhere : {"filebeat.config.inputs: {path: 'inputs.d/*.yml'}\n", "filebeat.autodiscover: {}\n"}) {
+    const TailConfig c = load(kInput + std::string(elsewhere), kTopic);
+    EXPECT_EQ(std::count_if(c.warnings.begin(), c.warnings.end(),
+                            [](const std::string& w) { return w.find("which no input sets") != std::string::npos; }),
+              0)
+        << elsewhere;
   }
 }
 

@@ -11,6 +11,8 @@
 
 namespace logship::tail {
 
-std::vector<std::string> topicFieldWarnings(const TailConfig& config);
+// `inputs_elsewhere`: inputs also come from filebeat.config.inputs files or autodiscover (read
+// later, or changed at run time): the inputs of `config` are not all of them, nothing is judged.
+std::vector<std::string> topicFieldWarnings(const TailConfig& config, bool inputs_elsewhere = false);
 
 }  // namespace logship::tail
