@@ -12,6 +12,7 @@
 #include "logship/common/logging.h"
 #include "logship/tail/cli.h"
 #include "logship/tail/config_inputs.h"
+#include "logship/tail/config_warnings.h"
 #include "logship/tail/output_check.h"
 #include "logship/tail/tail_app.h"
 #include "logship/tail/tail_config.h"
@@ -40,23 +41,34 @@ int run(int argc, char** argv) {
   args.overrides = tail::effectiveOverrides(cl);
   args.path_home = cl.path_home;
   args.path_config = cl.path_config;
+  const auto files = tail::configFilePaths(cl);
+  args.more_files.assign(files.begin() + 1, files.end());
   // Filebeat refuses a config file others can change (exit 1, its wording) unless -strict.perms=false.
-  if (cl.strict_perms) {
-    if (auto refused = tail::checkConfigPermissions(args.file)) {
+  for (const auto& file : files) {
+    if (!cl.strict_perms) break;
+    if (auto refused = tail::checkConfigPermissions(file)) {
       std::fprintf(stderr, "Exiting: error loading config file: %s\n", refused->c_str());
       return 1;
     }
   }
 
   tail::TailConfig config;
+  tail::LogLevels levels;
   try {
     if (cl.command == tail::Command::kExportConfig) {
       std::fputs(tail::exportTailConfig(args).c_str(), stdout);
       return 0;
     }
     config = tail::loadTailConfig(args);
-    log::setup({tail::effectiveLogLevel(cl, config.logging_level), config.logging_json});
-    for (const auto& component : tail::debugComponents(cl)) log::get(component)->set_level(spdlog::level::debug);
+    levels = tail::logLevels(cl, config.logging.level, config.logging.selectors);
+    log::Options log_options{levels.level, config.logging.json};
+    // Only the daemon logs where logging.* says; `test config` and `test output` answer on stderr.
+    if (cl.command == tail::Command::kRun) {
+      const auto output = tail::logOutput(config.logging, cl.log_to_stderr, cl.environment);
+      log_options.sink = tail::makeLogSink(config.logging, output);
+    }
+    log::setup(log_options);
+    for (const auto& component : levels.debug_components) log::get(component)->set_level(spdlog::level::debug);
     tail::validate(config);
     if (cl.command != tail::Command::kTestOutput) tail::requireAnInput(config);  // nothing to read: exit 2
   } catch (const config::ConfigError& e) {
@@ -67,11 +79,13 @@ int run(int argc, char** argv) {
     return 2;
   }
   auto logger = log::get("tail");
-  for (const auto& w : config.warnings) log::warn(*logger, w, {{"config", args.file}});
-  for (const auto& s : tail::unmatchedSelectors(cl)) {
-    log::warn(*logger, "-d selector matches no logship-tail component, has no effect",
-              {{"selector", s}, {"components", "tail,kafka,registry,processors,admin,config"}});
+  auto warnings = config.warnings;
+  for (const auto& s : levels.unmatched_selectors) {
+    warnings.push_back("selector \"" + s +
+                       "\" matches no logship-tail component (tail, kafka, registry, processors, admin, config), "
+                       "has no effect");
   }
+  tail::logConfigWarnings(warnings, args.file, *log::get("config"));
   if (cl.command == tail::Command::kTestConfig) {
     std::printf("Config OK\n");  // stdout, as Filebeat prints it
     return 0;

@@ -200,14 +200,18 @@ std::unique_ptr<Document> Document::loadString(const std::string& text, const st
                       options.list_root ? "expected a list at the top level" : "expected a map at the top level");
   }
   if (options.split_dotted_keys) doc->root_ = splitDottedKeys(doc->root_);
-  for (const auto& expr : options.overrides) {
+  doc->applyOverrides();
+  return doc;
+}
+
+void Document::applyOverrides() {
+  for (const auto& expr : options_.overrides) {
     try {
-      doc->applyOverride(expr);
+      applyOverride(expr);
     } catch (const YAML::Exception& e) {  // e.g. a key below a scalar: `-E a.b=1` where a is "x"
       throw ConfigError("-E " + expr, 0, 0, "", "cannot apply: " + e.msg);
     }
   }
-  return doc;
 }
 
 void Document::applyOverride(const std::string& expr) {
@@ -455,7 +459,7 @@ void Node::noEffect(std::string_view why) const {
 }
 
 void Node::fail(const std::string& message) const {
-  const std::string file = doc_ ? doc_->file() : std::string("<config>");
+  const std::string file = doc_ ? doc_->fileOf(path_) : std::string("<config>");
   if (mark_.is_null()) throw ConfigError(file, 0, 0, path_, message);
   throw ConfigError(file, mark_.line + 1, mark_.column + 1, path_, message);
 }

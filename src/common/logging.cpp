@@ -18,6 +18,7 @@ namespace {
 std::atomic<bool> g_json{false};
 std::atomic<int> g_level{spdlog::level::info};
 std::mutex g_mutex;
+std::shared_ptr<spdlog::sinks::sink> g_sink;  // guarded by g_mutex; null: stderr
 
 void appendTimestamp(std::string& out, spdlog::log_clock::time_point tp) {
   out += date::format("%FT%TZ", date::floor<std::chrono::milliseconds>(tp));
@@ -111,10 +112,17 @@ void setup(const Options& options) {
   std::lock_guard<std::mutex> lock(g_mutex);
   g_json = options.json;
   g_level = level;
+  // Back from another sink to stderr: the loggers must not keep writing where they wrote.
+  const bool back_to_stderr = !options.sink && g_sink;
+  g_sink = options.sink;
   spdlog::apply_all([&](const std::shared_ptr<spdlog::logger>& l) {
     l->set_level(level);
+    if (options.sink) l->sinks().assign({options.sink});
+    if (back_to_stderr) l->sinks().assign({std::make_shared<spdlog::sinks::stderr_sink_mt>()});
     l->set_formatter(std::make_unique<LineFormatter>());
   });
+  // A file sink buffers: without this, info lines would reach the file only per 4 KiB or at exit.
+  if (options.sink) spdlog::flush_every(std::chrono::seconds(1));
 }
 
 bool jsonEnabled() { return g_json.load(); }
@@ -122,7 +130,13 @@ bool jsonEnabled() { return g_json.load(); }
 std::shared_ptr<spdlog::logger> get(const std::string& component) {
   std::lock_guard<std::mutex> lock(g_mutex);
   if (auto existing = spdlog::get(component)) return existing;
-  auto logger = spdlog::stderr_logger_mt(component);
+  std::shared_ptr<spdlog::logger> logger;
+  if (g_sink) {
+    logger = std::make_shared<spdlog::logger>(component, g_sink);
+    spdlog::register_logger(logger);
+  } else {
+    logger = spdlog::stderr_logger_mt(component);
+  }
   logger->set_formatter(std::make_unique<LineFormatter>());
   logger->set_level(static_cast<spdlog::level::level_enum>(g_level.load()));
   logger->flush_on(spdlog::level::warn);
@@ -146,8 +160,10 @@ std::string redactUrl(std::string_view url) {
   return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
 }
 
-void write(spdlog::logger& logger, spdlog::level::level_enum level, std::string_view msg,
-           std::initializer_list<Field> fields) {
+namespace {
+
+void writeFields(spdlog::logger& logger, spdlog::level::level_enum level, std::string_view msg, const Field* begin,
+                 const Field* end) {
   if (!logger.should_log(level)) return;
   std::string payload;
   payload.reserve(msg.size() + 64);
@@ -158,7 +174,8 @@ void write(spdlog::logger& logger, spdlog::level::level_enum level, std::string_
   } else {
     payload += msg;
   }
-  for (const auto& f : fields) {
+  for (const Field* it = begin; it != end; ++it) {
+    const Field& f = *it;
     const bool secret = isSecretKey(f.key());
     static const std::string kMasked = "***";
     const std::string& text = secret ? kMasked : f.text();
@@ -182,6 +199,18 @@ void write(spdlog::logger& logger, spdlog::level::level_enum level, std::string_
     }
   }
   logger.log(level, spdlog::string_view_t(payload.data(), payload.size()));
+}
+
+}  // namespace
+
+void write(spdlog::logger& logger, spdlog::level::level_enum level, std::string_view msg,
+           std::initializer_list<Field> fields) {
+  writeFields(logger, level, msg, fields.begin(), fields.end());
+}
+
+void write(spdlog::logger& logger, spdlog::level::level_enum level, std::string_view msg,
+           const std::vector<Field>& fields) {
+  writeFields(logger, level, msg, fields.data(), fields.data() + fields.size());
 }
 
 }  // namespace logship::log

@@ -142,4 +142,23 @@ std::string Registry::renderPrometheus() const {
   return out;
 }
 
+std::vector<Registry::Sample> Registry::snapshot() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<Sample> out;
+  for (const auto& [name, family] : families_) {
+    for (const auto& [label_text, s] : family.series) {
+      if (s.counter) {
+        out.push_back({name + label_text, true, static_cast<double>(s.counter->value())});
+      } else if (s.gauge) {
+        out.push_back({name + label_text, false, static_cast<double>(s.gauge->value())});
+      } else if (s.callback) {
+        out.push_back({name + label_text, false, s.callback()});
+      } else if (s.histogram) {
+        out.push_back({name + "_count" + label_text, true, static_cast<double>(s.histogram->count())});
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace logship::metrics

@@ -38,6 +38,7 @@ const std::map<std::string, Flag>& flags() {
       {"path.data", {Kind::kValue, [](CommandLine& c, const std::string& v) { c.path_data = v; }}},
       {"path.logs", {Kind::kValue, [](CommandLine& c, const std::string& v) { c.path_logs = v; }}},
       {"e", {Kind::kBool, [](CommandLine& c, const std::string& v) { c.log_to_stderr = v == "true"; }}},
+      {"environment", {Kind::kValue, [](CommandLine& c, const std::string& v) { c.environment = v; }}},
       {"v", {Kind::kBool, [](CommandLine& c, const std::string& v) { c.verbose = v == "true"; }}},
       {"strict.perms", {Kind::kBool, [](CommandLine& c, const std::string& v) { c.strict_perms = v == "true"; }}},
       {"once", {Kind::kBool, [](CommandLine& c, const std::string& v) { c.once = v == "true"; }}},
@@ -106,7 +107,8 @@ const char* const kTailUsage =
     "usage: logship-tail [run|test config|test output|export config|version] [flags]\n"
     "  -c FILE              configuration file, relative to --path.config (default filebeat.yml)\n"
     "  -E key=value         override a setting, e.g. -E 'output.kafka.hosts=[\"127.0.0.1:9092\"]'\n"
-    "  -e                   log to stderr (always the case)\n"
+    "  -e                   log to stderr, not to files or syslog (logging.to_files)\n"
+    "  --environment ENV    systemd, container: stderr by default; default: files (as Filebeat)\n"
     "  -d SELECTORS         debug logging for these selectors (\"*\": everything)\n"
     "  -v                   log at least at info level\n"
     "  --path.home|config|data|logs DIR\n"
@@ -166,16 +168,20 @@ std::variant<CommandLine, CommandLineError> parseCommandLine(int argc, const cha
         if (i + 1 >= argc) return CommandLineError{"flag needs an argument: " + shown};
         value = argv[++i];
       }
-      if (body == "c" || body == "config") {
-        // Filebeat merges several -c files in order; logship-tail reads one file.
-        if (config_given)
-          return CommandLineError{shown + " given twice (" + cl.config_file + ", " + *value +
-                                  "): logship-tail reads one config file, merge them into one"};
-        config_given = true;
+      // Filebeat merges several -c files in order (the first replaces the default filebeat.yml).
+      if ((body == "c" || body == "config") && config_given) {
+        cl.more_config_files.push_back(*value);
+        continue;
       }
+      config_given = config_given || body == "c" || body == "config";
       it->second.apply(cl, *value);
     }
   }
+  static const char* const kEnvironments[] = {"",          "default",       "systemd",
+                                              "container", "macos_service", "windows_service"};
+  if (std::find(std::begin(kEnvironments), std::end(kEnvironments), cl.environment) == std::end(kEnvironments))
+    return CommandLineError{"invalid --environment \"" + cl.environment +
+                            "\" (default, systemd, container, macos_service, windows_service)"};
   const Command from_flags = cl.command;
   if (auto err = applySubcommand(words, cl)) return *err;
   // --help and --version win over a subcommand, as cobra's do.
@@ -183,12 +189,24 @@ std::variant<CommandLine, CommandLineError> parseCommandLine(int argc, const cha
   return cl;
 }
 
-std::string configFilePath(const CommandLine& cl) {
-  const std::filesystem::path file(cl.config_file);
-  if (file.is_absolute()) return cl.config_file;
+namespace {
+
+std::string resolveConfigFile(const CommandLine& cl, const std::string& name) {
+  const std::filesystem::path file(name);
+  if (file.is_absolute()) return name;
   const std::string& base = !cl.path_config.empty() ? cl.path_config : cl.path_home;
-  if (base.empty()) return cl.config_file;
+  if (base.empty()) return name;
   return (std::filesystem::path(base) / file).string();
+}
+
+}  // namespace
+
+std::string configFilePath(const CommandLine& cl) { return resolveConfigFile(cl, cl.config_file); }
+
+std::vector<std::string> configFilePaths(const CommandLine& cl) {
+  std::vector<std::string> out{configFilePath(cl)};
+  for (const auto& more : cl.more_config_files) out.push_back(resolveConfigFile(cl, more));
+  return out;
 }
 
 std::vector<std::string> effectiveOverrides(const CommandLine& cl) {
@@ -274,6 +292,18 @@ std::vector<std::string> unmatchedSelectors(const CommandLine& cl) {
     if (s != "*" && !selectorComponents().count(s)) out.push_back(s);
   }
   return out;
+}
+
+LogLevels logLevels(const CommandLine& cl, const std::string& file_level,
+                    const std::vector<std::string>& file_selectors) {
+  CommandLine merged = cl;
+  std::string level = file_level;
+  if (file_level == "debug" && !file_selectors.empty()) {
+    const bool all = std::find(file_selectors.begin(), file_selectors.end(), "*") != file_selectors.end();
+    if (!all) level = "info";
+    merged.debug_selectors.insert(merged.debug_selectors.end(), file_selectors.begin(), file_selectors.end());
+  }
+  return {effectiveLogLevel(merged, level), debugComponents(merged), unmatchedSelectors(merged)};
 }
 
 }  // namespace logship::tail

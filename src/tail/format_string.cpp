@@ -50,6 +50,14 @@ FormatString::FormatString(std::string_view text) : source_(text) {
   if (!literal.empty()) parts_.push_back(Part{false, literal, false, {}});
 }
 
+std::vector<std::string> FormatString::requiredFields() const {
+  std::vector<std::string> out;
+  for (const auto& part : parts_) {
+    if (part.is_field && !part.has_default) out.push_back(part.text);
+  }
+  return out;
+}
+
 bool FormatString::evaluate(const Event& event, std::string& out) const {
   std::string scratch;
   for (const auto& part : parts_) {

@@ -14,6 +14,7 @@
 #include "logship/tail/input_set.h"
 #include "logship/tail/inputs_reloader.h"
 #include "logship/tail/kafka_output.h"
+#include "logship/tail/metrics_log.h"
 #include "logship/tail/registry.h"
 
 namespace logship::tail {
@@ -208,6 +209,9 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
   std::unique_ptr<admin::AdminServer> admin;
   if (config.http.enabled && !options.dry_run) admin = startAdmin(config.http, metrics, *output);
 
+  std::unique_ptr<MetricsLog> metrics_log;  // logging.metrics: Filebeat's periodic summary line
+  if (config.logging.metrics_enabled && !options.dry_run)
+    metrics_log = std::make_unique<MetricsLog>(metrics, config.logging.metrics_period, time, *log::get("monitoring"));
   auto last_tick = Clock::time_point{};
   const size_t queue_limit = static_cast<size_t>(config.queue_events);
   bool paused_logged = false;
@@ -238,6 +242,7 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
         app_metrics.registry_age->set(
             std::chrono::duration_cast<std::chrono::seconds>(now - registry->lastWrite()).count());
       }
+      if (metrics_log) metrics_log->tick();
     }
     output->poll(read == 0 || budget == 0 ? milliseconds(100) : milliseconds(0));
     if (popts.once && inputs.atEof() && acks.inflight() == 0 && output->queued() == 0) {
@@ -254,6 +259,7 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
     log::warn(*logger, "stopped with unacknowledged events; they will be sent again on restart",
               {{"events", static_cast<uint64_t>(output->queued())}});
   }
+  if (metrics_log) metrics_log->logTotals();
   log::info(*logger, "logship-tail stopped", {{"acked_events", OutputMetrics::in(metrics).acked->value()}});
   if (admin) admin->stop();
   return 0;

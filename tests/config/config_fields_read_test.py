@@ -22,6 +22,7 @@ import sys
 
 HEADERS = [
     "include/logship/tail/tail_config.h",
+    "include/logship/tail/logging_config.h",
     "include/logship/stash/config.h",
     "include/logship/kafka/partitioner.h",
     "include/logship/es/es_client.h",
@@ -32,10 +33,10 @@ NOT_CONFIG = {
 }
 # The parsers read fields back to validate them (`if (!e.ca_file.empty()) check...`): such a read
 # says nothing about whether the setting takes effect, so they do not count.
-PARSERS = {"src/tail/tail_config.cpp", "src/stash/config.cpp"}
+PARSERS = {"src/tail/tail_config.cpp", "src/tail/kafka_output_config.cpp", "src/tail/logging_config.cpp", "src/stash/config.cpp"}
 # Fields whose effect is produced by the parser itself, and where it goes.
 APPLIED_BY_PARSER = {
-    ("KafkaOutputConfig", "hosts"): "librdkafka's bootstrap.servers (parseKafka)",
+    ("KafkaOutputConfig", "hosts"): "librdkafka's bootstrap.servers (parseKafkaOutput)",
     ("KafkaInputConfig", "prometheus"): "StashConfig::prometheus, first cluster wins (parseStashConfig)",
     ("KafkaInputConfig", "log_level"): "StashConfig::log_level (parseStashConfig)",
     ("KafkaInputConfig", "log_encoding"): "StashConfig::log_encoding (parseStashConfig)",

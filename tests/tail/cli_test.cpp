@@ -135,8 +135,6 @@ TEST(TailCli, ErrorsNameTheFlagOrWord) {
   EXPECT_EQ(error({"--path.data"}), "flag needs an argument: --path.data");
   EXPECT_EQ(error({"-E"}), "flag needs an argument: -E");
   EXPECT_EQ(error({"---c", "x"}), "bad flag syntax: ---c");
-  EXPECT_EQ(error({"-c", "a.yml", "--c=b.yml"}),
-            "--c given twice (a.yml, b.yml): logship-tail reads one config file, merge them into one");
   EXPECT_NE(error({"test"}).find("config or output"), std::string::npos);
   EXPECT_NE(error({"test", "modules"}).find("test modules"), std::string::npos);
   EXPECT_NE(error({"export", "template"}).find("export template"), std::string::npos);
@@ -144,6 +142,14 @@ TEST(TailCli, ErrorsNameTheFlagOrWord) {
   EXPECT_NE(error({"frobnicate"}).find("\"frobnicate\""), std::string::npos);
   EXPECT_NE(error({"run", "extra"}).find("\"extra\""), std::string::npos);
   EXPECT_NE(error({"test", "config", "extra"}).find("\"extra\""), std::string::npos);
+}
+
+TEST(TailCli, SeveralConfigFilesKeepTheirOrderAndResolveEach) {
+  const CommandLine c = ok({"-c", "a.yml", "--c=/etc/b.yml", "-config", "c.yml", "--path.config", "/cfg"});
+  EXPECT_EQ(c.config_file, "a.yml");
+  EXPECT_EQ(c.more_config_files, (std::vector<std::string>{"/etc/b.yml", "c.yml"}));
+  EXPECT_EQ(configFilePaths(c), (std::vector<std::string>{"/cfg/a.yml", "/etc/b.yml", "/cfg/c.yml"}));
+  EXPECT_EQ(configFilePaths(ok({})), std::vector<std::string>{"filebeat.yml"});
 }
 
 TEST(TailCli, ConfigFileResolvesAgainstPathConfigThenPathHome) {
@@ -192,6 +198,18 @@ TEST(TailCliProcess, FilebeatEntrypointFlagsThenTestConfigSaysConfigOk) {
   EXPECT_EQ(d.status, 0) << d.out;
 }
 
+TEST(TailCliProcess, SeveralConfigFilesMergeAndABadValueNamesItsFile) {
+  TempDir dir;
+  const auto base = writeConfig(dir, kConsoleConfig);
+  const auto local = (dir / "local.yml").string();
+  writeFile(local, "queue.mem.events: 16\n");
+  EXPECT_EQ(runTailBinary("-c " + base + " -c " + local + " --check").status, 0);
+  writeFile(local, "# local settings\nqueue.mem.events: lots\n");
+  const auto r = runTailBinary("-c " + base + " -c " + local + " --check");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.out, local + ":2:19: queue.mem.events: expected an integer, got \"lots\"\n");
+}
+
 TEST(TailCliProcess, GroupWritableConfigIsRefusedWithStrictPerms) {
   TempDir dir;
   const auto file = writeConfig(dir, kConsoleConfig, 0664);
@@ -209,10 +227,10 @@ TEST(TailCliProcess, PathConfigLocatesARelativeConfigFile) {
   writeConfig(dir, kConsoleConfig);
   const auto r = runTailBinary("-c filebeat.yml --path.config " + dir.path().string() + " test config");
   EXPECT_EQ(r.status, 0) << r.out;
-  // path.logs from the command line is named as having no effect.
+  // path.logs from the command line is where logging.files go (logging_config_test): no warning.
   const auto l = runTailBinary("-c filebeat.yml -path.config=" + dir.path().string() + " -path.logs /l --check");
   EXPECT_EQ(l.status, 0) << l.out;
-  EXPECT_NE(l.out.find("path.logs"), std::string::npos) << l.out;
+  EXPECT_EQ(l.out.find("path.logs"), std::string::npos) << l.out;
 }
 
 TEST(TailCliProcess, ExportConfigShowsOverridesAndExpandedVariables) {

@@ -26,7 +26,10 @@ namespace logship::config {
 class ConfigError : public Error {
  public:
   ConfigError(const std::string& file, int line, int column, const std::string& path, const std::string& message);
-  const std::string& file() const { return file_; }
+  const std::string& file() const { return file_; }  // the first file
+  // The file a key path (`output.kafka.topic`, `filebeat.inputs[0].paths`) was read from: the last
+  // file that set it or one of its parents.
+  const std::string& fileOf(const std::string& path) const;
   int line() const { return line_; }  // 1-based; 0 when unknown (value from -E)
   const std::string& path() const { return path_; }
 
@@ -117,9 +120,17 @@ class Document {
   static std::unique_ptr<Document> loadFile(const std::string& file, const LoadOptions& options);
   static std::unique_ptr<Document> loadString(const std::string& text, const std::string& name,
                                               const LoadOptions& options);
+  // Several files merged in order, as Filebeat merges repeated `-c` files (go-ucfg's default
+  // merge): a later file's scalar replaces, maps merge key by key, lists merge item by item (item
+  // i with item i; the longer list's rest is kept). Overrides apply to the result. An error names
+  // the file the key came from (config_merge.cpp).
+  static std::unique_ptr<Document> loadFiles(const std::vector<std::string>& files, const LoadOptions& options);
 
   Node root();
-  const std::string& file() const { return file_; }
+  const std::string& file() const { return file_; }  // the first file
+  // The file a key path (`output.kafka.topic`, `filebeat.inputs[0].paths`) was read from: the last
+  // file that set it or one of its parents.
+  const std::string& fileOf(const std::string& path) const;
   // Keys present in the file that no reader asked for, as dotted paths (`filebeat.config.modules`).
   std::vector<std::string> unknownKeys() const;
   // Keys present in the file that were declared without effect (Node::noEffect), each as
@@ -129,7 +140,10 @@ class Document {
  private:
   friend class Node;
   Document(std::string file, LoadOptions options) : file_(std::move(file)), options_(std::move(options)) {}
+  void applyOverrides();
   void applyOverride(const std::string& expr);
+  void mergeFile(YAML::Node target, const YAML::Node& source, const std::string& path, size_t file);
+  void setOrigin(const std::string& path, size_t file);
   std::string expand(const std::string& value, const Node& at, int depth = 0) const;
   std::string resolveVariable(const std::string& inner, const Node& at, int depth) const;
   std::optional<std::string> lookupReference(const std::string& name, bool& from_file) const;
@@ -138,6 +152,8 @@ class Document {
   void collectUnknown(const YAML::Node& node, const std::string& path, std::vector<std::string>& out) const;
 
   std::string file_;
+  std::vector<std::string> files_;         // loadFiles: every file, in order
+  std::map<std::string, size_t> origins_;  // key path -> index in files_ of what set it (else 0)
   LoadOptions options_;
   YAML::Node root_;
   std::set<std::string> used_;        // exact paths read

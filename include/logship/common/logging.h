@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -17,9 +18,12 @@ namespace logship::log {
 struct Options {
   std::string level = "info";  // trace debug info warn(ing) error critical off
   bool json = false;
+  // Where every logger writes (a rotating file, syslog, a test's stream); null: stderr.
+  std::shared_ptr<spdlog::sinks::sink> sink = nullptr;
 };
 
-// Installs the format on every logger (existing and future). Throws Error on an unknown level.
+// Installs the format and the sink on every logger (existing and future). Throws Error on an
+// unknown level.
 void setup(const Options& options);
 bool jsonEnabled();
 
@@ -50,6 +54,9 @@ class Field {
 // Logs `msg` with context. Secrets in fields named like password/secret/api_key/token are masked.
 void write(spdlog::logger& logger, spdlog::level::level_enum level, std::string_view msg,
            std::initializer_list<Field> fields = {});
+// The same with fields known only at run time (a metrics summary).
+void write(spdlog::logger& logger, spdlog::level::level_enum level, std::string_view msg,
+           const std::vector<Field>& fields);
 
 inline void info(spdlog::logger& l, std::string_view msg, std::initializer_list<Field> f = {}) {
   write(l, spdlog::level::info, msg, f);

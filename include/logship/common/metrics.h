@@ -65,6 +65,15 @@ class Registry {
 
   std::string renderPrometheus() const;
 
+  // Every counter and gauge (callback gauges evaluated) as it is now, in name order; a histogram
+  // contributes its count as a counter `<name>_count`. For summaries that compare two snapshots.
+  struct Sample {
+    std::string series;  // name with its rendered labels: `x_total{topic="a"}`
+    bool is_counter;
+    double value;
+  };
+  std::vector<Sample> snapshot() const;
+
  private:
   enum class Kind { kCounter, kGauge, kHistogram };
   struct Series {

@@ -18,6 +18,8 @@ class FormatString {
   bool empty() const { return parts_.empty(); }
   bool isConstant() const { return parts_.size() <= 1 && (parts_.empty() || !parts_[0].is_field); }
   const std::string& source() const { return source_; }
+  // The fields referenced without a default: without any of them the string cannot be evaluated.
+  std::vector<std::string> requiredFields() const;
   // Appends the value to `out`; returns false when a referenced field is missing and has no default.
   bool evaluate(const Event& event, std::string& out) const;
 

@@ -8,7 +8,10 @@
 // from the binaries. Adding a processor is therefore its own file plus one line in that table
 // (its parse function's declaration and name sit next to each other there); nothing else changes.
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "logship/common/config.h"
@@ -23,6 +26,20 @@ class Processor {
   // Changes the event in place, or sets event.dropped. Called only when the processor's `when`
   // condition (kept by the caller, ProcessorConfig::when) matches.
   virtual void run(Event& event) const = 0;
+  // The fields the processor may add (dotted keys), for --check's topic field warnings
+  // (topic_fields.h). nullopt, the default: it cannot be told, any field may appear.
+  virtual std::optional<std::vector<std::string>> addedFields() const { return std::nullopt; }
+};
+
+// A processor that sets fixed fields, (dotted key, raw JSON) pairs: add_fields, add_host_metadata.
+class SetFieldsProcessor : public Processor {
+ public:
+  void run(Event& event) const override;
+  std::optional<std::vector<std::string>> addedFields() const override;
+
+ protected:
+  explicit SetFieldsProcessor(std::vector<std::pair<std::string, std::string>> fields) : fields_(std::move(fields)) {}
+  std::vector<std::pair<std::string, std::string>> fields_;
 };
 
 // Parses the processor's node (`add_fields: {...}` -> the `{...}`). Fails through node.fail();

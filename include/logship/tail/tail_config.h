@@ -13,6 +13,7 @@
 #include "logship/kafka/client_config.h"
 #include "logship/kafka/partitioner.h"
 #include "logship/tail/condition.h"
+#include "logship/tail/logging_config.h"
 
 namespace logship::tail {
 
@@ -140,8 +141,7 @@ struct TailConfig {
   KafkaOutputConfig kafka;
   ConsoleOutputConfig console;
   std::string path_data;
-  std::string logging_level = "info";
-  bool logging_json = false;
+  LoggingConfig logging;
   HttpConfig http;
   int queue_events = 4096;              // queue.mem.events: bound on events in flight
   milliseconds shutdown_timeout{5000};  // filebeat.shutdown_timeout (grace period)
@@ -158,9 +158,10 @@ struct TailConfig {
 
 struct LoadArgs {
   std::string file;
-  std::vector<std::string> overrides;  // -E
-  std::string path_home;               // default: directory of the binary's cwd
-  std::string path_config;             // --path.config; default: the config file's directory
+  std::vector<std::string> overrides;        // -E
+  std::string path_home;                     // default: directory of the binary's cwd
+  std::string path_config;                   // --path.config; default: the config file's directory
+  std::vector<std::string> more_files = {};  // further -c files, merged over `file` in order
 };
 
 // Throws config::ConfigError (file:line:col: key: message).

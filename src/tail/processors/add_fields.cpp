@@ -10,15 +10,10 @@
 namespace logship::tail::processors {
 namespace {
 
-class AddFields final : public Processor {
+class AddFields final : public SetFieldsProcessor {
  public:
-  explicit AddFields(std::vector<std::pair<std::string, std::string>> fields) : fields_(std::move(fields)) {}
-  void run(Event& event) const override {
-    for (const auto& [k, v] : fields_) event.setRaw(k, v);
-  }
-
- private:
-  std::vector<std::pair<std::string, std::string>> fields_;  // flattened (dotted key, raw JSON), target applied
+  // fields: flattened (dotted key, raw JSON), the target applied.
+  explicit AddFields(std::vector<std::pair<std::string, std::string>> fields) : SetFieldsProcessor(std::move(fields)) {}
 };
 
 }  // namespace

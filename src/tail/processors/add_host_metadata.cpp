@@ -20,22 +20,18 @@ std::string quoted(std::string_view s) {
   return out;
 }
 
-class AddHostMetadata final : public Processor {
- public:
-  AddHostMetadata() {
-    struct utsname u {};
-    uname(&u);
-    fields_ = {{"host.hostname", quoted(hostName())},
-               {"host.architecture", quoted(u.machine)},
-               {"host.os.type", quoted("linux")},
-               {"host.os.kernel", quoted(u.release)}};
-  }
-  void run(Event& event) const override {
-    for (const auto& [k, v] : fields_) event.setRaw(k, v);
-  }
+std::vector<std::pair<std::string, std::string>> hostFields() {
+  struct utsname u {};
+  uname(&u);
+  return {{"host.hostname", quoted(hostName())},
+          {"host.architecture", quoted(u.machine)},
+          {"host.os.type", quoted("linux")},
+          {"host.os.kernel", quoted(u.release)}};
+}
 
- private:
-  std::vector<std::pair<std::string, std::string>> fields_;
+class AddHostMetadata final : public SetFieldsProcessor {
+ public:
+  AddHostMetadata() : SetFieldsProcessor(hostFields()) {}
 };
 
 }  // namespace

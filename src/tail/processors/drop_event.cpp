@@ -7,6 +7,7 @@ namespace {
 
 class DropEvent final : public Processor {
  public:
+  std::optional<std::vector<std::string>> addedFields() const override { return std::vector<std::string>{}; }
   void run(Event& event) const override { event.dropped = true; }
 };
 

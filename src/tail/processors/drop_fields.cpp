@@ -19,6 +19,7 @@ class DropFields final : public Processor {
  public:
   DropFields(std::vector<std::string> fields, bool ignore_missing)
       : fields_(std::move(fields)), ignore_missing_(ignore_missing) {}
+  std::optional<std::vector<std::string>> addedFields() const override { return std::vector<std::string>{}; }
   void run(Event& event) const override {
     for (const auto& f : fields_) {
       if (f == "@timestamp" || keyUnder(f, "@metadata")) continue;
