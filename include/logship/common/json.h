@@ -18,6 +18,9 @@ bool appendEscaped(std::string& out, std::string_view s);
 void appendInt(std::string& out, int64_t v);
 void appendUint(std::string& out, uint64_t v);
 
+// Appends code point `cp` (at most U+10FFFF) as UTF-8 (decoding a \uXXXX escape).
+void appendUtf8(std::string& out, uint32_t cp);
+
 // True when `s` is valid UTF-8 (SIMD-accelerated).
 bool validUtf8(std::string_view s);
 
