@@ -1,6 +1,8 @@
 // filebeat.yml shapes of the container inputs: type: container, type: docker (paths from
 // containers.ids), filestream's container parser and its place in `parsers`, bad values.
 #include <algorithm>
+#include <filesystem>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -122,6 +124,43 @@ TEST(ContainerConfig, BadValuesExit2WithOneLineNamingFileLineAndKey) {
         << r.out;
     EXPECT_NE(r.out.find(cases[i].key + ":"), std::string::npos) << r.out;
   }
+}
+
+// The real binary on a Docker json-file file, as `docker run` leaves it under
+// /var/lib/docker/containers/<id>/<id>-json.log: what --dry-run prints is what Kafka would get.
+TEST(ContainerConfig, DryRunPrintsUnwrappedEventsOfADockerJsonFile) {
+  TempDir dir;
+  const std::string id = "0123456789abcdef";
+  std::filesystem::create_directories(dir / "containers" / id);
+  logship::testing::writeFile(
+      dir / "containers" / id / (id + "-json.log"),
+      R"({"log":"{\"level\":\"info\",\"content\":\"req-1 ok\"}\n","stream":"stdout","time":"2024-05-01T10:00:00.123456789Z"})"
+      "\n"
+      R"({"log":"split ","stream":"stderr","time":"2024-05-01T10:00:01Z"})"
+      "\n"
+      R"({"log":"line\n","stream":"stderr","time":"2024-05-01T10:00:01.1Z"})"
+      "\n");
+  logship::testing::writeFile(dir / "fb.yml", "filebeat.inputs:\n  - type: docker\n    containers.ids: ['*']\n"
+                                              "    containers.path: " +
+                                                  (dir / "containers").string() +
+                                                  "\n    json.keys_under_root: true\n"
+                                                  "output.kafka: {hosts: [a], topic: t}\n");
+  const auto r = testing::runTailBinary("-c " + (dir / "fb.yml").string() + " --dry-run --path.data " +
+                                        (dir / "data").string());
+  ASSERT_EQ(r.status, 0) << r.out;
+  std::vector<std::string> events;  // stdout; the logs (stderr) are merged into r.out
+  std::istringstream lines(r.out);
+  for (std::string l; std::getline(lines, l);)
+    if (l.rfind("{\"@timestamp\"", 0) == 0) events.push_back(l);
+  ASSERT_EQ(events.size(), 2u) << r.out;
+  const std::string& first = events[0];
+  const std::string& second = events[1];
+  EXPECT_EQ(first.rfind(R"({"@timestamp":"2024-05-01T10:00:00.123Z")", 0), 0u) << first;
+  EXPECT_NE(first.find(R"("level":"info")"), std::string::npos) << first;  // the JSON inside the envelope
+  EXPECT_NE(first.find(R"("stream":"stdout")"), std::string::npos) << first;
+  EXPECT_NE(first.find(R"("input":{"type":"docker"})"), std::string::npos) << first;
+  EXPECT_NE(second.find(R"("message":"split line")"), std::string::npos) << second;
+  EXPECT_NE(second.find(R"("stream":"stderr")"), std::string::npos) << second;
 }
 
 }  // namespace
