@@ -10,10 +10,12 @@
 namespace logship::tail {
 namespace {
 
-// A position in the envelope being scanned.
+// A position in the envelope being scanned, and where decoded strings go: one scratch buffer as
+// long as the line holds every decoded string of it (decoding never lengthens).
 struct Cursor {
   const char* p;
   const char* end;
+  char* out;
 
   bool done() const { return p >= end; }
   void skipSpace() {
@@ -27,95 +29,16 @@ struct Cursor {
   }
 };
 
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// A JSON string at c.p (its opening quote): `inner` is the text between the quotes, still escaped;
-// `escaped` says whether it holds a backslash. Escapes are checked here, decoded by unescape().
-bool scanString(Cursor& c, std::string_view& inner, bool& escaped) {
+// A JSON string at c.p (its opening quote), decoded; `text` stays valid until the next line.
+bool scanString(Cursor& c, std::string_view& text) {
   if (!c.eat('"')) return false;
-  const char* start = c.p;
-  escaped = false;
-  while (c.p < c.end) {
-    const auto ch = static_cast<unsigned char>(*c.p);
-    if (ch == '"') {
-      inner = std::string_view(start, static_cast<size_t>(c.p - start));
-      ++c.p;
-      return true;
-    }
-    if (ch < 0x20) return false;  // control characters must be escaped
-    if (ch == '\\') {
-      escaped = true;
-      if (c.end - c.p < 2) return false;
-      const char e = c.p[1];
-      if (e == 'u') {
-        if (c.end - c.p < 6) return false;
-        for (int i = 2; i < 6; ++i)
-          if (hexDigit(c.p[i]) < 0) return false;
-        c.p += 6;
-        continue;
-      }
-      if (!std::strchr("\"\\/bfnrt", e) || e == '\0') return false;
-      c.p += 2;
-      continue;
-    }
-    ++c.p;
-  }
-  return false;
-}
-
-uint32_t hex4(const char* p) {
-  return static_cast<uint32_t>(hexDigit(p[0]) << 12 | hexDigit(p[1]) << 8 | hexDigit(p[2]) << 4 | hexDigit(p[3]));
-}
-
-// Decodes a string checked by scanString. A lone surrogate becomes U+FFFD, as Go's decoder does.
-void unescape(std::string_view in, std::string& out) {
-  out.clear();
-  for (size_t i = 0; i < in.size(); ++i) {
-    const char ch = in[i];
-    if (ch != '\\') {
-      out.push_back(ch);
-      continue;
-    }
-    const char e = in[++i];
-    switch (e) {
-      case 'b':
-        out.push_back('\b');
-        break;
-      case 'f':
-        out.push_back('\f');
-        break;
-      case 'n':
-        out.push_back('\n');
-        break;
-      case 'r':
-        out.push_back('\r');
-        break;
-      case 't':
-        out.push_back('\t');
-        break;
-      case 'u': {
-        uint32_t cp = hex4(in.data() + i + 1);
-        i += 4;
-        if (cp >= 0xD800 && cp < 0xDC00 && i + 6 < in.size() && in.substr(i + 1, 2) == "\\u") {
-          const uint32_t low = hex4(in.data() + i + 3);
-          if (low >= 0xDC00 && low < 0xE000) {
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-            i += 6;
-          }
-        }
-        if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;
-        json::appendUtf8(out, cp);
-        break;
-      }
-      default:
-        out.push_back(e);  // " \ /
-    }
-  }
+  size_t written = 0;
+  const size_t used = json::decodeString(std::string_view(c.p, static_cast<size_t>(c.end - c.p)), c.out, written);
+  if (used == 0) return false;
+  text = std::string_view(c.out, written);
+  c.out += written;
+  c.p += used;
+  return true;
 }
 
 bool skipValue(Cursor& c, int depth);
@@ -125,8 +48,7 @@ bool skipContainer(Cursor& c, char close, bool object, int depth) {
   while (true) {
     if (object) {
       std::string_view key;
-      bool esc = false;
-      if (!scanString(c, key, esc) || !c.eat(':')) return false;
+      if (!scanString(c, key) || !c.eat(':')) return false;
     }
     if (!skipValue(c, depth + 1)) return false;
     if (c.eat(close)) return true;
@@ -143,8 +65,7 @@ bool skipValue(Cursor& c, int depth) {
   const char ch = *c.p;
   if (ch == '"') {
     std::string_view s;
-    bool esc = false;
-    return scanString(c, s, esc);
+    return scanString(c, s);
   }
   if (ch == '{' || ch == '[') {
     ++c.p;
@@ -166,10 +87,9 @@ bool scanAttrs(Cursor& c, std::string_view& raw) {
     empty = false;
     while (true) {
       std::string_view s;
-      bool esc = false;
-      if (!scanString(c, s, esc) || !c.eat(':')) return false;
+      if (!scanString(c, s) || !c.eat(':')) return false;
       c.skipSpace();
-      if (!scanString(c, s, esc)) return false;
+      if (!scanString(c, s)) return false;
       if (c.eat('}')) break;
       if (!c.eat(',')) return false;
     }
@@ -211,15 +131,30 @@ int daysInMonth(int y, int m) {
   return m == 2 && leap ? 29 : kDays[m - 1];
 }
 
-// `YYYY-MM-DDTHH:MM:SS[.f...]Z`; false for anything else (the general parser decides then).
-bool fastUtcTimestamp(std::string_view s, char (&text)[24], int64_t& ms) {
-  if (s.size() < 20 || s.back() != 'Z') return false;
-  const char* p = s.data();
+// Seconds since the epoch of `YYYY-MM-DDTHH:MM:SS` at p; false when it is not one.
+bool parseSecond(const char* p, int64_t& seconds) {
   int y, mo, d, h, mi, sec;
   if (!digits(p, 4, y) || p[4] != '-' || !digits(p + 5, 2, mo) || p[7] != '-' || !digits(p + 8, 2, d) || p[10] != 'T' ||
       !digits(p + 11, 2, h) || p[13] != ':' || !digits(p + 14, 2, mi) || p[16] != ':' || !digits(p + 17, 2, sec))
     return false;
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) return false;
+  seconds = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+  return true;
+}
+
+}  // namespace
+
+// `YYYY-MM-DDTHH:MM:SS[.f...]Z`; false for anything else (the general parser decides then). Lines
+// come many per second: the second of the previous line is reused when it is the same text.
+bool ContainerLineDecoder::fastUtcTimestamp(std::string_view s, char (&text)[24], int64_t& ms) {
+  if (s.size() < 20 || s.back() != 'Z') return false;
+  const char* p = s.data();
+  if (second_seconds_ == kNoSecond || std::memcmp(p, second_text_, sizeof(second_text_)) != 0) {
+    int64_t seconds = 0;
+    if (!parseSecond(p, seconds)) return false;
+    std::memcpy(second_text_, p, sizeof(second_text_));
+    second_seconds_ = seconds;
+  }
   char frac[3] = {'0', '0', '0'};
   if (s.size() > 20) {
     if (p[19] != '.' || s.size() < 22) return false;
@@ -232,17 +167,14 @@ bool fastUtcTimestamp(std::string_view s, char (&text)[24], int64_t& ms) {
   text[19] = '.';
   std::memcpy(text + 20, frac, 3);
   text[23] = 'Z';
-  const int64_t millis = (daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * 1000 + (frac[0] - '0') * 100 +
-                         (frac[1] - '0') * 10 + (frac[2] - '0');
+  const int64_t millis = second_seconds_ * 1000 + (frac[0] - '0') * 100 + (frac[1] - '0') * 10 + (frac[2] - '0');
   ms = millis > 0 ? millis : 0;  // Kafka refuses negative timestamps
   return true;
 }
 
-}  // namespace
-
-bool containerTimestamp(std::string_view in, char (&text)[24], int64_t& ms) {
+bool ContainerLineDecoder::timestamp(std::string_view in, char (&text)[24], int64_t& ms) {
   if (fastUtcTimestamp(in, text, ms)) return true;
-  std::string formatted;
+  std::string formatted;  // offsets other than Z: rare, the general parser
   if (!normalizeTimestamp(in, formatted, &ms) || formatted.size() != 24) return false;
   std::memcpy(text, formatted.data(), 24);
   return true;
@@ -260,7 +192,8 @@ bool ContainerLineDecoder::decode(std::string_view raw, ContainerLine& out) {
 }
 
 bool ContainerLineDecoder::decodeDocker(std::string_view raw, ContainerLine& out) {
-  Cursor c{raw.data(), raw.data() + raw.size()};
+  if (scratch_.size() < raw.size()) scratch_.resize(raw.size());  // grows, never shrinks: no memset per line
+  Cursor c{raw.data(), raw.data() + raw.size(), scratch_.data()};
   std::string_view time;
   auto fail = [&out](const char* why) {
     out.error = why;
@@ -270,24 +203,14 @@ bool ContainerLineDecoder::decodeDocker(std::string_view raw, ContainerLine& out
   if (!c.eat('}')) {
     while (true) {
       std::string_view key;
-      bool esc = false;
-      if (!scanString(c, key, esc) || !c.eat(':')) return fail("decoding docker JSON: invalid object");
+      if (!scanString(c, key) || !c.eat(':')) return fail("decoding docker JSON: invalid object");
       std::string_view* target = key == "log"      ? &out.content
                                  : key == "stream" ? &out.stream
                                  : key == "time"   ? &time
                                                    : nullptr;
       if (target) {
-        if (!isNull(c)) {
-          bool escaped = false;
-          if (!scanString(c, *target, escaped))
-            return fail("decoding docker JSON: log, stream and time must be strings");
-          if (escaped && target == &out.content) {
-            unescape(out.content, unescaped_);
-            out.content = unescaped_;
-          } else if (escaped) {
-            return fail("decoding docker JSON: escaped stream or time");
-          }
-        }
+        if (!isNull(c) && !scanString(c, *target))
+          return fail("decoding docker JSON: log, stream and time must be strings");
       } else if (key == "attrs") {
         if (!isNull(c) && !scanAttrs(c, out.attrs))
           return fail("decoding docker JSON: attrs must map strings to strings");
@@ -300,7 +223,7 @@ bool ContainerLineDecoder::decodeDocker(std::string_view raw, ContainerLine& out
   }
   c.skipSpace();
   if (!c.done()) return fail("decoding docker JSON: data after the object");
-  if (!containerTimestamp(time, out.timestamp, out.timestamp_ms)) return fail("parsing docker timestamp");
+  if (!timestamp(time, out.timestamp, out.timestamp_ms)) return fail("parsing docker timestamp");
   out.partial = out.content.empty() || out.content.back() != '\n';
   return true;
 }
@@ -319,7 +242,7 @@ bool ContainerLineDecoder::decodeCri(std::string_view raw, ContainerLine& out) {
     fields[i] = rest.substr(0, sp);
     rest.remove_prefix(sp + 1);
   }
-  if (!containerTimestamp(fields[0], out.timestamp, out.timestamp_ms)) {
+  if (!timestamp(fields[0], out.timestamp, out.timestamp_ms)) {
     out.error = "parsing CRI timestamp";
     return false;
   }

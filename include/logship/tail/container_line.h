@@ -4,8 +4,9 @@
 //   Docker json-file: {"log":"text\n","stream":"stdout","attrs":{...},"time":"<RFC 3339>"}
 //     `log` without its trailing newline is a partial line (Docker splits lines at 16 KiB).
 //   CRI (containerd, CRI-O): <RFC 3339 nano> <stream> <P|F> <text>  (flags only with parse_flags)
-// A hand scan, not a JSON parser: the envelope has four known keys and `log` is the only value
-// that needs unescaping; nothing is allocated once the scratch buffer has grown.
+// A hand scan, not a JSON parser: the envelope has four known keys; strings are decoded by
+// json::decodeString (block-scanned) into one scratch buffer, so nothing is allocated once it has
+// grown to the longest line.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -19,7 +20,7 @@ using ContainerFormat = ContainerConfig::Format;
 // One decoded line. Views point into the raw line or into the decoder's scratch buffer (an
 // unescaped `log`) and are valid until the next decode.
 struct ContainerLine {
-  std::string_view content;  // the log text; Docker: unescaped, trailing newline kept
+  std::string_view content;  // the log text; Docker: decoded, trailing newline kept
   std::string_view stream;
   std::string_view attrs;   // Docker `attrs` as raw JSON object text; empty: none or {}
   char timestamp[24] = {};  // `2024-05-01T10:00:00.123Z` (UTC, milliseconds, as Filebeat writes it)
@@ -37,15 +38,16 @@ class ContainerLineDecoder {
  private:
   bool decodeDocker(std::string_view raw, ContainerLine& out);
   bool decodeCri(std::string_view raw, ContainerLine& out);
+  // An RFC 3339 time as ms and the 24-character UTC text Filebeat writes.
+  bool timestamp(std::string_view in, char (&text)[24], int64_t& ms);
+  bool fastUtcTimestamp(std::string_view in, char (&text)[24], int64_t& ms);
 
   ContainerFormat format_;
   bool cri_flags_;
-  std::string unescaped_;
+  std::string scratch_;  // the decoded strings of the current line
+  static constexpr int64_t kNoSecond = INT64_MIN;
+  char second_text_[19] = {};  // `YYYY-MM-DDTHH:MM:SS` of the last timestamp, and its value
+  int64_t second_seconds_ = kNoSecond;
 };
-
-// Parses an RFC 3339 time into `ms` and the 24-character UTC text Filebeat writes. The common
-// container form (`...T..:..:..[.fraction]Z`) is read digit by digit; others (offsets) go through
-// the general parser.
-bool containerTimestamp(std::string_view in, char (&text)[24], int64_t& ms);
 
 }  // namespace logship::tail
