@@ -71,19 +71,19 @@ Pipeline::Pipeline(const InputConfig& input, const std::vector<ProcessorConfig>&
     EventEncoder::encodeMembers(members, groups_[g].json);
   }
   intact_.resize(groups_.size());
+  // The container parser adds stream/docker.attrs (or error.*): which groups are intact still
+  // holds for every event unless a static group shares one of those top-level keys.
+  container_keys_vary_ =
+      input.container.enabled && std::any_of(groups_.begin(), groups_.end(), [](const StaticGroup& g) {
+        return g.name == "stream" || g.name == "docker" || g.name == "error";
+      });
 }
 
 void Pipeline::usePreencodedGroups() {
   auto& entries = event_.entries();
   // Without JSON decoding and processors every event has the same keys (the static ones as they
   // are, plus message and log.*): which groups are intact is decided once.
-  // The container parser adds stream/docker.attrs (or error.*): the same holds unless a static
-  // group shares one of those top-level keys.
-  const bool container_keys_vary =
-      input_.container.enabled && std::any_of(groups_.begin(), groups_.end(), [](const StaticGroup& g) {
-        return g.name == "stream" || g.name == "docker" || g.name == "error";
-      });
-  const bool same_keys_every_event = !json_ && processors_.empty() && !container_keys_vary;
+  const bool same_keys_every_event = !json_ && processors_.empty() && !container_keys_vary_;
   if (same_keys_every_event && groups_decided_) {
     for (size_t i = 0; i < static_.size(); ++i) entries[i].preencoded = intact_[group_of_[i]] != 0;
     return;

@@ -88,6 +88,7 @@ class Pipeline {
   std::string preencoded_;
   std::vector<char> preencoded_for_;  // the intact_ that preencoded_ was built from
   bool groups_decided_ = false;       // intact_/preencoded_ hold for every event (no decoding, no processors)
+  bool container_keys_vary_ = false;  // container fields may land in a static group
 
   const InputConfig& input_;
   TimeSource& time_;
