@@ -1,6 +1,7 @@
 // filebeat.yml shapes of the container inputs: type: container, type: docker (paths from
 // containers.ids), filestream's container parser and its place in `parsers`, bad values.
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
@@ -140,13 +141,14 @@ TEST(ContainerConfig, DryRunPrintsUnwrappedEventsOfADockerJsonFile) {
       "\n"
       R"({"log":"line\n","stream":"stderr","time":"2024-05-01T10:00:01.1Z"})"
       "\n");
-  logship::testing::writeFile(dir / "fb.yml", "filebeat.inputs:\n  - type: docker\n    containers.ids: ['*']\n"
-                                              "    containers.path: " +
-                                                  (dir / "containers").string() +
-                                                  "\n    json.keys_under_root: true\n"
-                                                  "output.kafka: {hosts: [a], topic: t}\n");
-  const auto r = testing::runTailBinary("-c " + (dir / "fb.yml").string() + " --dry-run --path.data " +
-                                        (dir / "data").string());
+  logship::testing::writeFile(dir / "fb.yml",
+                              "filebeat.inputs:\n  - type: docker\n    containers.ids: ['*']\n"
+                              "    containers.path: " +
+                                  (dir / "containers").string() +
+                                  "\n    json.keys_under_root: true\n"
+                                  "output.kafka: {hosts: [a], topic: t}\n");
+  const auto r =
+      testing::runTailBinary("-c " + (dir / "fb.yml").string() + " --dry-run --path.data " + (dir / "data").string());
   ASSERT_EQ(r.status, 0) << r.out;
   std::vector<std::string> events;  // stdout; the logs (stderr) are merged into r.out
   std::istringstream lines(r.out);
@@ -161,6 +163,19 @@ TEST(ContainerConfig, DryRunPrintsUnwrappedEventsOfADockerJsonFile) {
   EXPECT_NE(first.find(R"("input":{"type":"docker"})"), std::string::npos) << first;
   EXPECT_NE(second.find(R"("message":"split line")"), std::string::npos) << second;
   EXPECT_NE(second.find(R"("stream":"stderr")"), std::string::npos) << second;
+}
+
+// The example configs of config/ stay valid (add_kubernetes_metadata is a warning until its
+// processor lands).
+TEST(ContainerConfig, ExampleConfigsPassCheck) {
+  setenv("NODE_NAME", "node-1", 1);  // the DaemonSet sets it
+  for (const char* name : {"filebeat-docker-host.yml", "filebeat-kubernetes-node.yml"}) {
+    const auto file = (logship::testing::sourceDir() / "config" / name).string();
+    const auto check = testing::runTailBinary("-c " + file + " --check");
+    SCOPED_TRACE(name);
+    EXPECT_EQ(check.status, 0) << check.out;
+    EXPECT_NE(check.out.find("Config OK"), std::string::npos) << check.out;
+  }
 }
 
 }  // namespace
