@@ -234,6 +234,33 @@ TEST(ContainerHarvester, GoZeroJsonInsideADockerEnvelopeDecodesAfterTheContainer
   EXPECT_EQ(field(e, "message"), "<none>");
 }
 
+// The same through filebeat.yml: filestream `parsers: [container, ndjson]`, in that order.
+TEST(ContainerHarvester, FilestreamParsersContainerThenNdjsonFromFilebeatYml) {
+  TempDir cfg;
+  logship::testing::writeFile(cfg / "filebeat.yml",
+                              "filebeat.inputs:\n- type: filestream\n  id: k8s\n  paths: [/x/*.log]\n  parsers:\n"
+                              "    - container: {stream: stdout}\n    - ndjson: {target: '', overwrite_keys: true}\n"
+                              "output.console: {}\n");
+  const TailConfig config = loadTailConfig(LoadArgs{(cfg / "filebeat.yml").string(), {}, cfg.path().string(), {}});
+  ASSERT_EQ(config.inputs.size(), 1u);
+  Rig rig(config.inputs[0]);
+  logship::testing::writeFile(
+      rig.path(),
+      R"({"log":"{\"@timestamp\":\"2022-09-08T21:51:10.346+08:00\",\"level\":\"error\",\"content\":\"boom \\\"x\\\"\"}\n","stream":"stdout","time":"2024-05-01T10:00:00.5Z"})"
+      "\n"
+      R"({"log":"{\"level\":\"info\"}\n","stream":"stderr","time":"2024-05-01T10:00:00.6Z"})"
+      "\n");
+  rig.readFrom(0);
+  ASSERT_EQ(rig.output->payloads.size(), 1u);  // the stderr line is filtered by the container parser
+  const std::string& e = rig.output->payloads[0];
+  EXPECT_EQ(field(e, "@timestamp"), "\"2022-09-08T13:51:10.346Z\"") << e;
+  EXPECT_EQ(field(e, "level"), "\"error\"");
+  EXPECT_EQ(field(e, "content"), R"("boom \"x\"")");
+  EXPECT_EQ(field(e, "stream"), "\"stdout\"");
+  EXPECT_NE(e.find(R"("input":{"type":"filestream"})"), std::string::npos) << e;
+  EXPECT_EQ(rig.committed(), std::filesystem::file_size(rig.path()));
+}
+
 TEST(ContainerHarvester, LegacyLogInputUnwrapsDockerLinesWithJsonMessageKeyLog) {
   InputConfig in;  // type: log, json.message_key: log, json.keys_under_root: true
   in.json.enabled = true;
