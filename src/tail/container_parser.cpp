@@ -8,7 +8,7 @@ void OwnedContainerMeta::assign(const ContainerMeta& m) {
   stream_.assign(m.stream);
   attrs_.assign(m.attrs);
   const size_t ts = std::min(m.timestamp.size(), sizeof(timestamp_));
-  std::memcpy(timestamp_, m.timestamp.data(), ts);
+  if (ts > 0) std::memcpy(timestamp_, m.timestamp.data(), ts);  // an error line has none
   view_.stream = stream_;
   view_.attrs = attrs_;
   view_.timestamp = std::string_view(timestamp_, ts);
