@@ -3,7 +3,9 @@
 # `kcat -P` producing the same lines (the librdkafka floor). Prints lines/s and CPU-seconds per
 # million lines for both.
 #   bench/tail_bench.sh [SIZE_MB]        default 1024 (about 1 GB); ROUNDS=n (default 3);
-#   QUEUE_EVENTS=n sets queue.mem.events (default: the tailer's default, 4096, as Filebeat's)
+#   QUEUE_EVENTS=n sets queue.mem.events (default: the tailer's default, 4096, as Filebeat's);
+#   INPUT=container wraps the same lines in Docker json-file envelopes and reads them with
+#   `type: container` (kcat then produces the envelopes)
 # Needs: scripts/services running (KAFKA_BOOTSTRAP in its env file), build dir with logship-tail
 # (LOGSHIP_BUILD_DIR, default build-tail), kcat.
 set -euo pipefail
@@ -19,14 +21,20 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/logs"
 
 echo "generating ${size_mb} MB corpus..." >&2
-awk -v target=$((size_mb * 1024 * 1024)) 'BEGIN {
+input="${INPUT:-log}"
+awk -v target=$((size_mb * 1024 * 1024)) -v docker=$([[ $input == container ]] && echo 1 || echo 0) 'BEGIN {
   srand(42); split("info info info info error slow stat", lv, " ");
   pad = "abcdefghijklmnopqrstuvwxyz0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ/:-_=.,";
   while (bytes < target) {
     n++; len = 20 + int(rand() * rand() * 600);
     body = ""; while (length(body) < len) body = body substr(pad, 1 + int(rand() * 60), 12);
     line = sprintf("{\"@timestamp\":\"2022-09-08T21:51:%02d.%03d+08:00\",\"level\":\"%s\",\"content\":\"req-%d %s\"}", n % 60, n % 1000, lv[1 + n % 7], n, body);
-    print line; bytes += length(line) + 1;
+    bytes += length(line) + 1;  # the same lines in both modes
+    if (docker) {  # as the json-file log driver writes it; ~1000 lines per second
+      gsub(/\\/, "\\\\", line); gsub(/"/, "\\\"", line);
+      line = sprintf("{\"log\":\"%s\\n\",\"stream\":\"%s\",\"time\":\"2024-05-01T10:%02d:%02d.%09dZ\"}", line, n % 5 ? "stdout" : "stderr", int(n / 60000) % 60, int(n / 1000) % 60, (n % 1000) * 1000000);
+    }
+    print line;
   } }' > "$work/logs/app.log"
 lines=$(wc -l < "$work/logs/app.log")
 echo "corpus: $lines lines, $(du -m "$work/logs/app.log" | cut -f1) MB" >&2
@@ -42,7 +50,7 @@ measure() {  # prints "wall_s cpu_s"
 
 cat > "$work/filebeat.yml" <<YML
 filebeat.inputs:
-  - type: log
+  - type: $input
     paths: ["$work/logs/*.log"]
 path.data: $work/data
 ${QUEUE_EVENTS:+queue.mem.events: $QUEUE_EVENTS}

@@ -110,5 +110,50 @@ TEST(JsonTest, ObjectWriterBuildsValidJson) {
   EXPECT_EQ(out, "{\"a\":\"x\",\"n\":-5,\"t\":true,\"o\":{\"k\":1}}");
 }
 
+// decodeString: `in` starts after the opening quote; returns how much it took (0: invalid).
+std::string decoded(std::string_view in, size_t* used = nullptr) {
+  std::string out(in.size(), '\0');
+  size_t written = 0;
+  const size_t n = decodeString(in, out.data(), written);
+  if (used) *used = n;
+  if (n == 0) return "<invalid>";
+  out.resize(written);
+  return out;
+}
+
+TEST(JsonTest, DecodeStringHandlesEveryEscapeAndStopsAtTheClosingQuote) {
+  size_t used = 0;
+  EXPECT_EQ(decoded(R"(plain" rest)", &used), "plain");
+  EXPECT_EQ(used, 6u);
+  EXPECT_EQ(decoded(R"(a\"b\\c\/d\b\f\n\r\t")"), "a\"b\\c/d\b\f\n\r\t");
+  EXPECT_EQ(decoded(R"(\u00e9\u4e2d\ud83d\ude00")"), "\xc3\xa9\xe4\xb8\xad\xf0\x9f\x98\x80");
+  EXPECT_EQ(decoded(R"(lone \ud800 and \udc00")"), "lone \xef\xbf\xbd and \xef\xbf\xbd");  // U+FFFD, as Go
+  EXPECT_EQ(decoded("caf\xc3\xa9\""), "caf\xc3\xa9");
+  EXPECT_EQ(decoded(R"(unterminated)"), "<invalid>");
+  EXPECT_EQ(decoded(R"(bad \x escape")"), "<invalid>");
+  EXPECT_EQ(decoded(R"(short \u12")"), "<invalid>");
+  EXPECT_EQ(decoded("raw \x01 control\""), "<invalid>");
+  EXPECT_EQ(decoded(R"(ends in backslash \)"), "<invalid>");
+}
+
+TEST(JsonTest, DecodeStringAgreesWithSimdjsonOnLongStringsAcrossBlocks) {
+  std::mt19937 rng(7);
+  const std::string pieces[] = {"a", "b", "xyz", " ", "\"", "\\", "/", "\n", "\t", "\x7f", "\xc3\xa9", "\xe4\xb8\xad"};
+  simdjson::dom::parser parser;
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    const size_t len = rng() % 120;
+    for (size_t i = 0; i < len; ++i) text += pieces[rng() % (sizeof(pieces) / sizeof(pieces[0]))];
+    std::string json = "[";
+    appendString(json, text);
+    json += "]";
+    simdjson::dom::element doc;
+    ASSERT_EQ(parser.parse(json).get(doc), simdjson::SUCCESS) << json;
+    std::string_view expected;
+    ASSERT_EQ(doc.at(0).get(expected), simdjson::SUCCESS);
+    EXPECT_EQ(decoded(std::string_view(json).substr(2)), expected) << json;
+  }
+}
+
 }  // namespace
 }  // namespace logship::json
