@@ -214,6 +214,9 @@ bool ContainerLineDecoder::decodeDocker(std::string_view raw, ContainerLine& out
       } else if (key == "attrs") {
         if (!isNull(c) && !scanAttrs(c, out.attrs))
           return fail("decoding docker JSON: attrs must map strings to strings");
+        // attrs are copied into the event as they are (the log text is decoded, so it is cleaned):
+        // bytes that are not UTF-8 would make the event invalid JSON. Docker never writes them.
+        if (!json::validUtf8(out.attrs)) return fail("decoding docker JSON: attrs are not valid UTF-8");
       } else if (!skipValue(c, 0)) {
         return fail("decoding docker JSON: invalid value");
       }

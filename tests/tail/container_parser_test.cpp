@@ -84,6 +84,17 @@ TEST(ContainerParser, DockerAttrsAreKeptAsJson) {
   EXPECT_TRUE(f.out[1].attrs.empty());  // an empty map adds nothing, as in Filebeat
 }
 
+// Found by fuzzing: attrs are copied into the event raw, so bytes that are not UTF-8 would have
+// made the encoded event invalid JSON. Such an envelope is a broken line: shipped as it is.
+TEST(ContainerParser, DockerAttrsThatAreNotUtf8MakeTheLineABrokenEnvelope) {
+  Feeder f;
+  f.feed(docker(R"(x\n)", "stdout", ",\"attrs\":{\"t\xe1g\":\"x\"}"));
+  ASSERT_EQ(f.out.size(), 1u);
+  EXPECT_EQ(f.out[0].error, "decoding docker JSON: attrs are not valid UTF-8");
+  EXPECT_TRUE(f.out[0].attrs.empty());
+  EXPECT_EQ(f.out[0].text, f.lines[0]);
+}
+
 TEST(ContainerParser, DockerPartialLinesJoinWithOffsetsOfTheWholeSequence) {
   Feeder f;
   f.feed(docker(R"(first\n)"));
