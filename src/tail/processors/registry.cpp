@@ -9,6 +9,7 @@ std::unique_ptr<const Processor> parseAddFields(const config::Node& node);
 std::unique_ptr<const Processor> parseDropFields(const config::Node& node);
 std::unique_ptr<const Processor> parseDropEvent(const config::Node& node);
 std::unique_ptr<const Processor> parseAddHostMetadata(const config::Node& node);
+std::unique_ptr<const Processor> parseAddKubernetesMetadata(const config::Node& node);
 
 }  // namespace processors
 
@@ -18,6 +19,7 @@ const std::vector<ProcessorFactory>& processorFactories() {
       {"drop_fields", &processors::parseDropFields},
       {"drop_event", &processors::parseDropEvent},
       {"add_host_metadata", &processors::parseAddHostMetadata},
+      {"add_kubernetes_metadata", &processors::parseAddKubernetesMetadata},
   };
   return table;
 }
