@@ -30,8 +30,8 @@ TEST(LogsPathMatcher, ContainerLogsBadNames) {
   LogsPathMatcher m("/var/log/containers/", LogsPathMatcher::Resource::kContainer);
   KubernetesPathMatch out;
   EXPECT_FALSE(m.match("/var/log/containers/api_shop_api-" + kId.substr(1) + "x.log", out));  // not hex
-  EXPECT_FALSE(m.match("/var/log/containers/api_shop-" + kId + ".log", out));                // two parts
-  EXPECT_FALSE(m.match("/var/log/containers/a_b_c_d-" + kId + ".log", out));                 // four parts
+  EXPECT_FALSE(m.match("/var/log/containers/api_shop-" + kId + ".log", out));                 // two parts
+  EXPECT_FALSE(m.match("/var/log/containers/a_b_c_d-" + kId + ".log", out));                  // four parts
   EXPECT_FALSE(m.match("/var/log/containers/api_shop_api-" + kId + ".txt", out));
   EXPECT_FALSE(m.match("/var/log/containers/api_shop_api" + kId + ".log", out));  // no '-'
   EXPECT_FALSE(m.match("/var/log/other/api_shop_api-" + kId + ".log", out));
@@ -49,9 +49,9 @@ TEST(LogsPathMatcher, PodLogsDirectory) {
   EXPECT_TRUE(out.container_id.empty());
   // The kubelet's rotated files keep matching.
   EXPECT_TRUE(m.match("/var/log/pods/shop_api_uid1/api/0.log.20260101-101010", out));
-  EXPECT_FALSE(m.match("/var/log/pods/shop_api/api/0.log", out));      // no uid
-  EXPECT_FALSE(m.match("/var/log/pods/shop_api_uid1/0.log", out));     // no container directory
-  EXPECT_FALSE(m.match("/var/log/pods/shop_api_uid1/api/notes", out)); // not a log
+  EXPECT_FALSE(m.match("/var/log/pods/shop_api/api/0.log", out));       // no uid
+  EXPECT_FALSE(m.match("/var/log/pods/shop_api_uid1/0.log", out));      // no container directory
+  EXPECT_FALSE(m.match("/var/log/pods/shop_api_uid1/api/notes", out));  // not a log
 }
 
 TEST(LogsPathMatcher, KubeletPodsAndDockerDirectory) {

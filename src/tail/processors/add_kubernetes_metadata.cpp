@@ -69,7 +69,8 @@ LogsPathMatcher parseLogsPathMatcher(const config::Node& node) {
   if (type.exists() && resource == "container" && path != kContainerLogsPath) {
     path_node.fail("with resource_type: container, logs_path must be /var/log/containers/");
   }
-  return LogsPathMatcher(path, resource == "pod" ? LogsPathMatcher::Resource::kPod : LogsPathMatcher::Resource::kContainer);
+  return LogsPathMatcher(path,
+                         resource == "pod" ? LogsPathMatcher::Resource::kPod : LogsPathMatcher::Resource::kContainer);
 }
 
 // The layouts the kubelet and Docker write, tried in turn when no matcher is configured.
@@ -103,9 +104,9 @@ std::vector<LogsPathMatcher> parseMatchers(const config::Node& node) {
 std::unique_ptr<const Processor> parseAddKubernetesMetadata(const config::Node& node) {
   node.child("indexers").noEffect("pods are indexed by container id and pod uid (Filebeat's default indexers)");
   node.child("default_indexers").noEffect("pods are indexed by container id and pod uid");
-  for (const char* key : {"scope", "namespace", "sync_period", "use_kubeadm", "kube_client_options",
-                          "wait_for_metadata", "wait_for_metadata_timeout", "wait_for_metadata_retry_period",
-                          "append_fields", "add_resource_metadata"}) {
+  for (const char* key :
+       {"scope", "namespace", "sync_period", "use_kubeadm", "kube_client_options", "wait_for_metadata",
+        "wait_for_metadata_timeout", "wait_for_metadata_retry_period", "append_fields", "add_resource_metadata"}) {
     node.child(key).noEffect("not implemented by logship's add_kubernetes_metadata");
   }
   auto matchers = parseMatchers(node);
