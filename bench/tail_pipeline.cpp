@@ -1,15 +1,19 @@
 // The tailer's per-line CPU cost without files or Kafka: go-zero JSON lines through the Pipeline
 // (plain `log` input, Filebeat 8 event encoding) and the harvester's Shipper (ack tracking) into an
 // output that acks at once.
-//   bench_tail_pipeline [lines] [json]   (defaults: 2000000; `json` decodes lines as
-//   `json.keys_under_root: true, overwrite_keys: true` does)
+//   bench_tail_pipeline [lines] [json|container]   (defaults: 2000000; `json` decodes lines as
+//   `json.keys_under_root: true, overwrite_keys: true` does; `container` reads the same lines
+//   wrapped in Docker json-file envelopes through the container parser, as `type: container`)
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "logship/common/json.h"
 #include "logship/common/metrics.h"
+#include "logship/tail/container_parser.h"
 #include "logship/tail/harvester.h"
 
 namespace {
@@ -31,11 +35,22 @@ class AckingOutput : public Output {
   AckTracker& acks_;
 };
 
+// `{"log":"<line>\n","stream":"stdout","time":"..."}` as Docker's json-file driver writes it.
+std::string dockerEnvelope(const std::string& line, int i) {
+  std::string out = R"({"log":")";
+  logship::json::appendEscaped(out, line + "\n");
+  out += R"(","stream":")";
+  out += i % 5 == 0 ? "stderr" : "stdout";
+  out += R"(","time":"2024-05-01T10:00:)" + std::to_string(10 + (i / 100) % 50) + ".123456789Z\"}";
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const long n = argc > 1 ? std::atol(argv[1]) : 2000000;
   const bool json = argc > 2 && std::strcmp(argv[2], "json") == 0;
+  const bool container = argc > 2 && std::strcmp(argv[2], "container") == 0;
   // Mixed lengths like bench/tail_bench.sh's corpus: 20-620 byte bodies inside a go-zero line.
   std::vector<std::string> lines;
   const std::string pad = "abcdefghijklmnopqrstuvwxyz0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ/:-_=.,";
@@ -56,6 +71,11 @@ int main(int argc, char** argv) {
     input.json.keys_under_root = true;
     input.json.overwrite_keys = true;
   }
+  if (container) {
+    input.type = "container";
+    input.container.enabled = true;
+    for (size_t i = 0; i < lines.size(); ++i) lines[i] = dockerEnvelope(lines[i], static_cast<int>(i));
+  }
   logship::metrics::Registry metrics;
   AckTracker acks;
   AckingOutput output(acks);
@@ -69,15 +89,24 @@ int main(int argc, char** argv) {
   const AckTracker::FileId file = acks.open(0);
   uint64_t offset = 0;
   size_t in_bytes = 0;
+  std::optional<ContainerParser> parser;
+  if (container) parser.emplace(input.container, input.max_bytes);
+  const ContainerParser::Emit ship = [&](const Message& m) { shipper.ship(m, ctx, file); };
+  const ContainerParser::Skip skip = [&](uint64_t end) { acks.skip(file, end); };
   const auto start = std::chrono::steady_clock::now();
   for (long i = 0; i < n; ++i) {
     if (i % 1024 == 0) pipeline.refreshReadTime();
     const std::string& line = lines[static_cast<size_t>(i % 1000)];
-    Message m;
-    m.text = line;
-    m.offset = offset;
-    m.end_offset = offset += line.size() + 1;
-    shipper.ship(m, ctx, file);
+    if (parser) {
+      const Line raw{line, offset, offset += line.size() + 1, false};
+      parser->feed(raw, ship, skip);
+    } else {
+      Message m;
+      m.text = line;
+      m.offset = offset;
+      m.end_offset = offset += line.size() + 1;
+      shipper.ship(m, ctx, file);
+    }
     in_bytes += line.size() + 1;
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -63,6 +63,31 @@ size_t utf8SequenceLength(std::string_view s, size_t i) {
 
 bool validUtf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
 
+char* writeUtf8(char* out, uint32_t cp) {
+  auto put = [&out](uint32_t byte) { *out++ = static_cast<char>(byte); };
+  if (cp < 0x80) {
+    put(cp);
+  } else if (cp < 0x800) {
+    put(0xC0 | (cp >> 6));
+    put(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    put(0xE0 | (cp >> 12));
+    put(0x80 | ((cp >> 6) & 0x3F));
+    put(0x80 | (cp & 0x3F));
+  } else {
+    put(0xF0 | (cp >> 18));
+    put(0x80 | ((cp >> 12) & 0x3F));
+    put(0x80 | ((cp >> 6) & 0x3F));
+    put(0x80 | (cp & 0x3F));
+  }
+  return out;
+}
+
+void appendUtf8(std::string& out, uint32_t cp) {
+  char buf[4];
+  out.append(buf, static_cast<size_t>(writeUtf8(buf, cp) - buf));
+}
+
 namespace {
 
 // Block scanning: a mask of the bytes in one block that need a look (a control character, '"',
@@ -176,6 +201,107 @@ bool escapeTail(std::string& out, const char* p, const char* const end) {
 }
 
 }  // namespace
+
+namespace {
+
+int hexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The value of four hex digits at p, or -1.
+int32_t hex4(const char* p, const char* end) {
+  if (end - p < 4) return -1;
+  int32_t v = 0;
+  for (int i = 0; i < 4; ++i) {
+    const int h = hexDigit(p[i]);
+    if (h < 0) return -1;
+    v = v << 4 | h;
+  }
+  return v;
+}
+
+char shortEscape(char e) {
+  switch (e) {
+    case '"':
+      return '"';
+    case '\\':
+      return '\\';
+    case '/':
+      return '/';
+    case 'b':
+      return '\b';
+    case 'f':
+      return '\f';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    default:
+      return 0;
+  }
+}
+
+// The escape at p (its backslash) written at `out`; returns the position after it or nullptr.
+const char* decodeEscape(const char* p, const char* end, char*& out) {
+  if (end - p < 2) return nullptr;
+  if (p[1] != 'u') {
+    const char ch = shortEscape(p[1]);
+    if (!ch) return nullptr;
+    *out++ = ch;
+    return p + 2;
+  }
+  int32_t cp = hex4(p + 2, end);
+  if (cp < 0) return nullptr;
+  p += 6;
+  if (cp >= 0xD800 && cp < 0xDC00 && end - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+    const int32_t low = hex4(p + 2, end);
+    if (low >= 0xDC00 && low < 0xE000) {
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+      p += 6;
+    }
+  }
+  if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;  // a lone surrogate, as Go's decoder makes it
+  out = writeUtf8(out, static_cast<uint32_t>(cp));
+  return p;
+}
+
+}  // namespace
+
+size_t decodeString(std::string_view in, char* out, size_t& written) {
+  const char* p = in.data();
+  const char* const end = p + in.size();
+  char* o = out;
+  while (true) {
+    // Each block is stored before it is looked at: clean text costs one store per block.
+    if (end - p >= static_cast<std::ptrdiff_t>(kBlock)) {
+      std::memcpy(o, p, kBlock);
+      const BlockMask mask = blockMask<false>(p);
+      if (!mask) {
+        p += kBlock;
+        o += kBlock;
+        continue;
+      }
+      const size_t k = firstIn(mask);
+      p += k;
+      o += k;
+    } else {
+      while (p < end && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20) *o++ = *p++;
+      if (p == end) return 0;
+    }
+    if (*p == '"') {
+      written = static_cast<size_t>(o - out);
+      return static_cast<size_t>(p + 1 - in.data());
+    }
+    if (*p != '\\') return 0;  // a raw control character
+    p = decodeEscape(p, end, o);
+    if (!p) return 0;
+  }
+}
 
 bool appendEscaped(std::string& out, std::string_view s) {
   // Most strings (keys, paths, plain messages) need nothing: one scan, one append.

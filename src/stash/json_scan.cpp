@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "logship/common/json.h"
+
 namespace logship::stash::scan {
 namespace {
 
@@ -20,24 +22,6 @@ uint32_t readHex4(std::string_view s, size_t i) {
     v = (v << 4) | static_cast<uint32_t>(h < 0 ? 0 : h);
   }
   return v;
-}
-
-void appendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 }  // namespace
@@ -128,7 +112,7 @@ std::string_view unescape(std::string_view raw, std::string& scratch) {
           }
         }
         if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;  // lone surrogate
-        appendUtf8(scratch, cp);
+        json::appendUtf8(scratch, cp);
         break;
       }
       default:

@@ -10,9 +10,34 @@ Harvester::Harvester(const Shipper& shipper, int fd, std::string path, const Fil
     : shipper_(shipper), fd_(fd), identity_(identity), ack_file_(ack_file), last_activity_(now) {
   ctx_.path = std::move(path);
   ctx_.file_hash = identity.hash();
+  makeStages(offset);
+}
+
+void Harvester::makeStages(uint64_t offset) {
   const auto& in = shipper_.pipeline.input();
-  reader_ = std::make_unique<LineReader>(fd_, offset, in.max_bytes);
+  // max_bytes bounds the message: the container envelope around it may be longer.
+  const uint64_t raw_limit = in.container.enabled ? ContainerParser::rawLineLimit(in.max_bytes) : in.max_bytes;
+  reader_ = std::make_unique<LineReader>(fd_, offset, raw_limit);
+  container_.reset();
+  if (in.container.enabled) container_.emplace(in.container, in.max_bytes);
+  multiline_.reset();
   if (in.multiline.enabled) multiline_.emplace(in.multiline, in.max_bytes);
+}
+
+void Harvester::toMultiline(const Message& m, Clock::time_point now) {
+  if (multiline_) {
+    multiline_->feed(m, now, [this](const Message& joined) { ship(joined); });
+  } else {
+    ship(m);
+  }
+}
+
+void Harvester::skipLine(uint64_t end_offset) {
+  if (multiline_ && multiline_->pending()) {
+    multiline_->absorb(end_offset);
+  } else {
+    shipper_.acks.skip(ack_file_, end_offset);
+  }
 }
 
 Harvester::~Harvester() {
@@ -23,20 +48,16 @@ size_t Harvester::read(size_t max_lines, Clock::time_point now) {
   size_t n = 0;
   Line line;
   shipper_.pipeline.refreshReadTime();
-  auto emit = [this](const Message& m) { ship(m); };
+  const ContainerParser::Emit to_multiline = [this, now](const Message& m) { toMultiline(m, now); };
+  const ContainerParser::Skip skip = [this](uint64_t end_offset) { skipLine(end_offset); };
   while (n < max_lines) {
     const auto status = reader_->next(line);
     if (status == LineReader::Status::kLine) {
       ++n;
-      if (multiline_) {
-        multiline_->feed(line, now, emit);
+      if (container_) {
+        container_->feed(line, to_multiline, skip);
       } else {
-        Message m;
-        m.text = line.text;
-        m.offset = line.offset;
-        m.end_offset = line.end_offset;
-        m.truncated = line.truncated;
-        ship(m);
+        toMultiline(Message{line.text, line.offset, line.end_offset, line.truncated}, now);
       }
       continue;
     }
@@ -82,9 +103,7 @@ void Harvester::restartFromZero(const FileIdentity& identity, AckTracker::FileId
   identity_ = identity;
   ctx_.file_hash = identity.hash();
   ack_file_ = ack_file;
-  const auto& in = shipper_.pipeline.input();
-  reader_ = std::make_unique<LineReader>(fd_, 0, in.max_bytes);
-  if (multiline_) multiline_.emplace(in.multiline, in.max_bytes);
+  makeStages(0);
   state_ = State::kReading;
 }
 

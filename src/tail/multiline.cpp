@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include "logship/common/error.h"
+#include "logship/tail/container_parser.h"
 
 namespace logship::tail {
 
@@ -18,8 +19,14 @@ bool Multiline::matches(std::string_view text) const {
   return m != config_.negate;
 }
 
-void Multiline::start(const Line& line, Clock::time_point now) {
+void Multiline::start(const Message& line, Clock::time_point now) {
   buffer_.assign(line.text);
+  message_.container = nullptr;
+  if (line.container) {
+    if (!container_) container_ = std::make_unique<OwnedContainerMeta>();
+    container_->assign(*line.container);
+    message_.container = &container_->view();
+  }
   message_.offset = line.offset;
   message_.end_offset = line.end_offset;
   message_.truncated = line.truncated;
@@ -27,7 +34,7 @@ void Multiline::start(const Line& line, Clock::time_point now) {
   last_ = now;
 }
 
-void Multiline::append(const Line& line, Clock::time_point now) {
+void Multiline::append(const Message& line, Clock::time_point now) {
   message_.end_offset = line.end_offset;
   last_ = now;
   if (lines_ >= config_.max_lines || buffer_.size() >= max_bytes_) {
@@ -57,7 +64,7 @@ void Multiline::flushIfStale(Clock::time_point now, const Emit& emit) {
   if (lines_ > 0 && now - last_ >= config_.timeout) flush(emit);
 }
 
-void Multiline::feed(const Line& line, Clock::time_point now, const Emit& emit) {
+void Multiline::feed(const Message& line, Clock::time_point now, const Emit& emit) {
   const bool m = matches(line.text);
   if (config_.match_after) {
     // A "continuation" line (m) joins the pending message; any other line starts a new one.

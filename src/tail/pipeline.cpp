@@ -6,6 +6,7 @@
 
 #include "logship/common/json.h"
 #include "logship/common/logging.h"
+#include "logship/tail/container_parser.h"
 
 namespace logship::tail {
 
@@ -17,6 +18,9 @@ PipelineMetrics PipelineMetrics::in(metrics::Registry& r) {
   m.bytes = &r.counter("logship_tail_bytes_published_total", "Bytes of encoded events handed to the output");
   m.json_errors = &r.counter("logship_tail_json_decode_errors_total",
                              "Lines that were not valid JSON objects (shipped with message as text)");
+  m.container_errors =
+      &r.counter("logship_tail_container_parse_errors_total",
+                 "Lines of container inputs that were neither Docker json-file nor CRI (shipped as they are)");
   return m;
 }
 
@@ -73,7 +77,13 @@ void Pipeline::usePreencodedGroups() {
   auto& entries = event_.entries();
   // Without JSON decoding and processors every event has the same keys (the static ones as they
   // are, plus message and log.*): which groups are intact is decided once.
-  const bool same_keys_every_event = !json_ && processors_.empty();
+  // The container parser adds stream/docker.attrs (or error.*): the same holds unless a static
+  // group shares one of those top-level keys.
+  const bool container_keys_vary =
+      input_.container.enabled && std::any_of(groups_.begin(), groups_.end(), [](const StaticGroup& g) {
+        return g.name == "stream" || g.name == "docker" || g.name == "error";
+      });
+  const bool same_keys_every_event = !json_ && processors_.empty() && !container_keys_vary;
   if (same_keys_every_event && groups_decided_) {
     for (size_t i = 0; i < static_.size(); ++i) entries[i].preencoded = intact_[group_of_[i]] != 0;
     return;
@@ -138,10 +148,31 @@ void Pipeline::noteDecodeError(const Message& message, const HarvesterContext& c
             {{"file", ctx.path}, {"offset", message.offset}, {"error", json_->error()}, {"errors_so_far", n}});
 }
 
+void Pipeline::addContainerFields(const Message& message, const HarvesterContext& ctx) {
+  const ContainerMeta& c = *message.container;
+  if (!c.error.empty()) {
+    // Filebeat skips such a line (logging "Skipping unparsable line"); logship ships it as it is.
+    event_.append("error.message", c.error, Entry::Kind::kString);
+    event_.append("error.type", "container", Entry::Kind::kString);
+    metrics_.container_errors->inc();
+    const uint64_t n = metrics_.container_errors->value();
+    if (n <= 10 || n % 1000 == 0)
+      log::warn(*log::get("tail"), "not a container log line, shipped as it is",
+                {{"file", ctx.path}, {"offset", message.offset}, {"error", c.error}, {"errors_so_far", n}});
+    return;
+  }
+  event_.append("stream", c.stream, Entry::Kind::kString);
+  if (!c.attrs.empty()) event_.append("docker.attrs", c.attrs, Entry::Kind::kRaw);
+  // The container's time is the event's (a decoded @timestamp with overwrite_keys replaces it).
+  event_.timestamp_.assign(c.timestamp);
+  event_.timestamp_ms = c.timestamp_ms;
+}
+
 PipelineOutcome Pipeline::process(const Message& message, const HarvesterContext& ctx) {
   event_.clear();
   auto& entries = event_.entries();
   entries.insert(entries.end(), static_.begin(), static_.end());
+  if (message.container) addContainerFields(message, ctx);
 
   std::string_view filter_text = message.text;
   if (json_) {

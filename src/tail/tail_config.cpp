@@ -9,6 +9,7 @@
 #include <re2/re2.h>
 
 #include "logship/common/json.h"
+#include "logship/tail/container_config.h"
 #include "logship/tail/format_string.h"
 #include "logship/tail/processors.h"
 
@@ -131,10 +132,11 @@ void parseNdjson(const Node& n, JsonConfig& j) {
 // `legacy`: an item of Filebeat 5/6's filebeat.prospectors, whose type key is `input_type`.
 InputConfig parseInput(const Node& n, std::vector<std::string>& warnings, bool legacy = false) {
   InputConfig in;
-  in.type = n.child(legacy ? "input_type" : "type").oneOf({"log", "filestream"}, "log");
+  in.type = n.child(legacy ? "input_type" : "type").oneOf({"log", "filestream", "container", "docker"}, "log");
   in.id = n.child("id").str();
   in.enabled = n.child("enabled").boolean(true);
   in.paths = n.child("paths").strings();
+  if (in.type == "container" || in.type == "docker") parseContainerInput(n, in, warnings);  // then a log input
   if (in.enabled && in.paths.empty()) n.child("paths").fail("an input needs at least one path");
   in.include_lines = regexList(n.child("include_lines"));
   in.exclude_lines = regexList(n.child("exclude_lines"));
@@ -159,7 +161,7 @@ InputConfig parseInput(const Node& n, std::vector<std::string>& warnings, bool l
   in.clean_removed = n.child("clean_removed").boolean(true);
   if (n.child("processors").exists()) in.processors = parseProcessors(n.child("processors"), warnings);
 
-  if (in.type == "log") {
+  if (in.type != "filestream") {
     in.exclude_files = regexList(n.child("exclude_files"));
     in.scan_frequency = n.child("scan_frequency").duration(milliseconds(10000));
     in.close_inactive = n.child("close_inactive").duration(milliseconds(300000));
@@ -178,9 +180,12 @@ InputConfig parseInput(const Node& n, std::vector<std::string>& warnings, bool l
     in.close_renamed = state.child("renamed").boolean(false);
     in.close_removed = state.child("removed").boolean(true);
     in.max_bytes = n.child("message_max_bytes").bytes(10 * 1024 * 1024);
-    for (const auto& parser : n.child("parsers").items()) {
-      for (const auto& [name, body] : parser.entries()) {
-        if (name == "ndjson") {
+    const auto parsers = n.child("parsers").items();
+    for (size_t i = 0; i < parsers.size(); ++i) {
+      for (const auto& [name, body] : parsers[i].entries()) {
+        if (name == "container") {
+          parseContainerParser(body, i, in);
+        } else if (name == "ndjson") {
           parseNdjson(body, in.json);
         } else if (name == "multiline") {
           parseMultiline(body, in.multiline);

@@ -18,6 +18,18 @@ bool appendEscaped(std::string& out, std::string_view s);
 void appendInt(std::string& out, int64_t v);
 void appendUint(std::string& out, uint64_t v);
 
+// Writes code point `cp` (at most U+10FFFF) as UTF-8 at `out` (decoding a \uXXXX escape);
+// returns the end of what was written (at most 4 bytes).
+char* writeUtf8(char* out, uint32_t cp);
+void appendUtf8(std::string& out, uint32_t cp);
+
+// Decodes the contents of a JSON string: `in` starts after its opening quote (and may go on past
+// the closing one). The text is written at `out`, which needs room for in.size() bytes (decoding
+// never lengthens; whole blocks are stored). Returns how much of `in` the string took, closing
+// quote included, and sets `written`; 0 when it is unterminated or has an invalid escape or a raw
+// control character. A lone surrogate escape becomes U+FFFD (as Go's decoder).
+size_t decodeString(std::string_view in, char* out, size_t& written);
+
 // True when `s` is valid UTF-8 (SIMD-accelerated).
 bool validUtf8(std::string_view s);
 

@@ -1,5 +1,5 @@
 #pragma once
-// Reads one open file from an offset: lines -> (multiline) -> Pipeline. The file descriptor stays
+// Reads one open file from an offset: lines -> (container parser) -> (multiline) -> Pipeline. The file descriptor stays
 // open across renames, so a rotated file is read to its end. Rotation and truncation are
 // detected here (checkRotation); the Prospector decides what to do about them.
 #include <chrono>
@@ -8,6 +8,7 @@
 #include <string>
 
 #include "logship/tail/ack_tracker.h"
+#include "logship/tail/container_parser.h"
 #include "logship/tail/file_identity.h"
 #include "logship/tail/line_reader.h"
 #include "logship/tail/multiline.h"
@@ -75,6 +76,11 @@ class Harvester {
 
  private:
   void ship(const Message& m) { shipper_.ship(m, ctx_, ack_file_); }
+  // A message of the container parser (or a raw line) on its way to multiline or the pipeline.
+  void toMultiline(const Message& m, Clock::time_point now);
+  // A line consumed without an event: its offset is acknowledged after anything pending.
+  void skipLine(uint64_t end_offset);
+  void makeStages(uint64_t offset);
 
   Shipper shipper_;
   int fd_;
@@ -82,6 +88,7 @@ class Harvester {
   HarvesterContext ctx_;
   AckTracker::FileId ack_file_;
   std::unique_ptr<LineReader> reader_;
+  std::optional<ContainerParser> container_;
   std::optional<Multiline> multiline_;
   State state_ = State::kReading;
   Clock::time_point last_activity_;

@@ -21,12 +21,16 @@ class RE2;
 
 namespace logship::tail {
 
+struct ContainerMeta;  // container_parser.h
+class OwnedContainerMeta;
+
 struct Message {
   std::string_view text;
   uint64_t offset = 0;
   uint64_t end_offset = 0;
   bool truncated = false;
   int lines = 1;
+  const ContainerMeta* container = nullptr;  // set by the container parser
 };
 
 class Multiline {
@@ -37,8 +41,15 @@ class Multiline {
   Multiline(const MultilineConfig& config, uint64_t max_bytes);
   ~Multiline();
 
-  // Feeds one line; calls `emit` for every completed message (zero, one or two).
-  void feed(const Line& line, Clock::time_point now, const Emit& emit);
+  // Feeds one line (or one message of the container parser); calls `emit` for every completed
+  // message (zero, one or two). A joined message keeps the first message's container fields.
+  void feed(const Message& line, Clock::time_point now, const Emit& emit);
+  void feed(const Line& line, Clock::time_point now, const Emit& emit) {
+    feed(Message{line.text, line.offset, line.end_offset, line.truncated}, now, emit);
+  }
+  // A line consumed without a message (the container parser's stream filter) while a message is
+  // pending: its end offset becomes the pending message's, so it is acknowledged in order.
+  void absorb(uint64_t end_offset) { message_.end_offset = end_offset; }
   // Emits the pending message if it has waited longer than the timeout.
   void flushIfStale(Clock::time_point now, const Emit& emit);
   void flush(const Emit& emit);
@@ -46,13 +57,14 @@ class Multiline {
 
  private:
   bool matches(std::string_view text) const;
-  void start(const Line& line, Clock::time_point now);
-  void append(const Line& line, Clock::time_point now);
+  void start(const Message& line, Clock::time_point now);
+  void append(const Message& line, Clock::time_point now);
 
   MultilineConfig config_;
   uint64_t max_bytes_;
   std::unique_ptr<re2::RE2> re_;
   std::string buffer_;
+  std::unique_ptr<OwnedContainerMeta> container_;  // the first message's, when it had any
   Message message_;
   int lines_ = 0;
   Clock::time_point last_;

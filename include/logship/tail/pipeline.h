@@ -37,11 +37,12 @@ struct PipelineOutcome {
 };
 
 struct PipelineMetrics {
-  metrics::Counter* events = nullptr;       // handed to the output
-  metrics::Counter* filtered = nullptr;     // include/exclude_lines
-  metrics::Counter* dropped = nullptr;      // drop_event
-  metrics::Counter* bytes = nullptr;        // encoded bytes handed to the output
-  metrics::Counter* json_errors = nullptr;  // lines the JSON decoder could not decode (shipped as text)
+  metrics::Counter* events = nullptr;            // handed to the output
+  metrics::Counter* filtered = nullptr;          // include/exclude_lines
+  metrics::Counter* dropped = nullptr;           // drop_event
+  metrics::Counter* bytes = nullptr;             // encoded bytes handed to the output
+  metrics::Counter* json_errors = nullptr;       // lines the JSON decoder could not decode (shipped as text)
+  metrics::Counter* container_errors = nullptr;  // lines of a container input that were not container lines
   static PipelineMetrics in(metrics::Registry& registry);
 };
 
@@ -68,6 +69,8 @@ class Pipeline {
  private:
   void stampReadTime();
   void noteDecodeError(const Message& message, const HarvesterContext& ctx);
+  // stream, docker.attrs and the container's time as @timestamp, or the parse error.
+  void addContainerFields(const Message& message, const HarvesterContext& ctx);
   void shrinkToFit(const Message& message);
   // Writes the cached fragments of static groups no processor or decoded key touched into
   // preencoded_, flagging their entries so the encoder skips them.

@@ -36,6 +36,18 @@ struct JsonConfig {
   bool log_errors = true;   // !ignore_decoding_error: lines that are not JSON are logged
 };
 
+// The container parser (Filebeat's docker-json reader: container/docker inputs, filestream's
+// `parsers: [container]`); see container_parser.h.
+struct ContainerConfig {
+  enum class Format : uint8_t { kAuto, kDocker, kCri };
+  enum class Stream : uint8_t { kAll, kStdout, kStderr };
+  bool enabled = false;
+  Format format = Format::kAuto;
+  Stream stream = Stream::kAll;
+  bool combine_partial = true;  // join Docker partial lines / CRI `P` parts
+  bool cri_flags = true;        // CRI lines carry the P/F flags field
+};
+
 class Processor;
 
 // One processor (processor.h): conditions are compiled once (condition.h), the processor's own
@@ -46,7 +58,7 @@ struct ProcessorConfig {
 };
 
 struct InputConfig {
-  std::string type = "log";  // log | filestream
+  std::string type = "log";  // log | filestream | container | docker (input.type in events)
   std::string id;
   bool enabled = true;
   std::vector<std::string> paths;
@@ -67,6 +79,7 @@ struct InputConfig {
   uint64_t max_bytes = 10 * 1024 * 1024;
   MultilineConfig multiline;
   JsonConfig json;
+  ContainerConfig container;  // before multiline and JSON decoding
   std::vector<ProcessorConfig> processors;
 };
 
