@@ -140,13 +140,14 @@ TEST(ContainerConfig, DryRunPrintsUnwrappedEventsOfADockerJsonFile) {
       "\n"
       R"({"log":"line\n","stream":"stderr","time":"2024-05-01T10:00:01.1Z"})"
       "\n");
-  logship::testing::writeFile(dir / "fb.yml", "filebeat.inputs:\n  - type: docker\n    containers.ids: ['*']\n"
-                                              "    containers.path: " +
-                                                  (dir / "containers").string() +
-                                                  "\n    json.keys_under_root: true\n"
-                                                  "output.kafka: {hosts: [a], topic: t}\n");
-  const auto r = testing::runTailBinary("-c " + (dir / "fb.yml").string() + " --dry-run --path.data " +
-                                        (dir / "data").string());
+  logship::testing::writeFile(dir / "fb.yml",
+                              "filebeat.inputs:\n  - type: docker\n    containers.ids: ['*']\n"
+                              "    containers.path: " +
+                                  (dir / "containers").string() +
+                                  "\n    json.keys_under_root: true\n"
+                                  "output.kafka: {hosts: [a], topic: t}\n");
+  const auto r =
+      testing::runTailBinary("-c " + (dir / "fb.yml").string() + " --dry-run --path.data " + (dir / "data").string());
   ASSERT_EQ(r.status, 0) << r.out;
   std::vector<std::string> events;  // stdout; the logs (stderr) are merged into r.out
   std::istringstream lines(r.out);

@@ -99,7 +99,8 @@ std::string inspectJson(const std::string& id, const std::string& name) {
 }
 std::string eventJson(const std::string& action, const std::string& id) {
   return R"({"status":")" + action + R"(","id":")" + id + R"(","from":"busybox:local","Type":"container","Action":")" +
-         action + R"(","Actor":{"ID":")" + id + R"(","Attributes":{"image":"busybox:local","name":"x"}},"scope":"local","time":1700000000,"timeNano":1700000000000000000})" +
+         action + R"(","Actor":{"ID":")" + id +
+         R"(","Attributes":{"image":"busybox:local","name":"x"}},"scope":"local","time":1700000000,"timeNano":1700000000000000000})" +
          "\n";
 }
 
@@ -172,7 +173,8 @@ TEST_F(ScriptedEngine, WatcherFollowsTheEventStream) {
 
 TEST(DockerMetadataWatcher, UnreachableEngineNeverBlocksRun) {
   auto doc = config::Document::loadString(
-      "processors:\n  - add_docker_metadata: {host: \"unix://" + ::testing::TempDir() + "no-such.sock\"}\n", "d.yml", {});
+      "processors:\n  - add_docker_metadata: {host: \"unix://" + ::testing::TempDir() + "no-such.sock\"}\n", "d.yml",
+      {});
   std::vector<std::string> warnings;
   auto list = parseProcessors(doc->root().child("processors"), warnings);
   Processors chain(nullptr, &list);

@@ -34,8 +34,8 @@ inline std::string httpChunkedHead(int status = 200) {
          " OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
 }
 inline std::string httpWhole(const std::string& body, int status = 200) {
-  return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: application/json\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\n\r\n" + body;
+  return "HTTP/1.1 " + std::to_string(status) +
+         " X\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
 class FakeHttpServer {

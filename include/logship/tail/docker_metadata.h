@@ -49,8 +49,10 @@ class DockerMetadataWatcher {
   DockerMetadataWatcher(DockerEngine engine, MetadataStore& store, const DockerMetadataOptions& options,
                         TimeSource& clock);
   ~DockerMetadataWatcher();
-  // Starts the thread (once; later calls do nothing).
-  void start();
+  // Starts the thread (once; later calls do nothing) and waits, that first time only, until the
+  // first list is in the store or failed, at most `first_list_wait`: the first lines of a run
+  // then find the containers that were already running (libbeat's watcher lists in Start()).
+  void start(std::chrono::milliseconds first_list_wait = std::chrono::seconds(2));
   void stop();
 
   // One session, on the caller's thread: list (the store then holds exactly the running
@@ -64,6 +66,7 @@ class DockerMetadataWatcher {
   void loop();
   void put(const DockerContainer& c);
   void reportFailure(const std::string& what);
+  void firstAttemptDone();
 
   DockerEngine engine_;
   MetadataStore& store_;
@@ -75,6 +78,7 @@ class DockerMetadataWatcher {
   std::condition_variable cv_;
   std::once_flag started_;
   std::thread thread_;
+  bool first_attempt_done_ = false;  // guarded by mu_
   int failures_ = 0;
   TimeSource::MonotonicTime last_warning_{};
 };

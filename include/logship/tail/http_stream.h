@@ -71,8 +71,7 @@ class HttpTransport {
 std::unique_ptr<HttpTransport> connectUnix(const std::string& path);
 // Connects to host:port over TCP, with TLS when `ca_file` is not empty (verified against it, with
 // `server_name` for SNI and the certificate's name). Throws Error(kIo).
-std::unique_ptr<HttpTransport> connectTcp(const std::string& host, uint16_t port, bool tls,
-                                          const std::string& ca_file);
+std::unique_ptr<HttpTransport> connectTcp(const std::string& host, uint16_t port, bool tls, const std::string& ca_file);
 
 struct HttpRequest {
   std::string target;  // "/containers/json"

@@ -114,15 +114,16 @@ bool DockerEngine::inspect(std::string_view id, DockerContainer& out, const std:
       },
       stop);
   if (status == 404) return false;
-  if (status != 200) throw Error(ErrorCode::kIo, "inspecting container " + std::string(id) + " answered " + std::to_string(status));
+  if (status != 200)
+    throw Error(ErrorCode::kIo, "inspecting container " + std::string(id) + " answered " + std::to_string(status));
   return parseInspect(body, out);
 }
 
 void DockerEngine::followEvents(int64_t since_unix, const std::function<void(const DockerEvent&)>& on_event,
                                 const std::atomic<bool>& stop, const std::function<void()>& on_idle) const {
   auto transport = connectUnix(socket_path_);
-  std::string target = "/events?filters=" +
-                       urlEncode(R"({"type":["container"],"event":["start","die","destroy","rename"]})");
+  std::string target =
+      "/events?filters=" + urlEncode(R"({"type":["container"],"event":["start","die","destroy","rename"]})");
   if (since_unix > 0) target += "&since=" + std::to_string(since_unix);
   LineSplitter lines([&](std::string_view line) {
     DockerEvent event;

@@ -73,8 +73,12 @@ DockerMetadataWatcher::DockerMetadataWatcher(DockerEngine engine, MetadataStore&
 
 DockerMetadataWatcher::~DockerMetadataWatcher() { stop(); }
 
-void DockerMetadataWatcher::start() {
-  std::call_once(started_, [this] { thread_ = std::thread([this] { loop(); }); });
+void DockerMetadataWatcher::start(std::chrono::milliseconds first_list_wait) {
+  std::call_once(started_, [&] {
+    thread_ = std::thread([this] { loop(); });
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, first_list_wait, [this] { return first_attempt_done_ || stop_.load(); });
+  });
 }
 
 void DockerMetadataWatcher::stop() {
@@ -113,6 +117,7 @@ void DockerMetadataWatcher::runSession() {
   }
   store_.retainOnly(ids);
   ++lists_;
+  firstAttemptDone();
   if (failures_ > 0) log::info(*log::get("processors"), "add_docker_metadata: the Docker engine answers again");
   failures_ = 0;
   // Events since the list began: a container started during the list is not missed.
@@ -120,13 +125,23 @@ void DockerMetadataWatcher::runSession() {
       since, [this](const DockerEvent& e) { handle(e); }, stop_, [this] { store_.cleanup(); });
 }
 
+void DockerMetadataWatcher::firstAttemptDone() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (first_attempt_done_) return;
+    first_attempt_done_ = true;
+  }
+  cv_.notify_all();
+}
+
 void DockerMetadataWatcher::reportFailure(const std::string& what) {
   // One warning when the engine goes away, then at most one a minute.
   const auto now = clock_.monotonicTime();
   if (failures_++ == 0 || now - last_warning_ >= std::chrono::minutes(1)) {
     last_warning_ = now;
-    log::warn(*log::get("processors"), "add_docker_metadata: the Docker engine is unreachable; events get no container metadata",
-                  {{"socket", options_.socket_path}, {"error", what}, {"failures", failures_}});
+    log::warn(*log::get("processors"),
+              "add_docker_metadata: the Docker engine is unreachable; events get no container metadata",
+              {{"socket", options_.socket_path}, {"error", what}, {"failures", failures_}});
   }
 }
 
@@ -139,6 +154,7 @@ void DockerMetadataWatcher::loop() {
     } catch (const Error& e) {
       reportFailure(e.what());
     }
+    firstAttemptDone();
     store_.cleanup();
     std::unique_lock<std::mutex> lock(mu_);
     if (clock_.waitFor(lock, cv_, backoff.next(), [this] { return stop_.load(); })) break;

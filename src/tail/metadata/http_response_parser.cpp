@@ -24,7 +24,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-[[noreturn]] void malformed(const std::string& what) { throw Error(ErrorCode::kDecode, "malformed HTTP response", what); }
+[[noreturn]] void malformed(const std::string& what) {
+  throw Error(ErrorCode::kDecode, "malformed HTTP response", what);
+}
 
 }  // namespace
 
