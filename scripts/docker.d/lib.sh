@@ -251,17 +251,22 @@ base_images() {
             "$ROOTFS_TAR" debian:bookworm >/dev/null
     fi
     docker image inspect debian:bookworm-slim >/dev/null 2>&1 || docker tag debian:bookworm debian:bookworm-slim
-    # The writer of the sidecar test: Debian's busybox-static, /bin/busybox and its applet links.
-    if ! docker image inspect "$BUSYBOX_IMAGE" >/dev/null 2>&1; then
-        local bb="$DOCKER_RUN/busybox-root" applet
-        rm -rf "$bb"
-        mkdir -p "$bb/bin" "$bb/tmp"
-        cp /bin/busybox "$bb/bin/busybox"
-        for applet in $("$bb/bin/busybox" --list); do
-            [ "$applet" = busybox ] || ln -s busybox "$bb/bin/$applet"
-        done
-        tar --numeric-owner -C "$bb" -c . | docker import -c 'CMD ["/bin/sh"]' - "$BUSYBOX_IMAGE" >/dev/null
-        rm -rf "$bb"
-    fi
+    busybox_image
     pass "base images: debian:bookworm, debian:bookworm-slim, $BUSYBOX_IMAGE"
+}
+
+# The writer of the sidecar test and of the engine test (scripts/docker-engine): Debian's
+# busybox-static, /bin/busybox and its applet links, imported in a second.
+busybox_image() {
+    docker image inspect "$BUSYBOX_IMAGE" >/dev/null 2>&1 && return 0
+    [ -x /bin/busybox ] || die "no /bin/busybox (package busybox-static)"
+    local bb="$DOCKER_RUN/busybox-root" applet
+    rm -rf "$bb"
+    mkdir -p "$bb/bin" "$bb/tmp"
+    cp /bin/busybox "$bb/bin/busybox"
+    for applet in $("$bb/bin/busybox" --list); do
+        [ "$applet" = busybox ] || ln -s busybox "$bb/bin/$applet"
+    done
+    tar --numeric-owner -C "$bb" -c . | docker import -c 'CMD ["/bin/sh"]' - "$BUSYBOX_IMAGE" >/dev/null
+    rm -rf "$bb"
 }

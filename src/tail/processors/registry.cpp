@@ -9,6 +9,8 @@ std::unique_ptr<const Processor> parseAddFields(const config::Node& node);
 std::unique_ptr<const Processor> parseDropFields(const config::Node& node);
 std::unique_ptr<const Processor> parseDropEvent(const config::Node& node);
 std::unique_ptr<const Processor> parseAddHostMetadata(const config::Node& node);
+std::unique_ptr<const Processor> parseAddKubernetesMetadata(const config::Node& node);
+std::unique_ptr<const Processor> parseAddDockerMetadata(const config::Node& node);
 
 }  // namespace processors
 
@@ -18,6 +20,8 @@ const std::vector<ProcessorFactory>& processorFactories() {
       {"drop_fields", &processors::parseDropFields},
       {"drop_event", &processors::parseDropEvent},
       {"add_host_metadata", &processors::parseAddHostMetadata},
+      {"add_kubernetes_metadata", &processors::parseAddKubernetesMetadata},
+      {"add_docker_metadata", &processors::parseAddDockerMetadata},
   };
   return table;
 }
