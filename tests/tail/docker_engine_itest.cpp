@@ -71,19 +71,19 @@ class DockerEngine : public ::testing::Test {
   // `docker create` of a busybox running `script`, json-file rotated at `max_size` (3 files).
   void create(const std::string& script, const std::string& max_size) {
     int status = 0;
-    container_ = lastLine(shell("docker create --network none --label com.example.team=shop --label tier=it "
-                                "--log-driver json-file --log-opt max-size=" +
-                                    max_size + " --log-opt max-file=3 --name lt-it-" + topic_ + " " + kImage +
-                                    " sh -c '" + script + "'",
-                                &status));
+    container_ = lastLine(
+        shell("docker create --network none --label com.example.team=shop --label tier=it "
+              "--log-driver json-file --log-opt max-size=" +
+                  max_size + " --log-opt max-file=3 --name lt-it-" + topic_ + " " + kImage + " sh -c '" + script + "'",
+              &status));
     ASSERT_EQ(status, 0) << container_;
-    logship::testing::writeFile(
-        dir_ / "filebeat.yml",
-        "filebeat.inputs:\n  - type: container\n    paths: [\"" + data_root_ + "/containers/" + container_ +
-            "/*.log\"]\n    scan_frequency: 1s\nprocessors:\n  - add_docker_metadata: ~\n"
-            "filebeat.registry.flush: 200ms\npath.data: " +
-            (dir_ / "data").string() + "\noutput.kafka:\n  hosts: [\"" + env_.kafka_bootstrap + "\"]\n  topic: " +
-            topic_ + "\n");
+    logship::testing::writeFile(dir_ / "filebeat.yml",
+                                "filebeat.inputs:\n  - type: container\n    paths: [\"" + data_root_ + "/containers/" +
+                                    container_ +
+                                    "/*.log\"]\n    scan_frequency: 1s\nprocessors:\n  - add_docker_metadata: ~\n"
+                                    "filebeat.registry.flush: 200ms\npath.data: " +
+                                    (dir_ / "data").string() + "\noutput.kafka:\n  hosts: [\"" + env_.kafka_bootstrap +
+                                    "\"]\n  topic: " + topic_ + "\n");
   }
   void startContainer() { ASSERT_EQ(shell("docker start " + container_ + " >/dev/null 2>&1; echo $?"), "0\n"); }
   logship::testing::ChildProcess tail() {
@@ -136,20 +136,22 @@ std::string idOf(const std::string& message) { return message.substr(3, message.
 
 TEST_F(DockerEngine, EveryLineOnceWithStreamTimeAndContainerMetadata) {
   constexpr int kLines = 3000;  // per stream, ~380 bytes a line in json-file: 2 rotations at 1m
-  // The writer writes one line (logship-tail harvests no empty file), waits for /tmp/go (given once logship-tail reads the file), then writes at about
-  // 300 KB/s, a service's pace: Docker rotates every few seconds, and each new file is found by a
-  // scan (1 s) before Docker rotates it again (a file renamed twice before any scan saw it would be
-  // lost by Filebeat too: its glob is */*.log).
-  create("echo id=ready x; while [ ! -e /tmp/go ]; do usleep 20000; done; pad=$(head -c 250 /dev/zero | tr \"\\0\" p); i=0; "
-         "while [ $i -lt " +
-             std::to_string(kLines) +
-             " ]; do echo \"id=out-$i $pad\"; echo \"id=err-$i $pad\" >&2; i=$((i+1)); "
-             "[ $((i % 50)) = 0 ] && usleep 100000; done; exec sleep 600",
-         "1m");
+  // The writer writes one line (logship-tail harvests no empty file), waits for /tmp/go (given once logship-tail reads
+  // the file), then writes at about 300 KB/s, a service's pace: Docker rotates every few seconds, and each new file is
+  // found by a scan (1 s) before Docker rotates it again (a file renamed twice before any scan saw it would be lost by
+  // Filebeat too: its glob is */*.log).
+  create(
+      "echo id=ready x; while [ ! -e /tmp/go ]; do usleep 20000; done; pad=$(head -c 250 /dev/zero | tr \"\\0\" p); "
+      "i=0; "
+      "while [ $i -lt " +
+          std::to_string(kLines) +
+          " ]; do echo \"id=out-$i $pad\"; echo \"id=err-$i $pad\" >&2; i=$((i+1)); "
+          "[ $((i % 50)) = 0 ] && usleep 100000; done; exec sleep 600",
+      "1m");
   auto tailer = tail();
   startContainer();
-  ASSERT_TRUE(logship::testing::pollUntil([&] { return tailLog().find("harvester started") != std::string::npos; },
-                                          30s, 50ms))
+  ASSERT_TRUE(
+      logship::testing::pollUntil([&] { return tailLog().find("harvester started") != std::string::npos; }, 30s, 50ms))
       << tailLog();
   ASSERT_EQ(shell("docker exec " + container_ + " touch /tmp/go; echo $?"), "0\n");
   const auto values = consume(2 * kLines + 1, 120s);
