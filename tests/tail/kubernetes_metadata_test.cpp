@@ -60,7 +60,8 @@ TEST(LogsPathMatcher, KubeletPodsAndDockerDirectory) {
   ASSERT_TRUE(kubelet.match("/var/lib/kubelet/pods/uid-1/volumes/kubernetes.io~empty-dir/logs/app.log", out));
   EXPECT_EQ(out.pod_uid, "uid-1");
   LogsPathMatcher docker("/var/lib/docker/containers", LogsPathMatcher::Resource::kContainer);
-  ASSERT_TRUE(docker.match("/var/lib/docker/containers/" + kId + "/" + kId + "-json.log", out));
+  const std::string path = "/var/lib/docker/containers/" + kId + "/" + kId + "-json.log";  // out views it
+  ASSERT_TRUE(docker.match(path, out));
   EXPECT_EQ(out.container_id, kId);
   EXPECT_FALSE(docker.match("/var/lib/docker/containers/" + kId.substr(0, 12) + "/x-json.log", out));
 }
@@ -112,13 +113,15 @@ TEST(AddKubernetesMetadata, FieldsFromTheLogPath) {
 TEST(AddKubernetesMetadata, ConfiguredMatcherOnly) {
   auto p = parse(R"(processors:
   - add_kubernetes_metadata:
-      default_matchers.enabled: false
+      default_matchers:
+        enabled: false
       matchers:
         - logs_path: {logs_path: /var/log/pods/, resource_type: pod}
-)");
+)");  // nested: this loader does not split dotted keys (filebeat.yml's does)
   Processors chain(nullptr, &p.list);
   Event e;
-  e.setString("log.file.path", "/var/log/containers/web-0_prod_nginx-" + kId + ".log");
+  const std::string path = "/var/log/containers/web-0_prod_nginx-" + kId + ".log";  // the event views it
+  e.setString("log.file.path", path);
   chain.run(e);
   EXPECT_FALSE(e.has("kubernetes"));
 }
