@@ -204,13 +204,6 @@ bool escapeTail(std::string& out, const char* p, const char* const end) {
 
 namespace {
 
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // The value of four hex digits at p, or -1.
 int32_t hex4(const char* p, const char* end) {
   if (end - p < 4) return -1;

@@ -8,17 +8,10 @@
 namespace logship::stash::scan {
 namespace {
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 uint32_t readHex4(std::string_view s, size_t i) {
   uint32_t v = 0;
   for (size_t k = 0; k < 4 && i + k < s.size(); ++k) {
-    const int h = hexValue(s[i + k]);
+    const int h = json::hexDigit(s[i + k]);
     v = (v << 4) | static_cast<uint32_t>(h < 0 ? 0 : h);
   }
   return v;

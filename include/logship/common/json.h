@@ -33,6 +33,14 @@ size_t decodeString(std::string_view in, char* out, size_t& written);
 // True when `s` is valid UTF-8 (SIMD-accelerated).
 bool validUtf8(std::string_view s);
 
+// The value of one hex digit (0-9, a-f, A-F), or -1: for the \uXXXX escapes of both JSON readers.
+inline int hexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 // Builds a JSON object into a caller-owned buffer, tracking commas. Keys are escaped too.
 class ObjectWriter {
  public:
