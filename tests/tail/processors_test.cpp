@@ -159,5 +159,19 @@ TEST_F(OneProcessor, AddHostMetadataSetsHostFieldsAndNamesOptionsWithoutEffect) 
   EXPECT_NE(doc_->noEffectKeys()[0].find("netinfo"), std::string::npos) << doc_->noEffectKeys()[0];
 }
 
+TEST(Processors, FlagProcessorErrorSetsErrorMessageAndKeepsTheEvent) {
+  Event e;
+  e.setString("message", "x");
+  std::string msg = "first";
+  flagProcessorError(e, msg);
+  msg = "overwritten buffer";  // the event keeps its own copy
+  const Entry* err = e.find("error.message");
+  ASSERT_NE(err, nullptr);
+  EXPECT_EQ(err->value, "first");
+  flagProcessorError(e, "second");
+  EXPECT_EQ(e.find("error.message")->value, "second");
+  EXPECT_FALSE(e.dropped);
+}
+
 }  // namespace
 }  // namespace logship::tail

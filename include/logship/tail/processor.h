@@ -42,6 +42,11 @@ class SetFieldsProcessor : public Processor {
   std::vector<std::pair<std::string, std::string>> fields_;
 };
 
+// Marks `event` as failed in a processor as Filebeat does: `error.message` is set to `message`
+// (replacing an earlier one, as libbeat's PutValue), the event goes on to the next processor and to
+// the output; it is never dropped for a processor's failure.
+void flagProcessorError(Event& event, std::string_view message);
+
 // Parses the processor's node (`add_fields: {...}` -> the `{...}`). Fails through node.fail();
 // options it accepts without effect are declared with Node::noEffect. `when` is the caller's.
 using ProcessorParseFn = std::unique_ptr<const Processor> (*)(const config::Node& node);

@@ -1,6 +1,8 @@
 // The processors logship-tail knows, by name (see processor.h for why this is a table).
 #include "logship/tail/processor.h"
 
+#include "logship/tail/event.h"
+
 namespace logship::tail {
 namespace processors {
 
@@ -24,6 +26,10 @@ const std::vector<ProcessorFactory>& processorFactories() {
       {"add_docker_metadata", &processors::parseAddDockerMetadata},
   };
   return table;
+}
+
+void flagProcessorError(Event& event, std::string_view message) {
+  event.setString("error.message", event.arena().copy(message));
 }
 
 const ProcessorFactory* findProcessor(std::string_view name) {
