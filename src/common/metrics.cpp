@@ -50,6 +50,12 @@ Histogram::Histogram(std::vector<double> bounds)
   for (size_t i = 0; i <= bounds_.size(); ++i) buckets_[i].store(0);
 }
 
+const std::vector<double>& latencySecondsBuckets() {
+  static const std::vector<double> bounds{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75,
+                                          1,     1.5,  2,     2.5,  5,   10,   30,  60};
+  return bounds;
+}
+
 void Histogram::observe(double v) {
   size_t i = 0;
   while (i < bounds_.size() && v > bounds_[i]) ++i;

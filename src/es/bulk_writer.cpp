@@ -17,8 +17,8 @@ BulkWriterMetrics BulkWriterMetrics::in(metrics::Registry& r, const std::string&
                                   "Bulk requests sent again after a connection error, 429 or 5xx", l);
   m.dead_lettered = &deadLettered(r, cluster, "rejected");
   m.bytes = &r.counter("logship_stash_bulk_bytes_total", "Bulk body bytes sent (before compression)", l);
-  m.latency = &r.histogram("logship_stash_bulk_latency_seconds", "Bulk request latency",
-                           {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}, l);
+  m.latency =
+      &r.histogram("logship_stash_bulk_latency_seconds", "Bulk request latency", metrics::latencySecondsBuckets(), l);
   return m;
 }
 

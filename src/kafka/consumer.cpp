@@ -141,6 +141,7 @@ bool Consumer::poll(int timeout_ms, PolledMessage& out) {
       out.topic = topic ? std::string_view(topic) : std::string_view();
       out.partition = last_->partition();
       out.offset = last_->offset();
+      out.timestamp_ms = std::max<int64_t>(0, last_->timestamp().timestamp);
       out.value = std::string_view(static_cast<const char*>(last_->payload()), last_->len());
       return true;
     }

@@ -28,6 +28,7 @@ class Producer::DrCb : public RdKafka::DeliveryReportCb {
     r.partition = m.partition();
     r.offset = m.offset();
     r.timestamp_ms = m.timestamp().timestamp;
+    r.latency_us = m.latency();
     fn_(r);
     if (hashed) owner_.release(hashed);
   }

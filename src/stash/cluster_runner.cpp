@@ -91,6 +91,9 @@ ClusterRunnerMetrics ClusterRunnerMetrics::in(metrics::Registry& r, const Cluste
   m.consume_errors = &r.counter("logship_stash_consume_errors_total", "Kafka consumer errors", l);
   m.pending = &r.gauge("logship_stash_pending_messages", "Consumed messages not yet done", l);
   m.paused = &r.gauge("logship_stash_consumer_paused", "1 while consumption is paused for backpressure", l);
+  m.index_latency = &r.histogram("logship_stash_event_index_latency_seconds",
+                                 "From the event's read time (Kafka message timestamp) to Elasticsearch's answer",
+                                 metrics::latencySecondsBuckets(), l);
   // One series per drop filter, so users see which rule removed what (implicit filters never drop).
   for (size_t i = 0; i < config.filters.size(); ++i) {
     const bool drops = config.filters[i].action == "drop";
@@ -189,7 +192,11 @@ bool ClusterRunner::connectEs() {
       o.cluster = config_.name;
       es::BulkCallbacks cb;
       cb.on_done = [this](const std::vector<es::ItemTag>& tags) {
-        for (const auto& t : tags) tracker_.done(t.slot, t.epoch, t.offset);
+        const int64_t now_ms = time_.unixMillis();
+        for (const auto& t : tags) {
+          tracker_.done(t.slot, t.epoch, t.offset);
+          if (t.read_ms > 0) metrics_.index_latency->observe(static_cast<double>(now_ms - t.read_ms) / 1000.0);
+        }
         { std::lock_guard<std::mutex> lock(done_mutex_); }
         done_cv_.notify_all();
       };
@@ -330,7 +337,7 @@ void ClusterRunner::handle(const kafka::PolledMessage& msg) {
         derivedDocumentId(msg.topic, msg.partition, offset, id_);
       else
         id_.assign(r.meta_id);
-      writer_->add(r.index, id_, doc_, {h.slot, h.epoch, offset});
+      writer_->add(r.index, id_, doc_, {h.slot, h.epoch, offset, msg.timestamp_ms});
       break;
     case ProcessResult::kDropped:
       if (r.filter < metrics_.dropped.size() && metrics_.dropped[r.filter]) metrics_.dropped[r.filter]->inc();

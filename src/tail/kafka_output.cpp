@@ -31,7 +31,9 @@ std::optional<uint32_t> partitionHash(const Event& event, const std::vector<std:
 KafkaOutputMetrics KafkaOutputMetrics::in(metrics::Registry& r) {
   return {OutputMetrics::in(r).acked,
           &r.counter("logship_tail_events_failed_total", "Events that failed permanently (e.g. too large)"),
-          &r.counter("logship_tail_events_retried_total", "Deliveries retried after a retriable error")};
+          &r.counter("logship_tail_events_retried_total", "Deliveries retried after a retriable error"),
+          &r.histogram("logship_tail_event_ack_latency_seconds",
+                       "From the event's read time to Kafka's acknowledgement", metrics::latencySecondsBuckets())};
 }
 
 void KafkaOutputMetrics::queueDepth(metrics::Registry& r, const std::atomic<size_t>& in_flight) {
@@ -110,6 +112,7 @@ void KafkaOutput::produceOrQueue(const std::string& topic, std::string_view key,
   last_topic_ = topic;
   last_error_ = RdKafka::err2str(err);
   metrics_.retried->inc();
+  retried_since_.emplace(token, time_.monotonicTime());
   const auto delay = err == RdKafka::ERR__QUEUE_FULL ? std::chrono::milliseconds(10) : retry_backoff_;
   retries_.push_back(Retry{topic, std::string(key), std::string(payload), token, timestamp_ms,
                            time_.monotonicTime() + delay, partition_hash});
@@ -118,9 +121,21 @@ void KafkaOutput::produceOrQueue(const std::string& topic, std::string_view key,
 void KafkaOutput::fail(AckToken token, const std::string& topic, RdKafka::ErrorCode err) {
   metrics_.failed->inc();
   --in_flight_;
+  retried_since_.erase(token);
   log::error(*log::get("kafka"), "event dropped after a permanent error",
              {{"topic", topic}, {"error", RdKafka::err2str(err)}, {"brokers", producer_->brokers()}});
   on_ack_(token, false);
+}
+
+void KafkaOutput::observeAckLatency(AckToken token, int64_t latency_us) {
+  double seconds = static_cast<double>(std::max<int64_t>(0, latency_us)) / 1e6;
+  if (!retried_since_.empty()) {
+    if (auto it = retried_since_.find(token); it != retried_since_.end()) {
+      seconds = std::chrono::duration<double>(time_.monotonicTime() - it->second).count();
+      retried_since_.erase(it);
+    }
+  }
+  metrics_.ack_latency->observe(seconds);
 }
 
 void KafkaOutput::onDelivery(const kafka::DeliveryReport& r) {
@@ -129,6 +144,7 @@ void KafkaOutput::onDelivery(const kafka::DeliveryReport& r) {
   if (disposition == Disposition::kSuccess || disposition == Disposition::kDuplicate) {
     --in_flight_;
     metrics_.acked->inc();
+    observeAckLatency(token, r.latency_us);
     acked_in_poll_ = true;  // progress is stamped once per poll, not per message
     on_ack_(token, true);
     return;
@@ -141,6 +157,7 @@ void KafkaOutput::onDelivery(const kafka::DeliveryReport& r) {
   last_topic_ = topic;
   last_error_ = RdKafka::err2str(r.err);
   metrics_.retried->inc();
+  retried_since_.emplace(token, time_.monotonicTime() - std::chrono::microseconds(std::max<int64_t>(0, r.latency_us)));
   retries_.push_back(Retry{topic, std::string(r.key), std::string(r.payload), token, r.timestamp_ms,
                            time_.monotonicTime() + retry_backoff_, r.partition_hash});
 }

@@ -53,6 +53,7 @@ struct World {
     int32_t partition;
     int64_t offset;
     std::string value;
+    int64_t timestamp_ms = 0;  // the Kafka message timestamp (0: none)
   };
   struct Assign {
     std::vector<TopicPartitionRef> parts;
@@ -119,6 +120,7 @@ class ScriptedSource : public kafka::MessageSource {
       out.partition = current_.partition;
       out.offset = current_.offset;
       out.value = current_.value;
+      out.timestamp_ms = current_.timestamp_ms;
       return true;
     }
     lock.unlock();
@@ -286,6 +288,25 @@ TEST(ClusterRunner, CommitsOnlyTheContiguousPrefixOfDoneMessages) {
   EXPECT_EQ(r.counter("logship_stash_dead_lettered_total", {{"reason", "rejected"}}), 0u);
   r.stop();
   EXPECT_TRUE(w.closed);
+}
+
+// logship_stash_event_index_latency_seconds: from the message timestamp (the event's read time)
+// to Elasticsearch's answer, on the injected clock; messages without a timestamp are not counted.
+TEST(ClusterRunner, IndexLatencyCountsFromTheMessageTimestamp) {
+  World w;
+  auto c = referenceCluster();
+  Running r(w, c);
+  const int64_t read_ms = w.clock.unixMillis() - 1500;
+  push(w, {World::Assign{{{kTopic, 0}}}, World::Message{kTopic, 0, 0, doc(0), read_ms},
+           World::Message{kTopic, 0, 1, doc(1), read_ms}, World::Message{kTopic, 0, 2, doc(2)}});
+  ASSERT_TRUE(w.await([&] { return r.counter("logship_stash_indexed_total") == 3; }));
+  const double elapsed = static_cast<double>(w.clock.unixMillis() - read_ms) / 1000.0;
+  auto& h = r.registry.histogram("logship_stash_event_index_latency_seconds", "", metrics::latencySecondsBuckets(),
+                                 {{"cluster", "test"}});
+  EXPECT_EQ(h.count(), 2u);
+  EXPECT_GE(h.sum(), 2 * 1.5);
+  EXPECT_LE(h.sum(), 2 * elapsed + 1e-3);
+  r.stop();
 }
 
 TEST(ClusterRunner, InvalidJsonGoesToTheDeadLetterRetriedWhileItIsUnavailable) {

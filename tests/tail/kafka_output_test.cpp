@@ -65,6 +65,7 @@ TEST(KafkaOutput, TimedOutDeliveriesAreRetriedToTheSameTopicUntilAcked) {
 
   cluster.setDown(true);
   Event event;
+  const auto published = std::chrono::steady_clock::now();
   for (AckToken t = 1; t <= 5; ++t) output.publish(event, "{\"n\":" + std::to_string(t) + "}", t);
   // Wait until at least one delivery timed out and was queued for another attempt.
   auto& retried = registry.counter("logship_tail_events_retried_total", "");
@@ -75,12 +76,18 @@ TEST(KafkaOutput, TimedOutDeliveriesAreRetriedToTheSameTopicUntilAcked) {
   EXPECT_TRUE(acks.empty());
 
   cluster.setDown(false);
+  const double down_for = std::chrono::duration<double>(std::chrono::steady_clock::now() - published).count();
   while (acks.size() < 5 && std::chrono::steady_clock::now() < deadline + std::chrono::seconds(30))
     output.poll(std::chrono::milliseconds(50));
   ASSERT_EQ(acks.size(), 5u);
   for (const auto& [token, ok] : acks) EXPECT_TRUE(ok) << "token " << token;
   EXPECT_EQ(registry.counter("logship_tail_events_failed_total", "").value(), 0u);
   EXPECT_EQ(output.queued(), 0u);
+  // The ack latency of a retried event counts from its first attempt, not from the last one: no
+  // event could be acknowledged before the broker came back.
+  auto& latency = registry.histogram("logship_tail_event_ack_latency_seconds", "", metrics::latencySecondsBuckets());
+  EXPECT_EQ(latency.count(), 5u);
+  EXPECT_GE(latency.sum(), 5 * down_for - 1e-3);
 }
 
 TEST(KafkaOutputMetrics, SharesTheAckedCounterWithEveryOutput) {

@@ -51,6 +51,10 @@ class Histogram {
   std::atomic<uint64_t> sum_micros_{0};
 };
 
+// Upper bounds for latency histograms in seconds, shared so the daemons' series line up; fine
+// around 1-2 s, where the end-to-end latency target lies (docs/benchmarks.md).
+const std::vector<double>& latencySecondsBuckets();
+
 class Registry {
  public:
   // Returns the same instance for the same name and labels; the reference stays valid for the

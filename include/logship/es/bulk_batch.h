@@ -13,6 +13,7 @@ struct ItemTag {
   uint32_t slot = 0;
   uint32_t epoch = 0;
   int64_t offset = 0;
+  int64_t read_ms = 0;  // the Kafka message's timestamp, for the index latency histogram (0: none)
 };
 
 class BulkBatch {

@@ -30,6 +30,7 @@ struct PolledMessage {
   std::string_view topic;
   int32_t partition = -1;
   int64_t offset = -1;
+  int64_t timestamp_ms = 0;  // the message's timestamp (logship-tail: the event's @timestamp); 0: none
   std::string_view value;
   std::string error_text;  // when error != 0
 };

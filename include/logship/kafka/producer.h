@@ -30,6 +30,7 @@ struct DeliveryReport {
   int32_t partition = -1;
   int64_t offset = -1;
   int64_t timestamp_ms = 0;                // the message's timestamp as produced
+  int64_t latency_us = 0;                  // from produce() to this report (librdkafka's measure)
   std::optional<uint32_t> partition_hash;  // as given to produce() (PartitionConfig::hash_from_message)
 };
 

@@ -54,6 +54,9 @@ struct ClusterRunnerMetrics {
   metrics::Counter* consume_errors = nullptr;
   metrics::Gauge* pending = nullptr;
   metrics::Gauge* paused = nullptr;
+  // From the event's read time (the Kafka message timestamp logship-tail and Filebeat set to the
+  // event's @timestamp) to Elasticsearch's answer; dead-lettered items are not counted.
+  metrics::Histogram* index_latency = nullptr;
   static ClusterRunnerMetrics in(metrics::Registry& registry, const ClusterConfig& config);
   // Per assigned partition, registered when first seen.
   static metrics::Gauge& lag(metrics::Registry& registry, const std::string& cluster, const std::string& topic,

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "logship/common/metrics.h"
@@ -27,6 +28,9 @@ struct KafkaOutputMetrics {
   metrics::Counter* acked = nullptr;    // OutputMetrics::acked
   metrics::Counter* failed = nullptr;   // permanent errors, unresolvable topics, unhashable fields
   metrics::Counter* retried = nullptr;  // retriable errors, produced again
+  // From the event's read time to Kafka's ack: the event is produced as soon as it is read and
+  // processed, so this is librdkafka's produce-to-report time, or since the first attempt when retried.
+  metrics::Histogram* ack_latency = nullptr;
   static KafkaOutputMetrics in(metrics::Registry& registry);
   // logship_tail_kafka_queue_depth: `in_flight` read when scraped (it must outlive the registry's use).
   static void queueDepth(metrics::Registry& registry, const std::atomic<size_t>& in_flight);
@@ -60,6 +64,7 @@ class KafkaOutput : public Output {
   void produceOrQueue(const std::string& topic, std::string_view key, std::string_view payload, AckToken token,
                       int64_t timestamp_ms, std::optional<uint32_t> partition_hash);
   void fail(AckToken token, const std::string& topic, RdKafka::ErrorCode err);
+  void observeAckLatency(AckToken token, int64_t latency_us);
   void reportStall(Clock::time_point now);
 
   const KafkaOutputConfig& config_;
@@ -70,6 +75,8 @@ class KafkaOutput : public Output {
   FormatString key_;
   std::unique_ptr<kafka::Producer> producer_;
   std::deque<Retry> retries_;
+  // When each retried event was first produced (only retried ones: the common path adds nothing).
+  std::unordered_map<AckToken, Clock::time_point> retried_since_;
   std::atomic<size_t> in_flight_{0};  // read by the admin thread too
   std::string topic_buf_, key_buf_, hash_scratch_;
   std::string last_topic_;
