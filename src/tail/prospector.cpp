@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "logship/common/logging.h"
@@ -37,44 +38,73 @@ void Prospector::activeKeys(std::set<std::string>& out) const {
 
 void Prospector::scan(Clock::time_point now) {
   scanned_ = true;
-  const int64_t now_ms = time_.unixMillis();
+  waiting_.clear();
   for (const auto& f : scanner_.scan()) {
-    if (f.size == 0) continue;  // nothing to read yet; fingerprinted once it has data
-    bool known = false;
-    for (auto& h : harvesters_) {
-      if (h->identity().dev == f.dev && h->identity().inode == f.inode) {
-        if (h->path() != f.path) h->setPath(f.path);  // renamed, still matched
-        known = true;
-        break;
-      }
-    }
-    for (const auto& d : draining_) {
-      if (d.identity.dev == f.dev && d.identity.inode == f.inode) known = true;  // wait for its acks
-    }
-    if (known || (held_elsewhere_ && held_elsewhere_(f.dev, f.inode))) continue;
-    if (options_.once && done_once_.count(f.path)) continue;
-    if (input_.harvester_limit > 0 && harvesters_.size() >= static_cast<size_t>(input_.harvester_limit)) break;
-    const FileState* state = registry_ ? registry_->find(FileIdentity{f.dev, f.inode, 0, 0}) : nullptr;
-    if (state && state->offset == f.size) continue;  // fully shipped, unchanged
-    if (!state && !options_.from_start && input_.ignore_older.count() > 0 &&
-        now_ms - f.mtime_ms > input_.ignore_older.count())
-      continue;
-    open(f, now);
+    if (!consider(f, now)) break;
   }
 }
 
-void Prospector::open(const FoundFile& f, Clock::time_point now) {
+void Prospector::recheckWaiting(Clock::time_point now) {
+  if (waiting_.empty()) return;
+  std::vector<FoundFile> files;
+  files.swap(waiting_);
+  for (auto& f : files) {
+    struct stat st {};
+    if (::stat(f.path.c_str(), &st) != 0 || static_cast<uint64_t>(st.st_dev) != f.dev ||
+        static_cast<uint64_t>(st.st_ino) != f.inode)
+      continue;  // gone or replaced: the next scan sees what is there now
+    if (static_cast<uint64_t>(st.st_size) == f.size) {
+      waiting_.push_back(std::move(f));  // unchanged: nothing new to identify it by
+      continue;
+    }
+    f.size = static_cast<uint64_t>(st.st_size);
+    f.mtime_ms = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
+    if (!consider(f, now)) break;
+  }
+}
+
+bool Prospector::consider(const FoundFile& f, Clock::time_point now) {
+  // Nothing to read yet: fingerprinted once it has data, checked again at every tick.
+  if (f.size == 0) {
+    waiting_.push_back(f);
+    return true;
+  }
+  const int64_t now_ms = time_.unixMillis();
+  bool known = false;
+  for (auto& h : harvesters_) {
+    if (h->identity().dev == f.dev && h->identity().inode == f.inode) {
+      if (h->path() != f.path) h->setPath(f.path);  // renamed, still matched
+      known = true;
+      break;
+    }
+  }
+  for (const auto& d : draining_) {
+    if (d.identity.dev == f.dev && d.identity.inode == f.inode) known = true;  // wait for its acks
+  }
+  if (known || (held_elsewhere_ && held_elsewhere_(f.dev, f.inode))) return true;
+  if (options_.once && done_once_.count(f.path)) return true;
+  if (input_.harvester_limit > 0 && harvesters_.size() >= static_cast<size_t>(input_.harvester_limit)) return false;
+  const FileState* state = registry_ ? registry_->find(FileIdentity{f.dev, f.inode, 0, 0}) : nullptr;
+  if (state && state->offset == f.size) return true;  // fully shipped, unchanged
+  if (!state && !options_.from_start && input_.ignore_older.count() > 0 &&
+      now_ms - f.mtime_ms > input_.ignore_older.count())
+    return true;
+  if (open(f, now) == Opened::kNotYet) waiting_.push_back(f);
+  return true;
+}
+
+Prospector::Opened Prospector::open(const FoundFile& f, Clock::time_point now) {
   auto logger = log::get("tail");
   const int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     log::warn(*logger, "cannot open file", {{"file", f.path}, {"error", std::strerror(errno)}});
-    return;
+    return Opened::kNo;
   }
   FileIdentity identity;
   const Identify identified = identify(fd, identity);
   if (identified == Identify::kIoError) {
     ::close(fd);
-    return;
+    return Opened::kNo;
   }
   uint64_t offset = 0;
   const FileState* state = registry_ && !options_.from_start ? registry_->find(identity) : nullptr;
@@ -85,8 +115,8 @@ void Prospector::open(const FoundFile& f, Clock::time_point now) {
     offset = state->offset;
     identity = state->identity;
   } else if (identified == Identify::kTooShort) {
-    ::close(fd);  // no complete first line yet, so nothing to ship: identified on a later scan
-    return;
+    ::close(fd);  // no complete first line yet, so nothing to ship: identified once it has one
+    return Opened::kNotYet;
   } else if (state) {
     log::info(*logger, "file identity changed (inode reused or truncated): reading from the start",
               {{"file", f.path}, {"old_offset", state->offset}});
@@ -98,6 +128,7 @@ void Prospector::open(const FoundFile& f, Clock::time_point now) {
   metrics_.opened->inc();
   log::info(*logger, "harvester started", {{"file", f.path}, {"offset", offset}, {"inode", identity.inode}});
   if (registry_) registry_->update(FileState{identity, f.path, offset, time_.unixMillis()});
+  return Opened::kYes;
 }
 
 void Prospector::close(size_t index, const char* reason, Clock::time_point now) {
@@ -199,6 +230,7 @@ void Prospector::tick(Clock::time_point now) {
     }
   }
   if (now - last_truncation_check_ >= kTruncationCheckEvery) last_truncation_check_ = now;
+  recheckWaiting(now);
   syncRegistry();
 }
 
@@ -230,6 +262,7 @@ void Prospector::syncRegistry() {
 }
 
 void Prospector::stop(Clock::time_point now) {
+  waiting_.clear();  // a stopped input opens nothing
   for (size_t i = harvesters_.size(); i-- > 0;) close(i, "input stopped", now);
   syncRegistry();
 }

@@ -1,4 +1,5 @@
 // Scanning, rotation and restart behaviour of Prospector + Harvester against real files.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -194,6 +195,36 @@ TEST(Prospector, FileWithoutACompleteFirstLineWaitsUntilItHasOne) {
   append(dir / "app.log", " now whole\n");
   rig.pump();
   EXPECT_EQ(rig.messages(), std::vector<std::string>{"partial now whole"});
+}
+
+// A file that was empty, or had no whole first line, when scanned is opened at the next tick once
+// it has one: not only at the next scan (scan_frequency, 10 s by default), which would add up to
+// 10 s of latency to every line of a file created empty (a service starting, a rotation).
+TEST(Prospector, FileEmptyWhenScannedIsOpenedAtTheNextTickOnceItHasALine) {
+  TempDir dir, data;
+  append(dir / "empty.log", "");
+  append(dir / "partial.log", "no newline yet");
+  Rig rig(dir.path(), data.path());
+  const auto now = rig.clock.monotonicTime();
+  rig.prospector->scan(now);
+  rig.prospector->tick(now);
+  EXPECT_EQ(rig.prospector->openFiles(), 0u);
+  append(dir / "empty.log", "first\n");
+  append(dir / "partial.log", " - now whole\n");
+  rig.prospector->tick(now);  // no scan in between
+  EXPECT_EQ(rig.prospector->openFiles(), 2u);
+  while (rig.prospector->harvest(100000, now) > 0) {
+  }
+  auto got = rig.messages();
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::string>{"first", "no newline yet - now whole"}));
+  // A stopped input opens nothing, waiting or not.
+  append(dir / "later.log", "");
+  rig.prospector->scan(now);
+  rig.prospector->stop(now);
+  append(dir / "later.log", "x\n");
+  rig.prospector->tick(now);
+  EXPECT_EQ(rig.prospector->openFiles(), 0u);
 }
 
 TEST(Prospector, InodeReuseDetectedByFingerprint) {

@@ -75,7 +75,14 @@ class Prospector {
     AckTracker::FileId file;
     bool removed = false;  // closed because the file was deleted: clean_removed may forget it
   };
-  void open(const FoundFile& f, Clock::time_point now);
+  enum class Opened { kYes, kNotYet, kNo };  // kNotYet: no complete first line to identify it by
+  // Opens `f` unless it is known, held, shipped or ignored; false: harvester_limit reached.
+  bool consider(const FoundFile& f, Clock::time_point now);
+  Opened open(const FoundFile& f, Clock::time_point now);
+  // Files of the last scan that were empty or had no first line: looked at again at every tick
+  // (a stat each), so a file that was empty when scanned is read as soon as it has a line rather
+  // than at the next scan_frequency.
+  void recheckWaiting(Clock::time_point now);
   void close(size_t index, const char* reason, Clock::time_point now);
   void checkAtEof(size_t index, Clock::time_point now);
   // copytruncate: ship what is pending, then read the file again from offset 0.
@@ -92,6 +99,7 @@ class Prospector {
   std::vector<std::unique_ptr<Harvester>> harvesters_;
   std::vector<Draining> draining_;
   std::function<bool(uint64_t, uint64_t)> held_elsewhere_;
+  std::vector<FoundFile> waiting_;   // see recheckWaiting
   std::set<std::string> done_once_;  // --once: files already read to EOF
   size_t next_ = 0;                  // round-robin start
   bool scanned_ = false;
