@@ -41,7 +41,7 @@ struct BulkWriterOptions {
   // Bytes of bodies queued or in flight at which overloaded() turns true (0: only the count,
   // 2 x max_in_flight, bounds them). With the open body this bounds the writer's buffers.
   size_t max_pending_bytes = 0;
-  std::chrono::milliseconds flush_interval{1000};
+  std::chrono::milliseconds flush_interval{500};
   bool compress = false;
   std::string doc_type;  // empty: none sent
   std::chrono::milliseconds backoff_initial{200};

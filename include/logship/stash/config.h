@@ -69,7 +69,7 @@ struct EsOutputConfig {
   std::string password;
   // Extensions.
   std::string api_key;
-  std::chrono::milliseconds flush_interval{1000};
+  std::chrono::milliseconds flush_interval{500};
   int max_in_flight = 4;
   std::chrono::milliseconds request_timeout{60000};
   std::chrono::milliseconds backoff_initial{200};
