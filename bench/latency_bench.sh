@@ -10,13 +10,12 @@
 # TAIL_EXTRA / STASH_EXTRA: a line added under output.kafka / Output.ElasticSearch (a before/after
 # comparison of one setting, e.g. STASH_EXTRA='FlushInterval: 1s').
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/bench_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
+root="$bench_root"
 rate="${1:-20000}"
 seconds="${2:-30}"
 build="${BUILD:-$root/build}"
-envfile="$("$root/scripts/services" env | tail -1)"
-# shellcheck disable=SC1090
-source "$envfile"
 work="$(mktemp -d /tmp/latency-bench-XXXXXX)"
 topic="latency-bench-$$"
 index="latency-bench-$$"
@@ -54,13 +53,8 @@ output.kafka:
   required_acks: 1
   ${TAIL_EXTRA:-}
 YML
-sed -e "s#\"kafka:9092\"#\"$KAFKA_BOOTSTRAP\"#" -e "s#\"http://elasticsearch:9200\"#\"$ES_URL\"#" \
-    -e "s#courseware-log#$topic#" -e "s#Group: pro#Group: $topic#" -e "s#courseware-{{#$index-{{#" \
-    -e "s#Consumers: 16#Consumers: 16\n        Offset: first\n        Prometheus: {Host: 127.0.0.1, Port: $stash_port}#" \
-    "$root/../shared/reference-configs/go-stash.yml" > "$work/stash.yml"
-if [ -n "${STASH_EXTRA:-}" ]; then
-  sed -i "s#        Index: #        ${STASH_EXTRA}\n        Index: #" "$work/stash.yml"
-fi
+bench_stash_config "$work/stash.yml" "$topic" "$index" "$ES_URL" "Prometheus: {Host: 127.0.0.1, Port: $stash_port}" \
+  "${STASH_EXTRA:-}"
 
 "$build/logship-tail" -c "$work/filebeat.yml" >"$work/tail.log" 2>&1 &
 tail_pid=$!; pids+=("$tail_pid")

@@ -11,13 +11,12 @@
 # (STASH_ES_EXTRA='MaxMemory: 128MiB'; '\n        ' separates several),
 # KEEP_LOG=file keeps the stash's log.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/bench_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
+root="$bench_root"
 mode="${1:-null}"
 n="${2:-1000000}"
 build="${BUILD:-$root/build-stash}"
-envfile="$("$root/scripts/services" env | tail -1)"
-# shellcheck disable=SC1090
-source "$envfile"
 work="$(mktemp -d /tmp/stash-bench-XXXXXX)"
 topic="stash-bench-$$-$(date +%s)"
 index="stash-bench-$$"
@@ -54,16 +53,8 @@ else
   count() { curl -sf -XPOST "$es/$index-*/_refresh" >/dev/null 2>&1; curl -sf "$es/$index-*/_count" | sed 's/.*"count":\([0-9]*\).*/\1/' || echo 0; }
 fi
 
-sed -e "s#\"kafka:9092\"#\"$KAFKA_BOOTSTRAP\"#" -e "s#\"http://elasticsearch:9200\"#\"$es\"#" \
-    -e "s#courseware-log#$topic#" -e "s#Group: pro#Group: $topic#" -e "s#courseware-{{#$index-{{#" \
-    -e "s#Consumers: 16#Consumers: 16\n        Offset: first#" \
-    "$root/../shared/reference-configs/go-stash.yml" > "$work/stash.yml"
-if [ -n "${STASH_KAFKA_EXTRA:-}" ]; then  # e.g. 'Librdkafka: {queued.max.messages.kbytes: "8192"}'
-  sed -i "s#^        Offset: first#&\n        $STASH_KAFKA_EXTRA#" "$work/stash.yml"
-fi
-if [ -n "${STASH_ES_EXTRA:-}" ]; then  # e.g. 'MaxChunkBytes: 4194304'
-  sed -i "s#^        Index: .*#&\n        $STASH_ES_EXTRA#" "$work/stash.yml"
-fi
+# STASH_KAFKA_EXTRA e.g. 'Librdkafka: {queued.max.messages.kbytes: "8192"}', STASH_ES_EXTRA e.g. 'MaxChunkBytes: 4194304'
+bench_stash_config "$work/stash.yml" "$topic" "$index" "$es" "${STASH_KAFKA_EXTRA:-}" "${STASH_ES_EXTRA:-}"
 stash="${STASH:-$build/logship-stash}"
 
 start=$(date +%s.%N)
