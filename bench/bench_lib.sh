@@ -18,3 +18,20 @@ bench_stash_config() {
   if [ -n "$kafka_line" ]; then sed -i "s#^        Offset: first#&\n        $kafka_line#" "$out"; fi
   if [ -n "$es_line" ]; then sed -i "s#^        Index: .*#&\n        $es_line#" "$out"; fi
 }
+
+# bench_start NAME: a work dir, a topic and an index prefix of this run (named after NAME), `pids`
+# for the processes the bench starts; bench_cleanup kills and reaps them (also when the bench is cut
+# short), deletes the topic, the run's indices at $1 (optional) and the work dir.
+bench_start() {
+  work="$(mktemp -d "/tmp/$1-XXXXXX")"
+  topic="$1-$$-$(date +%s)"
+  index="$1-$$"
+  pids=()
+}
+bench_cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  "$bench_root/scripts/services" topic delete "$topic" >/dev/null 2>&1 || true
+  if [ -n "${1:-}" ]; then curl -s -XDELETE "$1/$index-*" >/dev/null || true; fi
+  rm -rf "$work"
+}

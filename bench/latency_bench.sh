@@ -16,18 +16,8 @@ root="$bench_root"
 rate="${1:-20000}"
 seconds="${2:-30}"
 build="${BUILD:-$root/build}"
-work="$(mktemp -d /tmp/latency-bench-XXXXXX)"
-topic="latency-bench-$$"
-index="latency-bench-$$"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  "$root/scripts/services" topic delete "$topic" >/dev/null 2>&1 || true
-  curl -s -XDELETE "$ES_URL/$index-*" >/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_start latency-bench
+trap 'bench_cleanup "$ES_URL"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 tail_port=$(free_port)
 stash_port=$(free_port)

@@ -17,16 +17,10 @@ root="$bench_root"
 mode="${1:-null}"
 n="${2:-1000000}"
 build="${BUILD:-$root/build-stash}"
-work="$(mktemp -d /tmp/stash-bench-XXXXXX)"
-topic="stash-bench-$$-$(date +%s)"
-index="stash-bench-$$"
-pids=()
+bench_start stash-bench
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  "$root/scripts/services" topic delete "$topic" >/dev/null 2>&1 || true
   if [ -n "${KEEP_LOG:-}" ]; then cp "$work/stash.log" "$KEEP_LOG" 2>/dev/null || true; fi
-  [ "$mode" = es ] && curl -s -XDELETE "$ES_URL/$index-*" >/dev/null || true
-  rm -rf "$work"
+  if [ "$mode" = es ]; then bench_cleanup "$ES_URL"; else bench_cleanup; fi
 }
 trap cleanup EXIT
 
