@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # logship-tail benchmark (not a test): go-zero-like corpus -> real broker, side by side with
 # `kcat -P` producing the same lines (the librdkafka floor). Prints lines/s and CPU-seconds per
-# million lines for both.
+# million lines for both, and each one's peak resident set (GNU time's maximum RSS).
 #   bench/tail_bench.sh [SIZE_MB]        default 1024 (about 1 GB); ROUNDS=n (default 3);
 #   QUEUE_EVENTS=n sets queue.mem.events (default: the tailer's default, 4096, as Filebeat's);
 #   INPUT=container wraps the same lines in Docker json-file envelopes and reads them with
@@ -43,9 +43,9 @@ topic_k="bench-kcat-$$"; topic_t="bench-tail-$$"
 for t in "$topic_k" "$topic_t"; do "$root/scripts/services" topic create "$t" 3 >/dev/null; done
 trap '"$root/scripts/services" topic delete "$topic_k" >/dev/null 2>&1; "$root/scripts/services" topic delete "$topic_t" >/dev/null 2>&1; rm -rf "$work"' EXIT
 
-measure() {  # prints "wall_s cpu_s"
-  local out; out="$( { /usr/bin/time -f '%e %U %S' "$@" >/dev/null 2>"$work/err"; } 2>&1; tail -1 "$work/err")"
-  awk '{print $1, $2 + $3}' <<<"$out"
+measure() {  # prints "wall_s cpu_s peak_rss_kib"
+  local out; out="$( { /usr/bin/time -f '%e %U %S %M' "$@" >/dev/null 2>"$work/err"; } 2>&1; tail -1 "$work/err")"
+  awk '{print $1, $2 + $3, $4}' <<<"$out"
 }
 
 cat > "$work/filebeat.yml" <<YML
@@ -66,11 +66,11 @@ YML
 rounds="${ROUNDS:-3}"
 : > "$work/runs"
 for ((r = 1; r <= rounds; r++)); do
-  read -r kw kc < <(measure kcat -P -b "$bootstrap" -t "$topic_k" -z lz4 -X linger.ms=5 -l "$work/logs/app.log")
+  read -r kw kc km < <(measure kcat -P -b "$bootstrap" -t "$topic_k" -z lz4 -X linger.ms=5 -l "$work/logs/app.log")
   rm -rf "$work/data"
-  read -r tw tc < <(measure "$build/logship-tail" -c "$work/filebeat.yml" --once)
+  read -r tw tc tm < <(measure "$build/logship-tail" -c "$work/filebeat.yml" --once)
   echo "round $r: kcat ${kc}s cpu, logship-tail ${tc}s cpu (ratio $(awk -v a="$tc" -v b="$kc" 'BEGIN{printf "%.2f", a/b}'))" >&2
-  echo "$kw $kc $tw $tc" >> "$work/runs"
+  echo "$kw $kc $tw $tc $km $tm" >> "$work/runs"
 done
 # Nothing may be missing: each topic must hold every line once per round.
 produced() {  # sum of the topic's high watermarks
@@ -86,9 +86,10 @@ done
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 kw=$(cut -d' ' -f1 "$work/runs" | median); kc=$(cut -d' ' -f2 "$work/runs" | median)
 tw=$(cut -d' ' -f3 "$work/runs" | median); tc=$(cut -d' ' -f4 "$work/runs" | median)
+km=$(cut -d' ' -f5 "$work/runs" | median); tm=$(cut -d' ' -f6 "$work/runs" | median)
 echo "medians of $rounds rounds:"
-awk -v l="$lines" -v kw="$kw" -v kc="$kc" -v tw="$tw" -v tc="$tc" 'BEGIN {
-  printf "%-14s %10s %10s %12s %16s\n", "producer", "wall_s", "cpu_s", "lines/s", "cpu_s/M_lines";
-  printf "%-14s %10.2f %10.2f %12.0f %16.3f\n", "kcat -P", kw, kc, l / kw, kc / l * 1e6;
-  printf "%-14s %10.2f %10.2f %12.0f %16.3f\n", "logship-tail", tw, tc, l / tw, tc / l * 1e6;
+awk -v l="$lines" -v kw="$kw" -v kc="$kc" -v tw="$tw" -v tc="$tc" -v km="$km" -v tm="$tm" 'BEGIN {
+  printf "%-14s %10s %10s %12s %16s %14s\n", "producer", "wall_s", "cpu_s", "lines/s", "cpu_s/M_lines", "peak_rss_MiB";
+  printf "%-14s %10.2f %10.2f %12.0f %16.3f %14.1f\n", "kcat -P", kw, kc, l / kw, kc / l * 1e6, km / 1024;
+  printf "%-14s %10.2f %10.2f %12.0f %16.3f %14.1f\n", "logship-tail", tw, tc, l / tw, tc / l * 1e6, tm / 1024;
   printf "cpu ratio tail/kcat: %.2f   lines/s per cpu-second (tail): %.0f\n", tc / kc, l / tc }'
