@@ -50,7 +50,8 @@ size_t Harvester::read(size_t max_lines, Clock::time_point now) {
   shipper_.pipeline.refreshReadTime();
   const ContainerParser::Emit to_multiline = [this, now](const Message& m) { toMultiline(m, now); };
   const ContainerParser::Skip skip = [this](uint64_t end_offset) { skipLine(end_offset); };
-  while (n < max_lines) {
+  // The output's byte bound is checked per line: one slice of large lines could overshoot it.
+  while (n < max_lines && !shipper_.output.full()) {
     const auto status = reader_->next(line);
     if (status == LineReader::Status::kLine) {
       ++n;

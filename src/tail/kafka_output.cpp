@@ -36,9 +36,12 @@ KafkaOutputMetrics KafkaOutputMetrics::in(metrics::Registry& r) {
                        "From the event's read time to Kafka's acknowledgement", metrics::latencySecondsBuckets())};
 }
 
-void KafkaOutputMetrics::queueDepth(metrics::Registry& r, const std::atomic<size_t>& in_flight) {
+void KafkaOutputMetrics::queueDepth(metrics::Registry& r, const std::atomic<size_t>& in_flight,
+                                    const std::atomic<size_t>& bytes) {
   r.callbackGauge("logship_tail_kafka_queue_depth", "Events handed to Kafka and not yet acknowledged", {},
                   [&in_flight] { return static_cast<double>(in_flight.load()); });
+  r.callbackGauge("logship_tail_kafka_queue_bytes", "Encoded bytes of the events handed to Kafka and not yet acknowledged",
+                  {}, [&bytes] { return static_cast<double>(bytes.load()); });
 }
 
 KafkaOutput::KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics::Registry& m, TimeSource& time)
@@ -61,7 +64,7 @@ KafkaOutput::KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics:
   const kafka::PartitionConfig* partition = props.count("partitioner") ? nullptr : &config.partition;
   producer_ = std::make_unique<kafka::Producer>(
       props, [this](const kafka::DeliveryReport& r) { onDelivery(r); }, partition, time_);
-  KafkaOutputMetrics::queueDepth(m, in_flight_);
+  KafkaOutputMetrics::queueDepth(m, in_flight_, queued_bytes_);
   log::info(*log::get("kafka"), "kafka output ready", {{"config", kafka::describe(props)}});
 }
 
@@ -69,6 +72,7 @@ KafkaOutput::~KafkaOutput() = default;
 
 void KafkaOutput::publish(const Event& event, std::string_view payload, AckToken token) {
   ++in_flight_;
+  queued_bytes_ += payload.size();
   topic_buf_.clear();
   bool resolved = false;
   for (const auto& [fmt, when] : rules_) {
@@ -81,7 +85,7 @@ void KafkaOutput::publish(const Event& event, std::string_view payload, AckToken
   if (!resolved || topic_buf_.empty()) {
     // Filebeat drops events whose topic cannot be resolved; we count them as failed.
     log::error(*log::get("kafka"), "cannot resolve topic for event, dropping it", {{"topic", config_.topic}});
-    fail(token, config_.topic, RdKafka::ERR__INVALID_ARG);
+    fail(token, config_.topic, RdKafka::ERR__INVALID_ARG, payload.size());
     return;
   }
   key_buf_.clear();
@@ -93,7 +97,7 @@ void KafkaOutput::publish(const Event& event, std::string_view payload, AckToken
     if (!partition_hash && !config_.partition_hash_random) {  // Filebeat: "Hashing partition key failed"
       log::error(*log::get("kafka"), "cannot hash the partition.hash.hash fields (missing or not hashable)",
                  {{"topic", topic_buf_}});
-      fail(token, topic_buf_, RdKafka::ERR__INVALID_ARG);
+      fail(token, topic_buf_, RdKafka::ERR__INVALID_ARG, payload.size());
       return;
     }
   }
@@ -106,7 +110,7 @@ void KafkaOutput::produceOrQueue(const std::string& topic, std::string_view key,
   if (err == RdKafka::ERR_NO_ERROR) return;
   const auto disposition = classifyKafka(static_cast<rd_kafka_resp_err_t>(err));
   if (disposition == Disposition::kPermanent) {
-    fail(token, topic, err);
+    fail(token, topic, err, payload.size());
     return;
   }
   last_topic_ = topic;
@@ -118,9 +122,10 @@ void KafkaOutput::produceOrQueue(const std::string& topic, std::string_view key,
                            time_.monotonicTime() + delay, partition_hash});
 }
 
-void KafkaOutput::fail(AckToken token, const std::string& topic, RdKafka::ErrorCode err) {
+void KafkaOutput::fail(AckToken token, const std::string& topic, RdKafka::ErrorCode err, size_t bytes) {
   metrics_.failed->inc();
   --in_flight_;
+  queued_bytes_ -= bytes;
   retried_since_.erase(token);
   log::error(*log::get("kafka"), "event dropped after a permanent error",
              {{"topic", topic}, {"error", RdKafka::err2str(err)}, {"brokers", producer_->brokers()}});
@@ -143,6 +148,7 @@ void KafkaOutput::onDelivery(const kafka::DeliveryReport& r) {
   const auto disposition = classifyKafka(static_cast<rd_kafka_resp_err_t>(r.err));
   if (disposition == Disposition::kSuccess || disposition == Disposition::kDuplicate) {
     --in_flight_;
+    queued_bytes_ -= r.payload.size();
     metrics_.acked->inc();
     observeAckLatency(token, r.latency_us);
     acked_in_poll_ = true;  // progress is stamped once per poll, not per message
@@ -151,7 +157,7 @@ void KafkaOutput::onDelivery(const kafka::DeliveryReport& r) {
   }
   const std::string topic(r.topic);
   if (disposition == Disposition::kPermanent) {
-    fail(token, topic, r.err);
+    fail(token, topic, r.err, r.payload.size());
     return;
   }
   last_topic_ = topic;
@@ -172,7 +178,7 @@ void KafkaOutput::poll(std::chrono::milliseconds wait) {
     const auto err = producer_->produce(r.topic, r.key, r.payload, toOpaque(r.token), r.timestamp_ms, r.partition_hash);
     if (err == RdKafka::ERR_NO_ERROR) continue;
     if (classifyKafka(static_cast<rd_kafka_resp_err_t>(err)) == Disposition::kPermanent) {
-      fail(r.token, r.topic, err);
+      fail(r.token, r.topic, err, r.payload.size());
       continue;
     }
     last_error_ = RdKafka::err2str(err);

@@ -8,8 +8,13 @@
 namespace logship::tail {
 
 namespace {
-constexpr size_t kInitialBuffer = 256 * 1024;
-}
+// Per open file: Filebeat's harvester_buffer_size. An idle file (most of them on a node) keeps
+// only this; a file with a backlog grows its buffer to kBacklogBuffer for fewer, larger reads; a
+// long line grows it as far as the line needs; at EOF it shrinks back, so neither a drained backlog
+// nor one 5 MB line keeps a large buffer per file for the rest of the file's life.
+constexpr size_t kInitialBuffer = 16 * 1024;
+constexpr size_t kBacklogBuffer = 256 * 1024;
+}  // namespace
 
 LineReader::LineReader(int fd, uint64_t start_offset, uint64_t max_bytes)
     : fd_(fd), max_bytes_(max_bytes), buf_(kInitialBuffer), line_start_(start_offset) {}
@@ -22,17 +27,31 @@ bool LineReader::fill() {
   }
   if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);
   while (true) {
-    const ssize_t n =
-        ::pread(fd_, buf_.data() + end_, buf_.size() - end_, static_cast<off_t>(line_start_ + (end_ - begin_)));
+    const size_t room = buf_.size() - end_;
+    const ssize_t n = ::pread(fd_, buf_.data() + end_, room, static_cast<off_t>(line_start_ + (end_ - begin_)));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       errno_ = errno;
       return false;
     }
-    if (n == 0) return false;
+    if (n == 0) {
+      shrink();
+      return false;
+    }
     end_ += static_cast<size_t>(n);
+    // The read filled the buffer: there is a backlog, read it in larger pieces.
+    if (static_cast<size_t>(n) == room && buf_.size() < kBacklogBuffer) buf_.resize(buf_.size() * 2);
     return true;
   }
+}
+
+void LineReader::shrink() {
+  if (buf_.size() <= kInitialBuffer || end_ - begin_ > kInitialBuffer / 2) return;
+  std::vector<char> smaller(kInitialBuffer);
+  std::memcpy(smaller.data(), buf_.data() + begin_, end_ - begin_);
+  end_ -= begin_;
+  begin_ = 0;
+  buf_.swap(smaller);
 }
 
 LineReader::Status LineReader::next(Line& line) {

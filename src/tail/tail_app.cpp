@@ -89,6 +89,7 @@ std::unique_ptr<Output> makeOutput(const TailConfig& config, bool dry_run, const
   if (dry_run || config.console.enabled) return std::make_unique<ConsoleOutput>(stdout, on_ack, metrics);
   auto kafka = std::make_unique<KafkaOutput>(config.kafka, on_ack, metrics, time);
   kafka->setUnhealthyAfter(config.unhealthy_after);
+  kafka->setMaxQueuedBytes(static_cast<size_t>(config.queue_bytes));
   return kafka;
 }
 
@@ -225,7 +226,7 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
     const auto now = time.monotonicTime();
     if (reloads) reloadInputs(*reloader, fixed, inputs, now);
     inputs.scan(now);
-    const size_t budget = acks.inflight() < queue_limit ? queue_limit - acks.inflight() : 0;
+    const size_t budget = acks.inflight() < queue_limit && !output->full() ? queue_limit - acks.inflight() : 0;
     const size_t read = inputs.harvest(budget, now);
     if (budget == 0 && !paused_logged) {
       log::debug(*logger, "queue full: reading paused", {{"inflight", static_cast<uint64_t>(acks.inflight())}});

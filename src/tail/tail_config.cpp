@@ -272,6 +272,8 @@ TailConfig parseTailConfig(config::Document& doc, const std::string& path_home) 
   root.child("queue").child("mem").child("flush").noEffect(
       "librdkafka batches per partition: linger.ms (bulk_flush_frequency) and batch.num.messages (bulk_max_size)");
   if (c.queue_events < 1) root.child("queue").child("mem").child("events").fail("must be positive");
+  c.queue_bytes = root.child("queue").child("mem").child("bytes").bytes(c.queue_bytes);
+  if (c.queue_bytes < 1) root.child("queue").child("mem").child("bytes").fail("must be positive");
   c.unhealthy_after = root.child("logship").child("unhealthy_after").duration(milliseconds(30000));
   c.name = root.child("name").str();
   // libbeat settings for what logship-tail does not have: named by --check with the reason.

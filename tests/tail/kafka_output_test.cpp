@@ -90,6 +90,31 @@ TEST(KafkaOutput, TimedOutDeliveriesAreRetriedToTheSameTopicUntilAcked) {
   EXPECT_GE(latency.sum(), 5 * down_for - 1e-3);
 }
 
+// queue.mem.bytes: the output is full while the encoded bytes waiting for an ack reach the bound,
+// whatever the number of events; acks (and retried deliveries that finally succeed) free it.
+TEST(KafkaOutput, FullWhileQueuedBytesReachTheBound) {
+  MockCluster cluster;
+  const KafkaOutputConfig config = mockOutput(cluster, "bytes-bound", {{"message.timeout.ms", "1000"}});
+  size_t acked = 0;
+  metrics::Registry registry;
+  KafkaOutput output(config, [&](AckToken, bool ok) { acked += ok ? 1 : 0; }, registry);
+  output.setMaxQueuedBytes(1000);
+  cluster.setDown(true);
+  Event event;
+  const std::string payload(300, 'x');
+  for (AckToken t = 1; t <= 3; ++t) output.publish(event, payload, t);
+  EXPECT_FALSE(output.full());  // 900 bytes
+  output.publish(event, payload, 4);
+  EXPECT_TRUE(output.full());  // 1200 bytes
+  EXPECT_NE(registry.renderPrometheus().find("logship_tail_kafka_queue_bytes 1200"), std::string::npos);
+  cluster.setDown(false);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (acked < 4 && std::chrono::steady_clock::now() < deadline) output.poll(std::chrono::milliseconds(50));
+  ASSERT_EQ(acked, 4u);
+  EXPECT_FALSE(output.full());
+  EXPECT_NE(registry.renderPrometheus().find("logship_tail_kafka_queue_bytes 0"), std::string::npos);
+}
+
 TEST(KafkaOutputMetrics, SharesTheAckedCounterWithEveryOutput) {
   metrics::Registry registry;
   const KafkaOutputMetrics kafka = KafkaOutputMetrics::in(registry);

@@ -227,6 +227,27 @@ TEST(Prospector, FileEmptyWhenScannedIsOpenedAtTheNextTickOnceItHasALine) {
   EXPECT_EQ(rig.prospector->openFiles(), 0u);
 }
 
+// queue.mem.bytes: harvesters stop at the line that fills the output's byte bound, not at the end
+// of their slice of lines, and go on once acks free room.
+TEST(Prospector, ReadingPausesWhileTheOutputIsFullOfBytes) {
+  TempDir dir, data;
+  append(dir / "big.log", lines(0, 50));
+  Rig rig(dir.path(), data.path());
+  rig.output = std::make_unique<RecordingOutput>([&rig](AckToken t, bool) { rig.acks.ack(t); }, false);
+  rig.prospector = std::make_unique<Prospector>(rig.input, Shipper{*rig.pipeline, rig.acks, *rig.output},
+                                                rig.registry.get(), ProspectorOptions{}, rig.metrics, rig.clock);
+  rig.output->max_bytes = 1;  // full after one event
+  const auto now = rig.clock.monotonicTime();
+  rig.prospector->scan(now);
+  EXPECT_EQ(rig.prospector->harvest(1000, now), 1u);
+  EXPECT_EQ(rig.prospector->harvest(1000, now), 0u);
+  rig.output->ackAll();
+  EXPECT_EQ(rig.prospector->harvest(1000, now), 1u);
+  rig.output->max_bytes = 0;
+  EXPECT_EQ(rig.prospector->harvest(1000, now), 48u);
+  EXPECT_EQ(rig.output->messages(), expected(0, 50));
+}
+
 TEST(Prospector, InodeReuseDetectedByFingerprint) {
   TempDir dir, data;
   append(dir / "app.log", lines(0, 5));

@@ -73,6 +73,29 @@ TEST(LineReader, TruncatesLongLinesAndSkipsTheRest) {
   EXPECT_EQ(lines[2].offset, 6u + big.size() + 1);
 }
 
+// The buffer is 16 KiB for a file with short lines; it grows for a backlog and for a long line and
+// is back to 16 KiB once the reader is at EOF, so many open files cost 16 KiB each.
+TEST(LineReader, BufferGrowsForBacklogsAndLongLinesAndShrinksAtEof) {
+  TempDir dir;
+  const std::string big(3000000, 'y');
+  std::string backlog;
+  for (int i = 0; i < 20000; ++i) backlog += "line " + std::to_string(i) + "\n";
+  logship::testing::writeFile(dir / "f", "short\n" + big + "\n" + backlog);
+  const int fd = ::open((dir / "f").c_str(), O_RDONLY);
+  LineReader reader(fd, 0, 10u << 20);
+  Line l;
+  ASSERT_EQ(reader.next(l), LineReader::Status::kLine);
+  EXPECT_EQ(reader.bufferBytes(), 32u * 1024);  // the first read filled 16 KiB: a backlog, doubled
+  ASSERT_EQ(reader.next(l), LineReader::Status::kLine);
+  EXPECT_EQ(l.text.size(), big.size());
+  EXPECT_GE(reader.bufferBytes(), big.size());
+  size_t n = 0;
+  while (reader.next(l) == LineReader::Status::kLine) ++n;
+  EXPECT_EQ(n, 20000u);
+  EXPECT_EQ(reader.bufferBytes(), 16u * 1024);
+  ::close(fd);
+}
+
 Line mk(std::string_view text, uint64_t off) { return Line{text, off, off + text.size() + 1, false}; }
 
 std::vector<std::string> runMultiline(MultilineConfig c, const std::vector<std::string>& input) {

@@ -27,6 +27,14 @@ class RecordingOutput : public Output {
   }
   void poll(std::chrono::milliseconds) override {}
   size_t queued() const override { return tokens.size(); }
+  // full() once the payloads not yet acked reach `max_bytes` (queue.mem.bytes), when set.
+  bool full() const override {
+    if (max_bytes == 0) return false;
+    size_t bytes = 0;
+    for (size_t i = payloads.size() - tokens.size(); i < payloads.size(); ++i) bytes += payloads[i].size();
+    return bytes >= max_bytes;
+  }
+  size_t max_bytes = 0;
   // The `message` of each payload, in order.
   std::vector<std::string> messages() const {
     std::vector<std::string> out;

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,7 +34,9 @@ struct KafkaOutputMetrics {
   metrics::Histogram* ack_latency = nullptr;
   static KafkaOutputMetrics in(metrics::Registry& registry);
   // logship_tail_kafka_queue_depth: `in_flight` read when scraped (it must outlive the registry's use).
-  static void queueDepth(metrics::Registry& registry, const std::atomic<size_t>& in_flight);
+  // logship_tail_kafka_queue_bytes: `bytes` likewise.
+  static void queueDepth(metrics::Registry& registry, const std::atomic<size_t>& in_flight,
+                         const std::atomic<size_t>& bytes);
 };
 
 class KafkaOutput : public Output {
@@ -48,6 +51,9 @@ class KafkaOutput : public Output {
   void publish(const Event& event, std::string_view payload, AckToken token) override;
   void poll(std::chrono::milliseconds wait) override;
   size_t queued() const override { return in_flight_; }
+  bool full() const override { return queued_bytes_ >= max_queued_bytes_; }
+  // queue.mem.bytes: reading pauses while this many encoded bytes wait for Kafka's ack.
+  void setMaxQueuedBytes(size_t bytes) { max_queued_bytes_ = bytes; }
   bool healthy() const override;
   void setUnhealthyAfter(std::chrono::milliseconds d) { unhealthy_after_ = d; }
   std::chrono::milliseconds retryBackoff() const { return retry_backoff_; }
@@ -63,7 +69,7 @@ class KafkaOutput : public Output {
   void onDelivery(const kafka::DeliveryReport& r);
   void produceOrQueue(const std::string& topic, std::string_view key, std::string_view payload, AckToken token,
                       int64_t timestamp_ms, std::optional<uint32_t> partition_hash);
-  void fail(AckToken token, const std::string& topic, RdKafka::ErrorCode err);
+  void fail(AckToken token, const std::string& topic, RdKafka::ErrorCode err, size_t bytes);
   void observeAckLatency(AckToken token, int64_t latency_us);
   void reportStall(Clock::time_point now);
 
@@ -78,6 +84,8 @@ class KafkaOutput : public Output {
   // When each retried event was first produced (only retried ones: the common path adds nothing).
   std::unordered_map<AckToken, Clock::time_point> retried_since_;
   std::atomic<size_t> in_flight_{0};  // read by the admin thread too
+  std::atomic<size_t> queued_bytes_{0};  // payload bytes of the in_flight_ events (admin thread too)
+  size_t max_queued_bytes_ = std::numeric_limits<size_t>::max();
   std::string topic_buf_, key_buf_, hash_scratch_;
   std::string last_topic_;
   std::string last_error_;

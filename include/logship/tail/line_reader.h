@@ -29,9 +29,13 @@ class LineReader {
   uint64_t offset() const { return line_start_; }
   // errno of the read that failed (Status::kError), else 0.
   int lastErrno() const { return errno_; }
+  // The read buffer's size: 16 KiB per idle file, more only while a backlog or a long line needs it.
+  size_t bufferBytes() const { return buf_.size(); }
 
  private:
-  bool fill();  // false: no more data now (EOF or error)
+  bool fill();    // false: no more data now (EOF or error)
+  void shrink();  // at EOF: back to the initial buffer when what is left fits
+
 
   int fd_;
   uint64_t max_bytes_;

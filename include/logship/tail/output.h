@@ -31,6 +31,9 @@ class Output {
   virtual void poll(std::chrono::milliseconds wait) = 0;
   // Events handed over and not yet reported.
   virtual size_t queued() const = 0;
+  // True while the bytes handed over and not yet reported reach the output's bound
+  // (queue.mem.bytes): harvesters stop reading until acks free room.
+  virtual bool full() const { return false; }
   // Healthy unless the destination has been unreachable longer than the threshold.
   virtual bool healthy() const { return true; }
 };

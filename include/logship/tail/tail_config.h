@@ -157,6 +157,7 @@ struct TailConfig {
   LoggingConfig logging;
   HttpConfig http;
   int queue_events = 4096;              // queue.mem.events: bound on events in flight
+  uint64_t queue_bytes = 64ull << 20;   // queue.mem.bytes: bound on their encoded bytes
   milliseconds shutdown_timeout{5000};  // filebeat.shutdown_timeout (grace period)
   milliseconds registry_flush{1000};    // filebeat.registry.flush
   // Where Filebeat's registry is read from on a first start (filebeat_registry.h), relative to
