@@ -40,8 +40,9 @@ void KafkaOutputMetrics::queueDepth(metrics::Registry& r, const std::atomic<size
                                     const std::atomic<size_t>& bytes) {
   r.callbackGauge("logship_tail_kafka_queue_depth", "Events handed to Kafka and not yet acknowledged", {},
                   [&in_flight] { return static_cast<double>(in_flight.load()); });
-  r.callbackGauge("logship_tail_kafka_queue_bytes", "Encoded bytes of the events handed to Kafka and not yet acknowledged",
-                  {}, [&bytes] { return static_cast<double>(bytes.load()); });
+  r.callbackGauge("logship_tail_kafka_queue_bytes",
+                  "Encoded bytes of the events handed to Kafka and not yet acknowledged", {},
+                  [&bytes] { return static_cast<double>(bytes.load()); });
 }
 
 KafkaOutput::KafkaOutput(const KafkaOutputConfig& config, AckFn on_ack, metrics::Registry& m, TimeSource& time)

@@ -109,6 +109,65 @@ TEST_F(PipelineFaults, KafkaBrokerDownTwentySeconds) {
   outageScenario("kafka");
 }
 
+// A Prometheus gauge or counter of the tail's /metrics (-1 when it cannot be read).
+double tailMetric(int port, const std::string& series) {
+  std::string body;
+  if (lt::httpGetStatus(port, "/metrics", std::chrono::seconds(2), &body) != 200) return -1;
+  const auto at = body.find("\n" + series + " ");
+  return at == std::string::npos ? -1 : std::stod(body.substr(at + series.size() + 2));
+}
+
+// 3b. The tail's memory bound (docs/tail.md "Memory bound"): the broker stops, 120 files each get 20
+// lines of 90 KB (216 MB in all, above the RSS bound itself; the 2,400 events fit queue.mem.events, so
+// only queue.mem.bytes stops the reading); reading must pause at the byte bound, the peak RSS stay
+// under kRssBoundKiB, and once the broker is back the whole backlog drains, exactly once.
+TEST_F(PipelineFaults, KafkaDownWithManyFilesAndLargeLines) {
+  setUpPipeline("bigkafka");
+  startPipeline();
+  auto& g = *gen_;
+  g.writeRange(0, 100);
+  ASSERT_TRUE(waitDrained(clusters_[0], 100, 120s)) << "nothing indexed before the outage";
+  lt::runServicesCommand("kafka stop");
+  constexpr int kFiles = 120, kPerFile = 20, kFirst = 100;
+  // Random text compresses about as little as anything will: a filler of one repeated byte
+  // compresses ~1000x and would test librdkafka's decompression instead (see the closing note).
+  std::string noise(1 << 20, ' ');
+  std::mt19937 rng(42);
+  const std::string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (auto& ch : noise) ch = alphabet[std::uniform_int_distribution<size_t>(0, alphabet.size() - 1)(rng)];
+  constexpr size_t kPad = 90 * 1000;
+  for (int f = 0; f < kFiles; ++f) {
+    std::string chunk;
+    for (int i = 0; i < kPerFile; ++i) {
+      const int n = kFirst + f * kPerFile + i;
+      // The bulk is in `pad`, so that reading the ids back (data.content) stays small.
+      chunk += R"({"@timestamp":"2022-09-08T21:51:10.346+08:00","level":"info","content":")" + g.id(n) +
+               R"(","pad":")" + noise.substr((static_cast<size_t>(n) * 7919) % (noise.size() - kPad), kPad) + "\"}\n";
+    }
+    lt::writeFile(dir_ / "logs" / ("big-" + std::to_string(f) + ".log"), chunk);
+  }
+  // Reading pauses on bytes, not on events: the queue reaches 64 MiB with fewer than 3,000 events.
+  double queued = 0;
+  ASSERT_TRUE(lt::pollUntil(lt::orFalseOnError([&] {
+                              rss_.sampleNow();
+                              return (queued = tailMetric(tail_port_, "logship_tail_kafka_queue_bytes")) >= 64 << 20;
+                            }),
+                            120s))
+      << "the Kafka output never held 64 MiB (last " << queued << " bytes)";
+  const double inflight = tailMetric(tail_port_, "logship_tail_events_inflight");
+  EXPECT_LT(inflight, kFiles * kPerFile) << "reading did not pause at queue.mem.bytes";
+  for (int i = 0; i < 10; ++i) {  // it stays paused: sampled over a second (the pause is the scenario)
+    std::this_thread::sleep_for(100ms);
+    rss_.sampleNow();
+  }
+  EXPECT_LE(tailMetric(tail_port_, "logship_tail_kafka_queue_bytes"), (64 << 20) + 200000.0);
+  lt::runServicesCommand("kafka start");
+  expectExactlyOnce(kFirst + kFiles * kPerFile, 300s);
+  expectDaemonsHealthyAndBounded();
+  expectCleanShutdown();
+  std::cout << "[e2e] " << scenario_ << ": reading paused with " << inflight << " events in flight\n";
+}
+
 TEST_F(PipelineFaults, ElasticsearchDownTwentySeconds) {
   setUpPipeline("esdown");
   outageScenario("es");

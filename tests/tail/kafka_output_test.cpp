@@ -97,7 +97,8 @@ TEST(KafkaOutput, FullWhileQueuedBytesReachTheBound) {
   const KafkaOutputConfig config = mockOutput(cluster, "bytes-bound", {{"message.timeout.ms", "1000"}});
   size_t acked = 0;
   metrics::Registry registry;
-  KafkaOutput output(config, [&](AckToken, bool ok) { acked += ok ? 1 : 0; }, registry);
+  KafkaOutput output(
+      config, [&](AckToken, bool ok) { acked += ok ? 1 : 0; }, registry);
   output.setMaxQueuedBytes(1000);
   cluster.setDown(true);
   Event event;

@@ -83,7 +83,7 @@ class KafkaOutput : public Output {
   std::deque<Retry> retries_;
   // When each retried event was first produced (only retried ones: the common path adds nothing).
   std::unordered_map<AckToken, Clock::time_point> retried_since_;
-  std::atomic<size_t> in_flight_{0};  // read by the admin thread too
+  std::atomic<size_t> in_flight_{0};     // read by the admin thread too
   std::atomic<size_t> queued_bytes_{0};  // payload bytes of the in_flight_ events (admin thread too)
   size_t max_queued_bytes_ = std::numeric_limits<size_t>::max();
   std::string topic_buf_, key_buf_, hash_scratch_;

@@ -36,7 +36,6 @@ class LineReader {
   bool fill();    // false: no more data now (EOF or error)
   void shrink();  // at EOF: back to the initial buffer when what is left fits
 
-
   int fd_;
   uint64_t max_bytes_;
   std::vector<char> buf_;
