@@ -63,9 +63,8 @@ class KubernetesApi {
   // ends the stream after `timeout_seconds` (returns) or `stop`. Throws KubeGone on 410 (status or
   // ERROR event), Error else.
   void watchPods(const std::string& node, const std::string& ns, const std::string& resource_version,
-                 long timeout_seconds,
-                 const std::function<void(const KubeWatchEvent&)>& on_event, const std::atomic<bool>& stop,
-                 const std::function<void()>& on_idle) const;
+                 long timeout_seconds, const std::function<void(const KubeWatchEvent&)>& on_event,
+                 const std::atomic<bool>& stop, const std::function<void()>& on_idle) const;
   // The controlling Deployment of ReplicaSet ns/name (GET apps/v1), empty when it has none;
   // nullopt when the API cannot say (unreachable, 404, forbidden).
   std::optional<std::string> replicaSetDeployment(const std::string& ns, const std::string& name,

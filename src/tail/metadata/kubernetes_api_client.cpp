@@ -67,9 +67,9 @@ void splitContainerId(const std::string& raw, KubeContainer& c) {
 }
 
 void readContainers(const object& spec, const object& status, KubePod& pod) {
-  for (const auto& [spec_key, status_key] : {std::pair{"containers", "containerStatuses"},
-                                             std::pair{"initContainers", "initContainerStatuses"},
-                                             std::pair{"ephemeralContainers", "ephemeralContainerStatuses"}}) {
+  for (const auto& [spec_key, status_key] :
+       {std::pair{"containers", "containerStatuses"}, std::pair{"initContainers", "initContainerStatuses"},
+        std::pair{"ephemeralContainers", "ephemeralContainerStatuses"}}) {
     array specs;
     if (spec[spec_key].get_array().get(specs) != simdjson::SUCCESS) continue;
     for (element s : specs) {
@@ -162,8 +162,8 @@ int KubernetesApi::get(const std::string& target, const std::function<bool(std::
                        const std::atomic<bool>& stop, const std::function<void()>& on_idle) const {
   const KubeConnection& c = connection_;
   auto transport =
-      c.tls ? connectTls(c.host, c.port, TlsOptions{c.ca_file, c.ca_pem, c.client_cert_pem, c.client_key_pem,
-                                                    c.insecure_skip_verify})
+      c.tls ? connectTls(c.host, c.port,
+                         TlsOptions{c.ca_file, c.ca_pem, c.client_cert_pem, c.client_key_pem, c.insecure_skip_verify})
             : connectTcp(c.host, c.port, false, "");
   const std::string host = c.port == 443 || c.port == 80 ? c.host : c.host + ":" + std::to_string(c.port);
   return httpGet(*transport, HttpRequest{target, host, c.authorization()}, sink, stop, on_idle);
@@ -194,11 +194,10 @@ KubePodList KubernetesApi::listPods(const std::string& node, const std::string& 
 }
 
 void KubernetesApi::watchPods(const std::string& node, const std::string& ns, const std::string& resource_version,
-                              long timeout_seconds,
-                              const std::function<void(const KubeWatchEvent&)>& on_event,
+                              long timeout_seconds, const std::function<void(const KubeWatchEvent&)>& on_event,
                               const std::atomic<bool>& stop, const std::function<void()>& on_idle) const {
-  const std::string target =
-      podsTarget(node, ns) + "&watch=1&allowWatchBookmarks=true&resourceVersion=" + urlEncode(resource_version) +
+  const std::string target = podsTarget(node, ns) +
+                             "&watch=1&allowWatchBookmarks=true&resourceVersion=" + urlEncode(resource_version) +
                              "&timeoutSeconds=" + std::to_string(timeout_seconds);
   bool gone = false;
   LineSplitter lines([&](std::string_view line) {
@@ -215,7 +214,8 @@ void KubernetesApi::watchPods(const std::string& node, const std::string& ns, co
   const int status = get(
       target, [&](std::string_view d) { return lines.feed(d); }, stop, on_idle);
   if (status == 410 || gone) throw KubeGone();
-  if (status != 200 && !stop.load()) throw Error(ErrorCode::kIo, "GET " + target + " answered " + std::to_string(status));
+  if (status != 200 && !stop.load())
+    throw Error(ErrorCode::kIo, "GET " + target + " answered " + std::to_string(status));
 }
 
 std::optional<std::string> KubernetesApi::replicaSetDeployment(const std::string& ns, const std::string& name,

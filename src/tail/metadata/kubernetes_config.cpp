@@ -127,8 +127,8 @@ KubeConnection kubeconfigConnection(const std::string& path) {
   const YAML::Node cluster = named(doc["clusters"], str(context, "cluster"), "cluster");
   KubeConnection c;
   if (!parseServerUrl(str(cluster, "server"), c)) {
-    throw Error(ErrorCode::kConfigInvalid, "kubeconfig cluster server is not an http(s) URL: \"" +
-                                               str(cluster, "server") + "\"");
+    throw Error(ErrorCode::kConfigInvalid,
+                "kubeconfig cluster server is not an http(s) URL: \"" + str(cluster, "server") + "\"");
   }
   c.insecure_skip_verify = cluster["insecure-skip-tls-verify"] && cluster["insecure-skip-tls-verify"].as<bool>();
   c.ca_pem = pemOf(cluster, "certificate-authority", dir);
@@ -141,8 +141,9 @@ KubeConnection kubeconfigConnection(const std::string& path) {
     c.client_cert_pem = pemOf(user, "client-certificate", dir);
     c.client_key_pem = pemOf(user, "client-key", dir);
     if (c.client_cert_pem.empty() != c.client_key_pem.empty()) {
-      throw Error(ErrorCode::kConfigInvalid, "kubeconfig user \"" + user_name + "\" has a client certificate or key "
-                                             "without the other");
+      throw Error(ErrorCode::kConfigInvalid, "kubeconfig user \"" + user_name +
+                                                 "\" has a client certificate or key "
+                                                 "without the other");
     }
   }
   return c;

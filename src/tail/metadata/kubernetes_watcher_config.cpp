@@ -28,8 +28,10 @@ std::optional<KubeConnection> connectionFor(const config::Node& node) {
   std::string why;
   auto c = inClusterConnection(kServiceAccountDir, processEnv, why);
   if (!c && in_cluster.exists()) {
-    log::warn(*log::get("processors"), "add_kubernetes_metadata: in_cluster is set but this is no pod; "
-                                       "events get only the log path's fields", {{"reason", why}});
+    log::warn(*log::get("processors"),
+              "add_kubernetes_metadata: in_cluster is set but this is no pod; "
+              "events get only the log path's fields",
+              {{"reason", why}});
   }
   return c;
 }
@@ -41,7 +43,9 @@ std::string nodeName(const config::Node& node) {
   return name.empty() ? hostName() : name;
 }
 
-std::vector<std::string> names(const config::Node& list) { return list.exists() ? list.strings() : std::vector<std::string>{}; }
+std::vector<std::string> names(const config::Node& list) {
+  return list.exists() ? list.strings() : std::vector<std::string>{};
+}
 
 std::chrono::milliseconds positiveDuration(const config::Node& n, std::chrono::milliseconds def) {
   const auto d = n.duration(def);
