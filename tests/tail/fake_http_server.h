@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/ssl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -56,6 +57,8 @@ class FakeHttpServer {
   }
   // On 127.0.0.1, a free port; TLS with `tls` (owned by the caller, outliving the server).
   explicit FakeHttpServer(Handler handler, SSL_CTX* tls = nullptr) : handler_(std::move(handler)), tls_(tls) {
+    // SSL_write writes to the socket without MSG_NOSIGNAL: a client gone must not kill the test.
+    if (tls_ != nullptr) ::signal(SIGPIPE, SIG_IGN);
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;

@@ -2,8 +2,9 @@
 // The stand-in for a Kubernetes API server (none can run here; docs/test-services.md): a TLS
 // server on 127.0.0.1 with a certificate made by the openssl CLI at test time, serving the pod
 // objects recorded in tests/tail/data/kube/ in the API's exact shape. Lists answer the current
-// PodList (the k-th list gets the k-th of setPodLists, the last one from then on); each watch is answered by the test's script (keep the stream open and push() events,
-// or end it with an ERROR 410 Gone); apps/v1 ReplicaSets answer their recorded object.
+// PodList (the k-th list gets the k-th of setPodLists, the last one from then on); each watch is answered by the test's
+// script (keep the stream open and push() events, or end it with an ERROR 410 Gone); apps/v1 ReplicaSets answer their
+// recorded object.
 #include <openssl/ssl.h>
 
 #include <algorithm>
@@ -35,9 +36,10 @@ class FakeKubeApi {
   explicit FakeKubeApi(const logship::testing::TempDir& dir) : dir_(dir) {
     cert_ = (dir / "api.crt").string();
     key_ = (dir / "api.key").string();
-    const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
-                            "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
-                            key_ + " -out " + cert_ + " 2>/dev/null";
+    const std::string cmd =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+        "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
+        key_ + " -out " + cert_ + " 2>/dev/null";
     if (std::system(cmd.c_str()) != 0) return;
     ctx_ = SSL_CTX_new(TLS_server_method());
     if (SSL_CTX_use_certificate_file(ctx_, cert_.c_str(), SSL_FILETYPE_PEM) != 1 ||
@@ -68,13 +70,15 @@ class FakeKubeApi {
   // A kubeconfig whose current context reaches this server with `token`.
   std::string writeKubeconfig(const std::string& token) const {
     const std::string path = (dir_ / "kubeconfig").string();
-    logship::testing::writeFile(path, "apiVersion: v1\nkind: Config\ncurrent-context: test\n"
-                                      "clusters:\n- name: stand-in\n  cluster:\n    server: " +
-                                          url() + "\n    certificate-authority: api.crt\n"
-                                                  "contexts:\n- name: test\n  context: {cluster: stand-in, user: "
-                                                  "agent, namespace: shop}\n"
-                                                  "users:\n- name: agent\n  user:\n    token: " +
-                                          token + "\n");
+    logship::testing::writeFile(path,
+                                "apiVersion: v1\nkind: Config\ncurrent-context: test\n"
+                                "clusters:\n- name: stand-in\n  cluster:\n    server: " +
+                                    url() +
+                                    "\n    certificate-authority: api.crt\n"
+                                    "contexts:\n- name: test\n  context: {cluster: stand-in, user: "
+                                    "agent, namespace: shop}\n"
+                                    "users:\n- name: agent\n  user:\n    token: " +
+                                    token + "\n");
     return path;
   }
 

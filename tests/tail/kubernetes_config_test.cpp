@@ -36,7 +36,8 @@ clusters:
 - name: prod-cluster
   cluster:
     server: https://10.96.0.1:6443
-    certificate-authority-data: )" + kCaData + R"(
+    certificate-authority-data: )" +
+                                kCaData + R"(
 contexts:
 - name: dev
   context: {cluster: dev, user: dev}
@@ -47,7 +48,8 @@ users:
   user: {token: nope}
 - name: agent
   user:
-    client-certificate-data: )" + kCertData + R"(
+    client-certificate-data: )" +
+                                kCertData + R"(
     client-key: client.key
     tokenFile: token
 )");
@@ -85,8 +87,9 @@ TEST(Kubeconfig, Errors) {
   const std::string base = "current-context: c\ncontexts:\n- {name: c, context: {cluster: k, user: u}}\n";
   EXPECT_NE(kubeconfigError(base + "clusters:\n- {name: k, cluster: {server: 'tcp://x'}}\n").find("not an http(s) URL"),
             std::string::npos);
-  EXPECT_NE(kubeconfigError(base + "clusters:\n- {name: k, cluster: {server: 'https://x'}}\n"
-                                   "users:\n- {name: u, user: {client-certificate-data: " +
+  EXPECT_NE(kubeconfigError(base +
+                            "clusters:\n- {name: k, cluster: {server: 'https://x'}}\n"
+                            "users:\n- {name: u, user: {client-certificate-data: " +
                             kCertData + "}}\n")
                 .find("without the other"),
             std::string::npos);
@@ -199,7 +202,7 @@ TEST(KubernetesFields, DedotIncludeExcludeAndOwners) {
   f = asMap(kubernetesPodFields(list.pods[0], o, ""));
   EXPECT_EQ(f["kubernetes.labels.app.kubernetes.io/name"], "\"api\"");
   EXPECT_EQ(f.count("kubernetes.labels.tier"), 0u);
-  EXPECT_EQ(f.count("kubernetes.deployment.name"), 0u);  // the ReplicaSet's owner unknown
+  EXPECT_EQ(f.count("kubernetes.deployment.name"), 0u);                   // the ReplicaSet's owner unknown
   EXPECT_EQ(f.count("kubernetes.annotations.prometheus_io/scrape"), 0u);  // none unless included
 
   f = asMap(kubernetesPodFields(list.pods[1], KubernetesMetadataOptions{}, ""));

@@ -13,6 +13,7 @@
 #include "logship/common/time_source.h"
 #include "logship/tail/docker_engine.h"
 #include "logship/tail/metadata_store.h"
+#include "logship/tail/watcher_health.h"
 
 namespace logship::tail {
 
@@ -65,7 +66,6 @@ class DockerMetadataWatcher {
  private:
   void loop();
   void put(const DockerContainer& c);
-  void reportFailure(const std::string& what);
   void firstAttemptDone();
 
   DockerEngine engine_;
@@ -79,8 +79,7 @@ class DockerMetadataWatcher {
   std::once_flag started_;
   std::thread thread_;
   bool first_attempt_done_ = false;  // guarded by mu_
-  int failures_ = 0;
-  TimeSource::MonotonicTime last_warning_{};
+  WatcherHealth health_;
 };
 
 }  // namespace logship::tail

@@ -18,6 +18,7 @@
 #include "logship/tail/kubernetes_api.h"
 #include "logship/tail/kubernetes_log_path.h"
 #include "logship/tail/metadata_store.h"
+#include "logship/tail/watcher_health.h"
 
 namespace logship::tail {
 
@@ -75,7 +76,6 @@ class KubernetesApiWatcher final : public KubernetesPodWatcher {
   void handle(const KubeWatchEvent& event);
   void put(const KubePod& pod);
   std::string deploymentOf(const KubePod& pod);
-  void reportFailure(const std::string& what);
   void firstAttemptDone();
 
   KubernetesApi api_;
@@ -92,8 +92,7 @@ class KubernetesApiWatcher final : public KubernetesPodWatcher {
   mutable std::once_flag started_;
   mutable std::thread thread_;
   bool first_attempt_done_ = false;  // guarded by mu_
-  int failures_ = 0;
-  TimeSource::MonotonicTime last_warning_{};
+  WatcherHealth health_;
 };
 
 }  // namespace logship::tail

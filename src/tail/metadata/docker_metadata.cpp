@@ -69,7 +69,12 @@ void DockerMatcher::run(Event& event) const {
 
 DockerMetadataWatcher::DockerMetadataWatcher(DockerEngine engine, MetadataStore& store,
                                              const DockerMetadataOptions& options, TimeSource& clock)
-    : engine_(std::move(engine)), store_(store), options_(options), clock_(clock) {}
+    : engine_(std::move(engine)),
+      store_(store),
+      options_(options),
+      clock_(clock),
+      health_(clock, "add_docker_metadata: the Docker engine is unreachable; events get no container metadata",
+              "add_docker_metadata: the Docker engine answers again", "socket", options.socket_path) {}
 
 DockerMetadataWatcher::~DockerMetadataWatcher() { stop(); }
 
@@ -118,8 +123,7 @@ void DockerMetadataWatcher::runSession() {
   store_.retainOnly(ids);
   ++lists_;
   firstAttemptDone();
-  if (failures_ > 0) log::info(*log::get("processors"), "add_docker_metadata: the Docker engine answers again");
-  failures_ = 0;
+  health_.answered();
   // Events since the list began: a container started during the list is not missed.
   engine_.followEvents(
       since, [this](const DockerEvent& e) { handle(e); }, stop_, [this] { store_.cleanup(); });
@@ -134,17 +138,6 @@ void DockerMetadataWatcher::firstAttemptDone() {
   cv_.notify_all();
 }
 
-void DockerMetadataWatcher::reportFailure(const std::string& what) {
-  // One warning when the engine goes away, then at most one a minute.
-  const auto now = clock_.monotonicTime();
-  if (failures_++ == 0 || now - last_warning_ >= std::chrono::minutes(1)) {
-    last_warning_ = now;
-    log::warn(*log::get("processors"),
-              "add_docker_metadata: the Docker engine is unreachable; events get no container metadata",
-              {{"socket", options_.socket_path}, {"error", what}, {"failures", failures_}});
-  }
-}
-
 void DockerMetadataWatcher::loop() {
   BackoffSchedule backoff(std::chrono::seconds(1), std::chrono::seconds(30));
   while (!stop_.load()) {
@@ -152,7 +145,7 @@ void DockerMetadataWatcher::loop() {
       runSession();
       backoff.reset();
     } catch (const Error& e) {
-      reportFailure(e.what());
+      health_.failed(e.what());
     }
     firstAttemptDone();
     store_.cleanup();

@@ -54,8 +54,12 @@ class TlsTransport final : public HttpTransport {
     if (ec) throw Error(ErrorCode::kIo, "TLS write failed", ec.message());
   }
   long readSome(char* buf, size_t n, std::chrono::milliseconds poll_for) override {
-    // Bytes OpenSSL already decrypted do not show on the socket.
-    if (SSL_pending(stream_.native_handle()) == 0 && !readable(stream_.lowest_layer().native_handle(), poll_for)) {
+    // Bytes already taken off the socket do not show on it: records OpenSSL holds (decrypted or
+    // not) and those asio moved into the SSL's read BIO. (Asio may keep a rest in its own input
+    // buffer when that BIO was full; it is handed over at the next read, delayed until then.)
+    SSL* ssl = stream_.native_handle();
+    const bool buffered = SSL_has_pending(ssl) == 1 || BIO_ctrl_pending(SSL_get_rbio(ssl)) > 0;
+    if (!buffered && !readable(stream_.lowest_layer().native_handle(), poll_for)) {
       return -1;
     }
     boost::system::error_code ec;

@@ -5,14 +5,19 @@
 #include <algorithm>
 
 #include "logship/common/backoff.h"
-#include "logship/common/logging.h"
 #include "logship/tail/event.h"
 #include "logship/tail/kubernetes_pods.h"
 
 namespace logship::tail {
 
 KubernetesApiWatcher::KubernetesApiWatcher(KubernetesApi api, KubernetesMetadataOptions options, TimeSource& clock)
-    : api_(std::move(api)), options_(std::move(options)), clock_(clock), store_(clock, options_.cleanup_timeout) {}
+    : api_(std::move(api)),
+      options_(std::move(options)),
+      clock_(clock),
+      store_(clock, options_.cleanup_timeout),
+      health_(clock,
+              "add_kubernetes_metadata: the Kubernetes API is unreachable; events get only the log path's fields",
+              "add_kubernetes_metadata: the Kubernetes API answers again", "server", api_.connection().server) {}
 
 KubernetesApiWatcher::~KubernetesApiWatcher() { stop(); }
 
@@ -109,8 +114,7 @@ void KubernetesApiWatcher::runSession() {
   store_.retainOnly(keep);
   ++lists_;
   firstAttemptDone();
-  if (failures_ > 0) log::info(*log::get("processors"), "add_kubernetes_metadata: the Kubernetes API answers again");
-  failures_ = 0;
+  health_.answered();
   std::string version = list.resource_version;
   const long timeout_seconds = std::max<long>(1, static_cast<long>(options_.sync_period.count() / 1000));
   api_.watchPods(
@@ -131,17 +135,6 @@ void KubernetesApiWatcher::firstAttemptDone() {
   cv_.notify_all();
 }
 
-void KubernetesApiWatcher::reportFailure(const std::string& what) {
-  // One warning when the API goes away, then at most one a minute.
-  const auto now = clock_.monotonicTime();
-  if (failures_++ == 0 || now - last_warning_ >= std::chrono::minutes(1)) {
-    last_warning_ = now;
-    log::warn(*log::get("processors"),
-              "add_kubernetes_metadata: the Kubernetes API is unreachable; events get only the log path's fields",
-              {{"server", api_.connection().server}, {"error", what}, {"failures", failures_}});
-  }
-}
-
 void KubernetesApiWatcher::loop() {
   BackoffSchedule backoff(std::chrono::seconds(1), std::chrono::seconds(30));
   while (!stop_.load()) {
@@ -154,7 +147,7 @@ void KubernetesApiWatcher::loop() {
     } catch (const KubeGone&) {
       backoff.reset();
     } catch (const Error& e) {
-      reportFailure(e.what());
+      health_.failed(e.what());
       wait = backoff.next();
     }
     firstAttemptDone();
