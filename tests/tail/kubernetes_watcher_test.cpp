@@ -57,8 +57,8 @@ struct Fixture {
   void start() {
     options.node = "node-1";
     options.cleanup_timeout = std::chrono::seconds(60);
-    watcher = std::make_unique<KubernetesApiWatcher>(
-        KubernetesApi(kubeconfigConnection(api.writeKubeconfig("s3cret"))), options, clock);
+    watcher = std::make_unique<KubernetesApiWatcher>(KubernetesApi(kubeconfigConnection(api.writeKubeconfig("s3cret"))),
+                                                     options, clock);
     watcher->start();
   }
 };
@@ -84,10 +84,11 @@ TEST(KubernetesApiWatcher, ListThenWatchOverTls) {
 
   std::istringstream lines(kubeData("watch_events.jsonl"));
   for (std::string line; std::getline(lines, line);) f.api.server().push(watchChunk(line));
-  ASSERT_TRUE(pollUntil([&] { return f.watcher->events() == 4; }, kWait)) << f.watcher->events() << " lists " << f.watcher->lists();
+  ASSERT_TRUE(pollUntil([&] { return f.watcher->events() == 4; }, kWait))
+      << f.watcher->events() << " lists " << f.watcher->lists();
   EXPECT_EQ(field(store, kAgentId, "kubernetes.daemonset.name"), "\"fluent-agent\"");  // ADDED
-  EXPECT_EQ(field(store, kApiId, "kubernetes.labels.tier"), "\"frontend\"");          // MODIFIED
-  EXPECT_EQ(field(store, kApiId, "kubernetes.deployment.name"), "\"api\"");          // owner cached
+  EXPECT_EQ(field(store, kApiId, "kubernetes.labels.tier"), "\"frontend\"");           // MODIFIED
+  EXPECT_EQ(field(store, kApiId, "kubernetes.deployment.name"), "\"api\"");            // owner cached
   EXPECT_EQ(f.api.server().targets().size(), 3u);  // list, ReplicaSet, watch: no second lookup
   // DELETED: db-0's entries go once cleanup_timeout passed without lookups.
   EXPECT_EQ(store.size(), 13u);
@@ -139,10 +140,10 @@ TEST(AddKubernetesMetadata, FieldsFromTheApiByLogPath) {
   FakeKubeApi api(dir);
   ASSERT_TRUE(api.ok()) << "openssl could not make the stand-in's certificate";
   Parsed p;
-  p.doc = config::Document::loadString("processors:\n  - add_kubernetes_metadata:\n      kube_config: " +
-                                           api.writeKubeconfig("tok") +
-                                           "\n      node: node-1\n      include_annotations: [prometheus.io/scrape]\n",
-                                       "k.yml", {});
+  p.doc = config::Document::loadString(
+      "processors:\n  - add_kubernetes_metadata:\n      kube_config: " + api.writeKubeconfig("tok") +
+          "\n      node: node-1\n      include_annotations: [prometheus.io/scrape]\n",
+      "k.yml", {});
   std::vector<std::string> warnings;
   p.list = parseProcessors(p.doc->root().child("processors"), warnings);
   ASSERT_TRUE(warnings.empty()) << warnings.front();
@@ -156,7 +157,8 @@ TEST(AddKubernetesMetadata, FieldsFromTheApiByLogPath) {
     return label != nullptr && label->value == "\"api\"" && e.find("kubernetes.deployment.name") != nullptr &&
            e.find("kubernetes.deployment.name")->value == "\"api\"" &&
            e.find("kubernetes.annotations.prometheus_io/scrape")->value == "\"true\"" &&
-           e.find("kubernetes.node.name")->value == "\"node-1\"" && e.find("kubernetes.pod.uid")->value == "\"" + kApiUid + "\"";
+           e.find("kubernetes.node.name")->value == "\"node-1\"" &&
+           e.find("kubernetes.pod.uid")->value == "\"" + kApiUid + "\"";
   };
   ASSERT_TRUE(pollUntil(labelled, kWait));
   Event pods;
