@@ -18,18 +18,16 @@
 namespace logship::tail {
 namespace {
 
+namespace kube = testing;  // the stand-in API of fake_kube_api.h
 using logship::testing::pollUntil;
 using logship::testing::TempDir;
-using testing::FakeAnswer;
-using testing::FakeKubeApi;
-using testing::kubeData;
-using testing::watchChunk;
+constexpr auto kWait = std::chrono::seconds(20);
 
+// Ids and uids of the recorded pods (tests/tail/data/kube/).
 const std::string kApiId = "4b1e2c9d0f3a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e";
 const std::string kApiUid = "0f8e2d6a-1b3c-4d5e-8f90-a1b2c3d4e5f6";
 const std::string kDbId = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
 const std::string kAgentId = "1111222233334444555566667777888899990000aaaabbbbccccddddeeeeffff";
-constexpr auto kWait = std::chrono::seconds(20);
 
 std::string field(const MetadataStore& store, const std::string& key, const std::string& name) {
   const auto fields = store.find(key);
@@ -40,8 +38,8 @@ std::string field(const MetadataStore& store, const std::string& key, const std:
   return "<no field>";
 }
 
-bool anyHead(const FakeKubeApi& api, const std::string& part) {
-  for (const auto& head : const_cast<FakeKubeApi&>(api).server().heads()) {
+bool anyHead(const kube::FakeKubeApi& api, const std::string& part) {
+  for (const auto& head : const_cast<kube::FakeKubeApi&>(api).server().heads()) {
     if (head.find(part) != std::string::npos) return true;
   }
   return false;
@@ -49,7 +47,7 @@ bool anyHead(const FakeKubeApi& api, const std::string& part) {
 
 struct Fixture {
   TempDir dir;
-  FakeKubeApi api{dir};
+  kube::FakeKubeApi api{dir};
   SimulatedTimeSource clock;
   KubernetesMetadataOptions options;
   std::unique_ptr<KubernetesApiWatcher> watcher;
@@ -82,8 +80,8 @@ TEST(KubernetesApiWatcher, ListThenWatchOverTls) {
   EXPECT_TRUE(anyHead(f.api, "&watch=1&allowWatchBookmarks=true&resourceVersion=48213&timeoutSeconds=600 "));
   EXPECT_TRUE(anyHead(f.api, "GET /apis/apps/v1/namespaces/shop/replicasets/api-7d9f8b6c5d "));
 
-  std::istringstream lines(kubeData("watch_events.jsonl"));
-  for (std::string line; std::getline(lines, line);) f.api.server().push(watchChunk(line));
+  std::istringstream lines(kube::kubeData("watch_events.jsonl"));
+  for (std::string line; std::getline(lines, line);) f.api.server().push(kube::watchChunk(line));
   ASSERT_TRUE(pollUntil([&] { return f.watcher->events() == 4; }, kWait))
       << f.watcher->events() << " lists " << f.watcher->lists();
   EXPECT_EQ(field(store, kAgentId, "kubernetes.daemonset.name"), "\"fluent-agent\"");  // ADDED
@@ -99,13 +97,14 @@ TEST(KubernetesApiWatcher, ListThenWatchOverTls) {
 TEST(KubernetesApiWatcher, GoneForcesARelist) {
   Fixture f;
   ASSERT_TRUE(f.api.ok()) << "openssl could not make the stand-in's certificate";
-  f.api.setPodLists({kubeData("pod_list.json"), kubeData("pod_list_relisted.json")});
+  f.api.setPodLists({kube::kubeData("pod_list.json"), kube::kubeData("pod_list_relisted.json")});
   f.api.setWatchScript([](int n) {
     if (n == 0) {  // the watch starts, then its resourceVersion has expired
-      return FakeAnswer{testing::httpChunkedHead() + watchChunk(kubeData("watch_gone.json")) + "0\r\n\r\n", false};
+      return kube::FakeAnswer{
+          kube::httpChunkedHead() + kube::watchChunk(kube::kubeData("watch_gone.json")) + "0\r\n\r\n", false};
     }
-    if (n == 1) return FakeAnswer{testing::httpWhole(kubeData("watch_gone.json"), 410), false};
-    return FakeAnswer{testing::httpChunkedHead(), true};
+    if (n == 1) return kube::FakeAnswer{kube::httpWhole(kube::kubeData("watch_gone.json"), 410), false};
+    return kube::FakeAnswer{kube::httpChunkedHead(), true};
   });
   f.start();
   ASSERT_TRUE(pollUntil([&] { return f.api.server().openStreams() == 1; }, kWait));
@@ -137,7 +136,7 @@ struct Parsed {
 
 TEST(AddKubernetesMetadata, FieldsFromTheApiByLogPath) {
   TempDir dir;
-  FakeKubeApi api(dir);
+  kube::FakeKubeApi api(dir);
   ASSERT_TRUE(api.ok()) << "openssl could not make the stand-in's certificate";
   Parsed p;
   p.doc = config::Document::loadString(

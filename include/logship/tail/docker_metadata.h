@@ -14,6 +14,7 @@
 #include "logship/tail/docker_engine.h"
 #include "logship/tail/metadata_store.h"
 #include "logship/tail/watcher_health.h"
+#include "logship/tail/watcher_thread.h"
 
 namespace logship::tail {
 
@@ -66,19 +67,13 @@ class DockerMetadataWatcher {
  private:
   void loop();
   void put(const DockerContainer& c);
-  void firstAttemptDone();
 
   DockerEngine engine_;
   MetadataStore& store_;
   const DockerMetadataOptions& options_;
   TimeSource& clock_;
-  std::atomic<bool> stop_{false};
   std::atomic<int> lists_{0};
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::once_flag started_;
-  std::thread thread_;
-  bool first_attempt_done_ = false;  // guarded by mu_
+  WatcherThread thread_;
   WatcherHealth health_;
 };
 

@@ -19,6 +19,7 @@
 #include "logship/tail/kubernetes_log_path.h"
 #include "logship/tail/metadata_store.h"
 #include "logship/tail/watcher_health.h"
+#include "logship/tail/watcher_thread.h"
 
 namespace logship::tail {
 
@@ -76,7 +77,6 @@ class KubernetesApiWatcher final : public KubernetesPodWatcher {
   void handle(const KubeWatchEvent& event);
   void put(const KubePod& pod);
   std::string deploymentOf(const KubePod& pod);
-  void firstAttemptDone();
 
   KubernetesApi api_;
   KubernetesMetadataOptions options_;
@@ -84,14 +84,9 @@ class KubernetesApiWatcher final : public KubernetesPodWatcher {
   MetadataStore store_;
   std::map<std::string, std::vector<std::string>> pod_keys_;  // uid -> its store keys (watcher thread)
   std::map<std::string, std::string> deployments_;            // "ns/replicaset" -> deployment (cached)
-  std::atomic<bool> stop_{false};
   std::atomic<int> lists_{0};
   std::atomic<int> events_{0};
-  mutable std::mutex mu_;
-  mutable std::condition_variable cv_;
-  mutable std::once_flag started_;
-  mutable std::thread thread_;
-  bool first_attempt_done_ = false;  // guarded by mu_
+  WatcherThread thread_;
   WatcherHealth health_;
 };
 

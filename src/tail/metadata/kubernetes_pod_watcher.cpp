@@ -15,6 +15,7 @@ KubernetesApiWatcher::KubernetesApiWatcher(KubernetesApi api, KubernetesMetadata
       options_(std::move(options)),
       clock_(clock),
       store_(clock, options_.cleanup_timeout),
+      thread_(clock),
       health_(clock,
               "add_kubernetes_metadata: the Kubernetes API is unreachable; events get only the log path's fields",
               "add_kubernetes_metadata: the Kubernetes API answers again", "server", api_.connection().server) {}
@@ -35,22 +36,11 @@ void KubernetesApiWatcher::apply(const KubernetesPathMatch& m, Event& event) con
 }
 
 void KubernetesApiWatcher::start(std::chrono::milliseconds first_list_wait) const {
-  std::call_once(started_, [&] {
-    auto* self = const_cast<KubernetesApiWatcher*>(this);
-    thread_ = std::thread([self] { self->loop(); });
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, first_list_wait, [this] { return first_attempt_done_ || stop_.load(); });
-  });
+  auto* self = const_cast<KubernetesApiWatcher*>(this);
+  self->thread_.start([self] { self->loop(); }, first_list_wait);
 }
 
-void KubernetesApiWatcher::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void KubernetesApiWatcher::stop() { thread_.stop(); }
 
 std::string KubernetesApiWatcher::deploymentOf(const KubePod& pod) {
   if (!options_.deployment) return {};
@@ -59,7 +49,7 @@ std::string KubernetesApiWatcher::deploymentOf(const KubePod& pod) {
     const std::string key = pod.namespace_name + "/" + owner.name;
     auto it = deployments_.find(key);
     if (it != deployments_.end()) return it->second;
-    const auto deployment = api_.replicaSetDeployment(pod.namespace_name, owner.name, stop_);
+    const auto deployment = api_.replicaSetDeployment(pod.namespace_name, owner.name, thread_.stopping());
     if (!deployment) return {};  // not cached: asked again with the pod's next change
     return deployments_.emplace(key, *deployment).first->second;
   }
@@ -102,7 +92,7 @@ void KubernetesApiWatcher::handle(const KubeWatchEvent& event) {
 }
 
 void KubernetesApiWatcher::runSession() {
-  KubePodList list = api_.listPods(options_.node, options_.namespace_name, stop_);
+  KubePodList list = api_.listPods(options_.node, options_.namespace_name, thread_.stopping());
   deployments_.clear();  // a resync asks owners again (a ReplicaSet may have changed hands)
   pod_keys_.clear();
   std::vector<std::string> keep;
@@ -113,7 +103,7 @@ void KubernetesApiWatcher::runSession() {
   }
   store_.retainOnly(keep);
   ++lists_;
-  firstAttemptDone();
+  thread_.firstAttemptDone();
   health_.answered();
   std::string version = list.resource_version;
   const long timeout_seconds = std::max<long>(1, static_cast<long>(options_.sync_period.count() / 1000));
@@ -123,21 +113,12 @@ void KubernetesApiWatcher::runSession() {
         handle(e);
         if (!e.pod.resource_version.empty()) version = e.pod.resource_version;
       },
-      stop_, [this] { store_.cleanup(); });
-}
-
-void KubernetesApiWatcher::firstAttemptDone() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (first_attempt_done_) return;
-    first_attempt_done_ = true;
-  }
-  cv_.notify_all();
+      thread_.stopping(), [this] { store_.cleanup(); });
 }
 
 void KubernetesApiWatcher::loop() {
   BackoffSchedule backoff(std::chrono::seconds(1), std::chrono::seconds(30));
-  while (!stop_.load()) {
+  while (!thread_.stopping().load()) {
     std::chrono::milliseconds wait{0};
     const auto began = clock_.monotonicTime();
     try {
@@ -150,10 +131,9 @@ void KubernetesApiWatcher::loop() {
       health_.failed(e.what());
       wait = backoff.next();
     }
-    firstAttemptDone();
+    thread_.firstAttemptDone();
     store_.cleanup();
-    std::unique_lock<std::mutex> lock(mu_);
-    if (clock_.waitFor(lock, cv_, wait, [this] { return stop_.load(); })) break;
+    if (thread_.waitFor(wait)) break;
   }
 }
 
