@@ -50,7 +50,9 @@ class MemFile {
 class CheckedShipper {
  public:
   CheckedShipper(const tail::InputConfig& input, std::string path, size_t size)
-      : pipeline_(input, {}, agent(), tail::PipelineMetrics::in(registry_)), ctx_{std::move(path), 0x1234}, size_(size) {}
+      : pipeline_(input, {}, agent(), tail::PipelineMetrics::in(registry_)),
+        ctx_{std::move(path), 0x1234},
+        size_(size) {}
 
   void operator()(const tail::Message& m) {
     if (m.end_offset < m.offset || m.offset < last_offset_ || m.end_offset > size_) std::abort();

@@ -165,7 +165,8 @@ int KubernetesApi::get(const std::string& target, const std::function<bool(std::
       c.tls ? connectTls(c.host, c.port,
                          TlsOptions{c.ca_file, c.ca_pem, c.client_cert_pem, c.client_key_pem, c.insecure_skip_verify})
             : connectTcp(c.host, c.port, false, "");
-  const std::string host = c.port == 443 || c.port == 80 ? c.host : c.host + ":" + std::to_string(c.port);
+  const std::string name = c.host.find(':') == std::string::npos ? c.host : "[" + c.host + "]";  // IPv6
+  const std::string host = c.port == 443 || c.port == 80 ? name : name + ":" + std::to_string(c.port);
   return httpGet(*transport, HttpRequest{target, host, c.authorization()}, sink, stop, on_idle);
 }
 
