@@ -54,6 +54,12 @@ class FakeKubeApi {
     if (ctx_ != nullptr) SSL_CTX_free(ctx_);
   }
   bool ok() const { return server_ != nullptr && server_->ok(); }
+  // From now on the handshake requires a client certificate signed by (here: equal to) api.crt.
+  void requireClientCertificate() {
+    SSL_CTX_load_verify_locations(ctx_, cert_.c_str(), nullptr);
+    SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  }
+  const std::string& keyFile() const { return key_; }
   FakeHttpServer& server() { return *server_; }
   const std::string& caFile() const { return cert_; }
   std::string url() const { return "https://127.0.0.1:" + std::to_string(server_->port()); }

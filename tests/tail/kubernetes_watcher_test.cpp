@@ -4,11 +4,13 @@
 // unreachable API, and the processor adding the API's fields to events by their log path.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <sstream>
 #include <string>
 
 #include "fake_kube_api.h"
 #include "logship/common/config.h"
+#include "logship/common/error.h"
 #include "logship/tail/event.h"
 #include "logship/tail/kubernetes_pods.h"
 #include "logship/tail/processors.h"
@@ -127,6 +129,35 @@ TEST(KubernetesApiWatcher, UnreachableApiLeavesEventsAlone) {
   watcher.apply(m, e);  // starts the watcher, which fails its first list
   EXPECT_EQ(e.find("kubernetes.pod.uid"), nullptr);
   EXPECT_EQ(watcher.lists(), 0);
+}
+
+// Synchronous calls: what each kubeconfig credential and TLS setting does to a list request.
+TEST(KubernetesApi, ClientCertificateAndServerVerification) {
+  TempDir dir;
+  kube::FakeKubeApi api(dir);
+  ASSERT_TRUE(api.ok()) << "openssl could not make the stand-in's certificate";
+  const std::atomic<bool> stop{false};
+  const auto list = [&](const KubeConnection& c) { return KubernetesApi(c).listPods("node-1", "", stop).pods.size(); };
+  KubeConnection c = kubeconfigConnection(api.writeKubeconfig("tok"));
+  EXPECT_EQ(list(c), 2u);
+  api.requireClientCertificate();
+  EXPECT_THROW(list(c), Error);  // no client certificate: the handshake fails
+  c.client_cert_pem = logship::testing::readFile(api.caFile());
+  c.client_key_pem = logship::testing::readFile(api.keyFile());
+  EXPECT_EQ(list(c), 2u);
+  // Without the cluster's CA the server is not trusted, unless verification is off.
+  KubeConnection untrusted = c;
+  untrusted.ca_pem.clear();
+  untrusted.ca_file.clear();
+  EXPECT_THROW(list(untrusted), Error);
+  untrusted.insecure_skip_verify = true;
+  EXPECT_EQ(list(untrusted), 2u);
+  // The kubeconfig's CA came as PEM (certificate-authority is read at load); the service
+  // account's ca.crt is a file name.
+  KubeConnection ca_file = c;
+  ca_file.ca_pem.clear();
+  ca_file.ca_file = api.caFile();
+  EXPECT_EQ(list(ca_file), 2u);
 }
 
 struct Parsed {
