@@ -164,14 +164,22 @@ InputConfig parseInput(const Node& n, std::vector<std::string>& warnings, bool l
     in.close_removed = state.child("removed").boolean(true);
     in.max_bytes = n.child("message_max_bytes").bytes(10 * 1024 * 1024);
     const auto parsers = n.child("parsers").items();
+    bool ndjson_seen = false;
     for (size_t i = 0; i < parsers.size(); ++i) {
       for (const auto& [name, body] : parsers[i].entries()) {
         if (name == "container") {
           parseContainerParser(body, i, in);
         } else if (name == "ndjson") {
           parseNdjson(body, in.json);
+          ndjson_seen = true;
         } else if (name == "multiline") {
           parseMultiline(body, in.multiline);
+          // Filebeat would decode each line, then join the decoded messages.
+          if (ndjson_seen) {
+            warnings.push_back(body.path() +
+                               ": listed after ndjson, but logship joins the raw lines first and decodes "
+                               "the joined text (docs/tail.md, \"Parsers order\")");
+          }
         } else {
           body.markSubtreeUsed();
           warnings.push_back(body.path() + ": parser \"" + name + "\" is not supported and is skipped");

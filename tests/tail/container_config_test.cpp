@@ -95,6 +95,23 @@ TEST(ContainerConfig, FilestreamParsersAcceptContainerFirst) {
       load("- type: filestream\n  id: a\n  paths: [/x]\n  parsers:\n    - container: ~\n").inputs[0].container.enabled);
 }
 
+// Filebeat runs parsers in the listed order; logship always runs container -> multiline -> JSON
+// decoding, so [ndjson, multiline] (decode, then join decoded messages) is run in another order:
+// said, not silent. [multiline, ndjson] is the order logship runs.
+TEST(ContainerConfig, NdjsonBeforeMultilineIsNamedAsRunInAnotherOrder) {
+  const std::string head = "- type: filestream\n  id: a\n  paths: [/x]\n  parsers:\n    - container: ~\n";
+  const auto decode_first = load(head + "    - ndjson: {target: ''}\n    - multiline: {pattern: '^\\s'}\n");
+  EXPECT_TRUE(warned(decode_first, "filebeat.inputs[0].parsers[2].multiline: listed after ndjson")) << [&] {
+    std::string all;
+    for (const auto& w : decode_first.warnings) all += w + "\n";
+    return all;
+  }();
+  const auto join_first = load(head + "    - multiline: {pattern: '^\\s'}\n    - ndjson: {target: ''}\n");
+  EXPECT_FALSE(warned(join_first, "listed after ndjson"));
+  EXPECT_TRUE(join_first.inputs[0].multiline.enabled);
+  EXPECT_TRUE(join_first.inputs[0].json.enabled);
+}
+
 TEST(ContainerConfig, BadValuesExit2WithOneLineNamingFileLineAndKey) {
   struct Case {
     std::string yaml;

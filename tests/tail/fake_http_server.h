@@ -2,9 +2,12 @@
 // A scripted HTTP/1.1 server for the metadata clients' tests: on a unix socket (a Docker engine's
 // place) or on 127.0.0.1 TCP. Each request's target goes to the handler, which answers with the
 // raw bytes to send; a streaming answer keeps the connection open so the test can push more
-// (Docker /events, Kubernetes watch) with push(), until closeStreams().
+// (Docker /events, Kubernetes watch) with push(), until closeStreams(). With an SSL_CTX the TCP
+// server speaks TLS (fake_kube_api.h makes one).
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -52,8 +55,10 @@ class FakeHttpServer {
     if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 16) != 0) fd_ = -1;
     start();
   }
-  // On 127.0.0.1, a free port.
-  explicit FakeHttpServer(Handler handler) : handler_(std::move(handler)) {
+  // On 127.0.0.1, a free port; TLS with `tls` (owned by the caller, outliving the server).
+  explicit FakeHttpServer(Handler handler, SSL_CTX* tls = nullptr) : handler_(std::move(handler)), tls_(tls) {
+    // SSL_write writes to the socket without MSG_NOSIGNAL: a client gone must not kill the test.
+    if (tls_ != nullptr) ::signal(SIGPIPE, SIG_IGN);
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -81,32 +86,50 @@ class FakeHttpServer {
     std::lock_guard<std::mutex> lock(mu_);
     return targets_;
   }
+  // Every request's head (request line and headers), in order.
+  std::vector<std::string> heads() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return heads_;
+  }
   int openStreams() const {
     std::lock_guard<std::mutex> lock(mu_);
     return static_cast<int>(streams_.size());
   }
   void push(const std::string& bytes) {
     std::lock_guard<std::mutex> lock(mu_);
-    for (int fd : streams_) sendAll(fd, bytes);
+    for (const Conn& c : streams_) sendAll(c, bytes);
   }
   // Ends the streams (the client sees the connection close).
   void closeStreams() {
     std::lock_guard<std::mutex> lock(mu_);
-    for (int fd : streams_) {
-      ::shutdown(fd, SHUT_RDWR);
-      ::close(fd);
-    }
+    for (const Conn& c : streams_) finish(c);
     streams_.clear();
   }
 
  private:
-  static void sendAll(int fd, const std::string& bytes) {
+  struct Conn {
+    int fd = -1;
+    SSL* ssl = nullptr;
+  };
+  static void sendAll(const Conn& c, const std::string& bytes) {
     size_t at = 0;
     while (at < bytes.size()) {
-      const ssize_t n = ::send(fd, bytes.data() + at, bytes.size() - at, MSG_NOSIGNAL);
+      const long n = c.ssl != nullptr ? SSL_write(c.ssl, bytes.data() + at, static_cast<int>(bytes.size() - at))
+                                      : ::send(c.fd, bytes.data() + at, bytes.size() - at, MSG_NOSIGNAL);
       if (n <= 0) return;
       at += static_cast<size_t>(n);
     }
+  }
+  static long receive(const Conn& c, char* buf, size_t n) {
+    return c.ssl != nullptr ? SSL_read(c.ssl, buf, static_cast<int>(n)) : ::recv(c.fd, buf, n, 0);
+  }
+  static void finish(const Conn& c) {
+    if (c.ssl != nullptr) {
+      SSL_shutdown(c.ssl);
+      SSL_free(c.ssl);
+    }
+    ::shutdown(c.fd, SHUT_RDWR);
+    ::close(c.fd);
   }
   void start() {
     if (fd_ < 0) return;
@@ -119,13 +142,22 @@ class FakeHttpServer {
       }
     });
   }
-  void serve(int client) {
+  void serve(int fd) {
+    Conn client{fd, nullptr};
+    if (tls_ != nullptr) {
+      client.ssl = SSL_new(tls_);
+      SSL_set_fd(client.ssl, fd);
+      if (SSL_accept(client.ssl) != 1) {
+        finish(client);
+        return;
+      }
+    }
     std::string request;
     char buf[4096];
     while (request.find("\r\n\r\n") == std::string::npos) {
-      const ssize_t n = ::recv(client, buf, sizeof buf, 0);
+      const long n = receive(client, buf, sizeof buf);
       if (n <= 0) {
-        ::close(client);
+        finish(client);
         return;
       }
       request.append(buf, static_cast<size_t>(n));
@@ -135,6 +167,7 @@ class FakeHttpServer {
     {
       std::lock_guard<std::mutex> lock(mu_);
       targets_.push_back(target);
+      heads_.push_back(request.substr(0, request.find("\r\n\r\n")));
     }
     const FakeAnswer answer = handler_(target);
     std::lock_guard<std::mutex> lock(mu_);
@@ -142,18 +175,19 @@ class FakeHttpServer {
     if (answer.stream && !stopping_) {
       streams_.push_back(client);
     } else {
-      ::shutdown(client, SHUT_RDWR);
-      ::close(client);
+      finish(client);
     }
   }
 
   Handler handler_;
+  SSL_CTX* tls_ = nullptr;
   int fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
   mutable std::mutex mu_;
   std::vector<std::string> targets_;
-  std::vector<int> streams_;
+  std::vector<std::string> heads_;
+  std::vector<Conn> streams_;
   std::thread acceptor_;
   std::vector<std::thread> workers_;
 };

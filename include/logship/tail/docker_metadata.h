@@ -13,6 +13,8 @@
 #include "logship/common/time_source.h"
 #include "logship/tail/docker_engine.h"
 #include "logship/tail/metadata_store.h"
+#include "logship/tail/watcher_health.h"
+#include "logship/tail/watcher_thread.h"
 
 namespace logship::tail {
 
@@ -65,22 +67,14 @@ class DockerMetadataWatcher {
  private:
   void loop();
   void put(const DockerContainer& c);
-  void reportFailure(const std::string& what);
-  void firstAttemptDone();
 
   DockerEngine engine_;
   MetadataStore& store_;
   const DockerMetadataOptions& options_;
   TimeSource& clock_;
-  std::atomic<bool> stop_{false};
   std::atomic<int> lists_{0};
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::once_flag started_;
-  std::thread thread_;
-  bool first_attempt_done_ = false;  // guarded by mu_
-  int failures_ = 0;
-  TimeSource::MonotonicTime last_warning_{};
+  WatcherThread thread_;
+  WatcherHealth health_;
 };
 
 }  // namespace logship::tail

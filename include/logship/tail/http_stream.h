@@ -73,6 +73,16 @@ std::unique_ptr<HttpTransport> connectUnix(const std::string& path);
 // `server_name` for SNI and the certificate's name). Throws Error(kIo).
 std::unique_ptr<HttpTransport> connectTcp(const std::string& host, uint16_t port, bool tls, const std::string& ca_file);
 
+// What a TLS client presents and trusts (the Kubernetes API: a cluster CA, client certificates).
+struct TlsOptions {
+  std::string ca_file;  // PEM file of trusted CAs; with ca_pem both count; neither: the system's
+  std::string ca_pem;
+  std::string client_cert_pem;  // with client_key_pem: a client certificate
+  std::string client_key_pem;
+  bool insecure_skip_verify = false;  // no verification of the server at all
+};
+std::unique_ptr<HttpTransport> connectTls(const std::string& host, uint16_t port, const TlsOptions& options);
+
 struct HttpRequest {
   std::string target;  // "/containers/json"
   std::string host = "localhost";

@@ -69,26 +69,21 @@ void DockerMatcher::run(Event& event) const {
 
 DockerMetadataWatcher::DockerMetadataWatcher(DockerEngine engine, MetadataStore& store,
                                              const DockerMetadataOptions& options, TimeSource& clock)
-    : engine_(std::move(engine)), store_(store), options_(options), clock_(clock) {}
+    : engine_(std::move(engine)),
+      store_(store),
+      options_(options),
+      clock_(clock),
+      thread_(clock),
+      health_(clock, "add_docker_metadata: the Docker engine is unreachable; events get no container metadata",
+              "add_docker_metadata: the Docker engine answers again", "socket", options.socket_path) {}
 
 DockerMetadataWatcher::~DockerMetadataWatcher() { stop(); }
 
 void DockerMetadataWatcher::start(std::chrono::milliseconds first_list_wait) {
-  std::call_once(started_, [&] {
-    thread_ = std::thread([this] { loop(); });
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, first_list_wait, [this] { return first_attempt_done_ || stop_.load(); });
-  });
+  thread_.start([this] { loop(); }, first_list_wait);
 }
 
-void DockerMetadataWatcher::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void DockerMetadataWatcher::stop() { thread_.stop(); }
 
 void DockerMetadataWatcher::put(const DockerContainer& c) {
   auto fields = std::make_shared<const MetadataFields>(dockerFields(c, options_.labels_dedot));
@@ -104,60 +99,38 @@ void DockerMetadataWatcher::handle(const DockerEvent& event) {
   }
   // start, rename: the event's attributes mix labels with image and name; ask the engine.
   DockerContainer c;
-  if (engine_.inspect(event.id, c, stop_)) put(c);
+  if (engine_.inspect(event.id, c, thread_.stopping())) put(c);
 }
 
 void DockerMetadataWatcher::runSession() {
   const int64_t since = clock_.unixMillis() / 1000;
   std::vector<std::string> ids;
-  for (const auto& c : engine_.listContainers(stop_)) {
+  for (const auto& c : engine_.listContainers(thread_.stopping())) {
     put(c);
     ids.push_back(c.id);
     if (options_.match_short_id && c.id.size() > kShortIdLength) ids.push_back(c.id.substr(0, kShortIdLength));
   }
   store_.retainOnly(ids);
   ++lists_;
-  firstAttemptDone();
-  if (failures_ > 0) log::info(*log::get("processors"), "add_docker_metadata: the Docker engine answers again");
-  failures_ = 0;
+  thread_.firstAttemptDone();
+  health_.answered();
   // Events since the list began: a container started during the list is not missed.
   engine_.followEvents(
-      since, [this](const DockerEvent& e) { handle(e); }, stop_, [this] { store_.cleanup(); });
-}
-
-void DockerMetadataWatcher::firstAttemptDone() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (first_attempt_done_) return;
-    first_attempt_done_ = true;
-  }
-  cv_.notify_all();
-}
-
-void DockerMetadataWatcher::reportFailure(const std::string& what) {
-  // One warning when the engine goes away, then at most one a minute.
-  const auto now = clock_.monotonicTime();
-  if (failures_++ == 0 || now - last_warning_ >= std::chrono::minutes(1)) {
-    last_warning_ = now;
-    log::warn(*log::get("processors"),
-              "add_docker_metadata: the Docker engine is unreachable; events get no container metadata",
-              {{"socket", options_.socket_path}, {"error", what}, {"failures", failures_}});
-  }
+      since, [this](const DockerEvent& e) { handle(e); }, thread_.stopping(), [this] { store_.cleanup(); });
 }
 
 void DockerMetadataWatcher::loop() {
   BackoffSchedule backoff(std::chrono::seconds(1), std::chrono::seconds(30));
-  while (!stop_.load()) {
+  while (!thread_.stopping().load()) {
     try {
       runSession();
       backoff.reset();
     } catch (const Error& e) {
-      reportFailure(e.what());
+      health_.failed(e.what());
     }
-    firstAttemptDone();
+    thread_.firstAttemptDone();
     store_.cleanup();
-    std::unique_lock<std::mutex> lock(mu_);
-    if (clock_.waitFor(lock, cv_, backoff.next(), [this] { return stop_.load(); })) break;
+    if (thread_.waitFor(backoff.next())) break;
   }
 }
 

@@ -54,8 +54,12 @@ class TlsTransport final : public HttpTransport {
     if (ec) throw Error(ErrorCode::kIo, "TLS write failed", ec.message());
   }
   long readSome(char* buf, size_t n, std::chrono::milliseconds poll_for) override {
-    // Bytes OpenSSL already decrypted do not show on the socket.
-    if (SSL_pending(stream_.native_handle()) == 0 && !readable(stream_.lowest_layer().native_handle(), poll_for)) {
+    // Bytes already taken off the socket do not show on it: records OpenSSL holds (decrypted or
+    // not) and those asio moved into the SSL's read BIO. (Asio may keep a rest in its own input
+    // buffer when that BIO was full; it is handed over at the next read, delayed until then.)
+    SSL* ssl = stream_.native_handle();
+    const bool buffered = SSL_has_pending(ssl) == 1 || BIO_ctrl_pending(SSL_get_rbio(ssl)) > 0;
+    if (!buffered && !readable(stream_.lowest_layer().native_handle(), poll_for)) {
       return -1;
     }
     boost::system::error_code ec;
@@ -97,6 +101,24 @@ asio::ip::tcp::socket connectSocket(asio::io_context& io, const std::string& hos
   return socket;
 }
 
+// A client context trusting options' CAs (or the system's), presenting its client certificate.
+std::unique_ptr<asio::ssl::context> tlsContext(const TlsOptions& options) {
+  auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+  boost::system::error_code ec;
+  if (options.ca_file.empty() && options.ca_pem.empty()) ctx->set_default_verify_paths(ec);
+  if (!ec && !options.ca_file.empty()) ctx->load_verify_file(options.ca_file, ec);
+  if (ec) throw Error(ErrorCode::kIo, "cannot load CA file " + options.ca_file, ec.message());
+  if (!options.ca_pem.empty()) ctx->add_certificate_authority(asio::buffer(options.ca_pem), ec);
+  if (ec) throw Error(ErrorCode::kIo, "cannot load the CA certificate data", ec.message());
+  if (!options.client_cert_pem.empty()) {
+    ctx->use_certificate_chain(asio::buffer(options.client_cert_pem), ec);
+    if (!ec) ctx->use_private_key(asio::buffer(options.client_key_pem), asio::ssl::context::pem, ec);
+    if (ec) throw Error(ErrorCode::kIo, "cannot load the client certificate or key", ec.message());
+  }
+  ctx->set_verify_mode(options.insecure_skip_verify ? asio::ssl::verify_none : asio::ssl::verify_peer);
+  return ctx;
+}
+
 }  // namespace
 
 std::unique_ptr<HttpTransport> connectUnix(const std::string& path) {
@@ -112,24 +134,20 @@ std::unique_ptr<HttpTransport> connectUnix(const std::string& path) {
 
 std::unique_ptr<HttpTransport> connectTcp(const std::string& host, uint16_t port, bool tls,
                                           const std::string& ca_file) {
+  if (tls) return connectTls(host, port, TlsOptions{ca_file, "", "", "", false});
   auto io = std::make_unique<asio::io_context>();
-  if (!tls) {
-    auto inner = std::make_unique<SocketTransport<asio::ip::tcp::socket>>(connectSocket(*io, host, port));
-    return std::make_unique<Owning<SocketTransport<asio::ip::tcp::socket>>>(std::move(io), nullptr, std::move(inner));
-  }
-  auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
-  boost::system::error_code ec;
-  if (ca_file.empty()) {
-    ctx->set_default_verify_paths(ec);
-  } else {
-    ctx->load_verify_file(ca_file, ec);
-  }
-  if (ec) throw Error(ErrorCode::kIo, "cannot load CA file " + ca_file, ec.message());
-  ctx->set_verify_mode(asio::ssl::verify_peer);
+  auto inner = std::make_unique<SocketTransport<asio::ip::tcp::socket>>(connectSocket(*io, host, port));
+  return std::make_unique<Owning<SocketTransport<asio::ip::tcp::socket>>>(std::move(io), nullptr, std::move(inner));
+}
+
+std::unique_ptr<HttpTransport> connectTls(const std::string& host, uint16_t port, const TlsOptions& options) {
+  auto io = std::make_unique<asio::io_context>();
+  auto ctx = tlsContext(options);
   auto inner = std::make_unique<TlsTransport>(*io, *ctx);
   inner->stream().lowest_layer() = connectSocket(*io, host, port);
   SSL_set_tlsext_host_name(inner->stream().native_handle(), host.c_str());
-  inner->stream().set_verify_callback(asio::ssl::host_name_verification(host));
+  if (!options.insecure_skip_verify) inner->stream().set_verify_callback(asio::ssl::host_name_verification(host));
+  boost::system::error_code ec;
   inner->stream().handshake(asio::ssl::stream_base::client, ec);
   if (ec) throw Error(ErrorCode::kIo, "TLS handshake with " + host + " failed", ec.message());
   return std::make_unique<Owning<TlsTransport>>(std::move(io), std::move(ctx), std::move(inner));

@@ -104,9 +104,8 @@ std::vector<LogsPathMatcher> parseMatchers(const config::Node& node) {
 std::unique_ptr<const Processor> parseAddKubernetesMetadata(const config::Node& node) {
   node.child("indexers").noEffect("pods are indexed by container id and pod uid (Filebeat's default indexers)");
   node.child("default_indexers").noEffect("pods are indexed by container id and pod uid");
-  for (const char* key :
-       {"scope", "namespace", "sync_period", "use_kubeadm", "kube_client_options", "wait_for_metadata",
-        "wait_for_metadata_timeout", "wait_for_metadata_retry_period", "append_fields", "add_resource_metadata"}) {
+  for (const char* key : {"use_kubeadm", "wait_for_metadata", "wait_for_metadata_timeout",
+                          "wait_for_metadata_retry_period", "append_fields"}) {
     node.child(key).noEffect("not implemented by logship's add_kubernetes_metadata");
   }
   auto matchers = parseMatchers(node);
