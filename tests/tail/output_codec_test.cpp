@@ -6,6 +6,8 @@
 
 #include "logship/common/config.h"
 #include "logship/tail/pipeline.h"
+#include "support/paths.h"
+#include "tail/run_tail.h"
 
 namespace logship::tail {
 namespace {
@@ -89,6 +91,27 @@ TEST(OutputCodec, FormatWritesTheTextAndDropsAnEventMissingAField) {
   const PipelineOutcome dropped = encode(missing, "m", missing_registry);
   EXPECT_EQ(dropped.kind, PipelineOutcome::Kind::kDropped);  // libbeat: encode error -> event dropped
   EXPECT_EQ(PipelineMetrics::in(missing_registry).dropped->value(), 1u);
+}
+
+// output.console through the binary: each event is one line, the codec's text.
+TEST(OutputCodecConsole, FormatAndEscapeHtmlThroughTheBinary) {
+  logship::testing::TempDir dir;
+  logship::testing::writeFile(dir / "app.log", "one <1>\ntwo & 2\n");
+  const std::string head = "filebeat.inputs:\n  - type: log\n    paths: [\"" + (dir / "*.log").string() + "\"]\n";
+  logship::testing::writeFile(dir / "format.yml",
+                              head + "output.console.codec.format.string: '%{[log.offset]}=%{[message]}'\n");
+  const auto format =
+      testing::runTailBinary("-c " + (dir / "format.yml").string() + " --once --path.data " + (dir / "data1").string());
+  EXPECT_EQ(format.status, 0) << format.out;
+  EXPECT_NE(format.out.find("0=one <1>\n8=two & 2\n"), std::string::npos) << format.out;
+  EXPECT_EQ(format.out.find("@metadata"), std::string::npos) << format.out;
+
+  logship::testing::writeFile(dir / "json.yml", head + "output.console.codec.json.escape_html: true\n");
+  const auto json =
+      testing::runTailBinary("-c " + (dir / "json.yml").string() + " --once --path.data " + (dir / "data2").string());
+  EXPECT_EQ(json.status, 0) << json.out;
+  EXPECT_NE(json.out.find(R"("message":"one \u003c1\u003e")"), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find(R"("message":"two \u0026 2")"), std::string::npos) << json.out;
 }
 
 }  // namespace

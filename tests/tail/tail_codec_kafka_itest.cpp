@@ -1,0 +1,58 @@
+// output.kafka.codec through the real broker (scripts/services): with codec.format each Kafka
+// message is the format string's text, and an event missing a field it names is dropped.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "support/kafka_admin.h"
+#include "support/paths.h"
+#include "support/services_env.h"
+#include "tail/tailer.h"
+
+namespace logship::tail {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+TEST(TailKafkaCodec, FormatStringIsTheMessageAndAnEventMissingAFieldIsDropped) {
+  const auto env = logship::testing::ServicesEnv::load();
+  const std::string topic = logship::testing::uniqueTopic("tail-codec");
+  logship::testing::createTopic(env.kafka_bootstrap, topic, 1);  // one partition: the order is kept
+  logship::testing::TempDir dir;
+  fs::create_directories(dir / "logs");
+  logship::testing::writeFile(dir / "filebeat.yml", "filebeat.inputs:\n"
+                                                    "  - type: log\n"
+                                                    "    paths: [\"" +
+                                                        (dir / "logs" / "*.log").string() +
+                                                        "\"]\n"
+                                                        "    json.keys_under_root: true\n"
+                                                        "path.data: " +
+                                                        (dir / "data").string() +
+                                                        "\n"
+                                                        "output.kafka:\n"
+                                                        "  hosts: [\"placeholder:1\"]\n"
+                                                        "  topic: " +
+                                                        topic +
+                                                        "\n"
+                                                        "  codec.format:\n"
+                                                        "    string: '%{[id]}|%{[msg]}|%{[level]:none}'\n");
+  {
+    std::ofstream f(dir / "logs" / "app.log");
+    f << "{\"id\":\"a\",\"msg\":\"x <y> & z\",\"level\":\"info\"}\n"
+      << "{\"msg\":\"no id: dropped\"}\n"
+      << "{\"id\":\"c\",\"msg\":\"last\"}\n";
+  }
+  testing::Tailer tailer(dir / "filebeat.yml", dir / "tail.log", env.kafka_bootstrap);
+  const auto values = logship::testing::consumeAll(env.kafka_bootstrap, topic, 2, 60s, 2s);
+  EXPECT_EQ(tailer.terminate(), 0);
+  EXPECT_EQ(values, (std::vector<std::string>{"a|x <y> & z|info", "c|last|none"}))
+      << logship::testing::readFile(dir / "tail.log");
+}
+
+}  // namespace
+}  // namespace logship::tail
