@@ -25,22 +25,13 @@ TEST(TailKafkaCodec, FormatStringIsTheMessageAndAnEventMissingAFieldIsDropped) {
   logship::testing::createTopic(env.kafka_bootstrap, topic, 1);  // one partition: the order is kept
   logship::testing::TempDir dir;
   fs::create_directories(dir / "logs");
-  logship::testing::writeFile(dir / "filebeat.yml", "filebeat.inputs:\n"
-                                                    "  - type: log\n"
-                                                    "    paths: [\"" +
-                                                        (dir / "logs" / "*.log").string() +
-                                                        "\"]\n"
-                                                        "    json.keys_under_root: true\n"
-                                                        "path.data: " +
-                                                        (dir / "data").string() +
-                                                        "\n"
-                                                        "output.kafka:\n"
-                                                        "  hosts: [\"placeholder:1\"]\n"
-                                                        "  topic: " +
-                                                        topic +
-                                                        "\n"
-                                                        "  codec.format:\n"
-                                                        "    string: '%{[id]}|%{[msg]}|%{[level]:none}'\n");
+  const std::string inputs = "filebeat.inputs:\n- {type: log, json.keys_under_root: true, paths: [\"" +
+                             (dir / "logs" / "*.log").string() + "\"]}\n";
+  logship::testing::writeFile(dir / "filebeat.yml", inputs + "path.data: " + (dir / "data").string() + R"(
+output.kafka:
+  hosts: ["placeholder:1"]
+  codec.format.string: '%{[id]}|%{[msg]}|%{[level]:none}'
+  topic: )" + topic + "\n");
   {
     std::ofstream f(dir / "logs" / "app.log");
     f << "{\"id\":\"a\",\"msg\":\"x <y> & z\",\"level\":\"info\"}\n"
