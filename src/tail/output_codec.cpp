@@ -44,17 +44,19 @@ OutputCodec parseOutputCodec(const Node& codec, OutputCodec defaults) {
 }
 
 void escapeHtml(std::string& json, std::string& scratch) {
-  if (json.find_first_of("<>&") == std::string::npos) return;
-  scratch.clear();
+  size_t special = json.find_first_of("<>&");
+  if (special == std::string::npos) return;
   static constexpr char kHex[] = "0123456789abcdef";
-  for (const char c : json) {
-    if (c == '<' || c == '>' || c == '&') {
-      const char escaped[] = {'\\', 'u', '0', '0', kHex[(c >> 4) & 0xF], kHex[c & 0xF]};
-      scratch.append(escaped, sizeof escaped);
-    } else {
-      scratch.push_back(c);
-    }
+  scratch.clear();
+  size_t from = 0;
+  for (; special != std::string::npos; special = json.find_first_of("<>&", from)) {
+    scratch.append(json, from, special - from);  // the run without <, >, &: copied at once
+    const char c = json[special];
+    const char escaped[] = {'\\', 'u', '0', '0', kHex[(c >> 4) & 0xF], kHex[c & 0xF]};
+    scratch.append(escaped, sizeof escaped);
+    from = special + 1;
   }
+  scratch.append(json, from, std::string::npos);
   json.swap(scratch);
 }
 

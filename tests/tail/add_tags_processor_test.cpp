@@ -53,9 +53,7 @@ TEST(AddTagsProcessor, TargetAndANonArrayFieldLeftAsItIs) {
   EXPECT_EQ(empty_target.on(root), R"(["y"])");  // libbeat: an empty target is `tags`
 }
 
-TEST(AddTagsProcessor, TagsAreRequired) {
-  EXPECT_THROW(AddTagsRun("{target: t}"), config::ConfigError);
-}
+TEST(AddTagsProcessor, TagsAreRequired) { EXPECT_THROW(AddTagsRun("{target: t}"), config::ConfigError); }
 
 }  // namespace
 }  // namespace logship::tail
