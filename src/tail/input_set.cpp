@@ -63,7 +63,7 @@ void InputSet::start(const InputSpec& spec, Clock::time_point now) {
   entry->spec = spec;
   const InputConfig& in = *entry->spec.config;
   entry->pipeline = std::make_unique<Pipeline>(in, context_.global_processors, context_.agent, pipeline_metrics_,
-                                               context_.pretty, context_.time);
+                                               context_.codec, context_.time);
   if (context_.max_event_bytes > 0) entry->pipeline->setMaxEventBytes(context_.max_event_bytes);
   entry->prospector =
       std::make_unique<Prospector>(in, Shipper{*entry->pipeline, context_.acks, context_.output}, context_.registry,

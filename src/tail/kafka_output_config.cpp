@@ -102,20 +102,6 @@ void parseKafkaTuning(const Node& n, KafkaOutputConfig& k, kafka::ProducerSettin
 
 }  // namespace
 
-bool parseOutputCodec(const Node& codec) {
-  if (!codec.exists()) return false;
-  if (!codec.isMap()) codec.fail("expected json or format");
-  const auto entries = codec.entries();
-  if (entries.size() != 1) codec.fail("expected exactly one of json, format");
-  const auto& [name, body] = entries[0];
-  if (name == "format") body.fail("codec.format is not supported yet: logship-tail sends events as JSON");
-  if (name != "json") body.fail("unknown codec \"" + name + "\" (json, format)");
-  if (body.exists() && !body.isMap()) body.fail("expected a map (pretty, escape_html)");
-  if (body.child("escape_html").boolean(false))
-    body.child("escape_html").fail("escape_html: true is not supported (<, > and & are written as they are)");
-  return body.child("pretty").boolean(false);
-}
-
 void parseKafkaOutput(const Node& n, KafkaOutputConfig& k) {
   k.enabled = n.child("enabled").boolean(true);
   if (!k.enabled) {
@@ -152,7 +138,7 @@ void parseKafkaOutput(const Node& n, KafkaOutputConfig& k) {
   n.child("version").noEffect("librdkafka negotiates the protocol version with each broker");
   if (n.child("worker").integer(1) < 1) n.child("worker").fail("must be at least 1");
   n.child("worker").noEffect("one librdkafka producer already keeps a connection to every broker");
-  k.pretty = parseOutputCodec(n.child("codec"));
+  k.codec = parseOutputCodec(n.child("codec"));
 
   // The settings, and for each the key it was read from; kafka/ maps them to librdkafka properties.
   kafka::ProducerSettings s;

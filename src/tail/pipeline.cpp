@@ -25,11 +25,11 @@ PipelineMetrics PipelineMetrics::in(metrics::Registry& r) {
 }
 
 Pipeline::Pipeline(const InputConfig& input, const std::vector<ProcessorConfig>& global, const AgentInfo& agent,
-                   PipelineMetrics metrics, bool pretty, TimeSource& time)
+                   PipelineMetrics metrics, const OutputCodec& codec, TimeSource& time)
     : input_(input),
       time_(time),
       metrics_(metrics),
-      pretty_(pretty),
+      codec_(codec),
       filter_(input.include_lines, input.exclude_lines),
       processors_(&input.processors, &global) {
   if (input.json.enabled) json_.emplace(input.json);
@@ -89,7 +89,7 @@ void Pipeline::usePreencodedGroups() {
     return;
   }
   groups_decided_ = same_keys_every_event;
-  if (pretty_ || groups_.empty()) {
+  if (codec_.pretty || codec_.format || groups_.empty()) {
     preencoded_.clear();
     std::fill(intact_.begin(), intact_.end(), 0);
     return;
@@ -217,9 +217,11 @@ PipelineOutcome Pipeline::process(const Message& message, const HarvesterContext
   }
   id_.resize(id_prefix_);
   json::appendUint(id_, message.offset);
-  payload_.clear();
   usePreencodedGroups();
-  encoder_.encode(event_, id_, payload_, pretty_, preencoded_);
+  if (!encodePayload()) {
+    metrics_.dropped->inc();
+    return {PipelineOutcome::Kind::kDropped, {}, nullptr};
+  }
   if (max_event_bytes_ != 0 && payload_.size() > max_event_bytes_) shrinkToFit(message);
   metrics_.events->inc();
   metrics_.bytes->inc(payload_.size());
@@ -239,9 +241,21 @@ void Pipeline::shrinkToFit(const Message& message) {
     while (keep > 0 && (static_cast<unsigned char>(msg->value[keep]) & 0xC0) == 0x80) --keep;  // UTF-8 boundary
     event_.setString("message", msg->value.substr(0, keep));
     event_.setRaw("log.flags", message.lines > 1 ? "[\"multiline\",\"truncated\"]" : "[\"truncated\"]");
-    payload_.clear();
-    encoder_.encode(event_, id_, payload_, pretty_, preencoded_);
+    encodePayload();
   }
+}
+
+bool Pipeline::encodePayload() {
+  payload_.clear();
+  if (codec_.format) {
+    // Filebeat's format strings read @timestamp like a field (beat.Event.GetValue), as its
+    // "2006-01-02T15:04:05.000Z" text; here the timestamp is not an entry until it is added.
+    if (!event_.find("@timestamp")) event_.append("@timestamp", event_.timestamp_, Entry::Kind::kString);
+    return codec_.format->evaluate(event_, payload_);
+  }
+  encoder_.encode(event_, id_, payload_, codec_.pretty, preencoded_);
+  if (codec_.escape_html) escapeHtml(payload_, escape_scratch_);
+  return true;
 }
 
 }  // namespace logship::tail

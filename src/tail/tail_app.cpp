@@ -202,7 +202,7 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
   popts.once = options.dry_run || options.once;
   // --dry-run shows what Kafka would get, so the Kafka size limit applies there too.
   InputSet inputs(InputSetContext{config.processors, agent,
-                                  config.console.enabled ? config.console.pretty : config.kafka.pretty,
+                                  config.console.enabled ? config.console.codec : config.kafka.codec,
                                   config.console.enabled ? 0 : static_cast<size_t>(config.kafka.max_message_bytes),
                                   acks, *output, registry.get(), popts, metrics, time});
   inputs.apply(specs, time.monotonicTime());

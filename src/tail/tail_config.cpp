@@ -259,8 +259,9 @@ TailConfig parseTailConfig(config::Document& doc, const std::string& path_home) 
   if (out.child("kafka").exists()) parseKafkaOutput(out.child("kafka"), c.kafka);
   if (out.child("console").exists()) {
     c.console.enabled = out.child("console").child("enabled").boolean(true);
-    c.console.pretty = out.child("console").child("pretty").boolean(false);
-    if (parseOutputCodec(out.child("console").child("codec"))) c.console.pretty = true;
+    OutputCodec defaults;
+    defaults.pretty = out.child("console").child("pretty").boolean(false);
+    c.console.codec = parseOutputCodec(out.child("console").child("codec"), defaults);
   }
   if (c.kafka.enabled == c.console.enabled) {
     out.fail(c.kafka.enabled ? "only one output may be enabled (kafka and console are both enabled)"

@@ -112,8 +112,9 @@ TEST(TailConfig, EveryConfigErrorExits2WithOneLineNamingFileLineAndKey) {
       {kafka + "  topic: t\n  librdkafka:\n    queue.buffering.max.ms: forever\n",
        "output.kafka.librdkafka.queue.buffering.max.ms", 5},
       {kafka + "  topic: t\n  librdkafka:\n    no.such.property: 1\n", "output.kafka.librdkafka.no.such.property", 5},
-      {kafka + "  topic: t\n  codec.format:\n    string: '%{[message]}'\n", "output.kafka.codec.format", 5},
-      {kafka + "  topic: t\n  codec.json:\n    escape_html: true\n", "output.kafka.codec.json.escape_html", 5},
+      {kafka + "  topic: t\n  codec.format:\n    string: '%{[message'\n", "output.kafka.codec.format.string", 5},
+      {kafka + "  topic: t\n  codec.format:\n    pretty: true\n", "output.kafka.codec.format", 5},
+      {kafka + "  topic: t\n  codec.json:\n    local_time: true\n", "output.kafka.codec.json.local_time", 5},
       {kafka + "  topic: t\n  worker: 0\n", "output.kafka.worker", 4},
       {input + "  multiline.pattern: '['\noutput.console: {}\n", "filebeat.inputs[0].multiline.pattern", 4},
       {input + "  exclude_files: ['*.gz']\noutput.console: {}\n", "filebeat.inputs[0].exclude_files[0]", 4},
@@ -153,7 +154,7 @@ TEST(TailConfig, KeysWithoutEffectAreNamedByCheck) {
   EXPECT_EQ(warnings.find("codec"), std::string::npos) << warnings;      // json without pretty: what is sent
   EXPECT_EQ(warnings.find("ignore_decoding_error"), std::string::npos) << warnings;  // has its effect
   EXPECT_FALSE(c.inputs[0].json.log_errors);
-  EXPECT_FALSE(c.kafka.pretty);
+  EXPECT_FALSE(c.kafka.codec.pretty);
   const CmdResult r = run("-c " + (dir / "fb.yml").string() + " --check");
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("output.kafka.worker: accepted, has no effect"), std::string::npos) << r.out;
@@ -251,7 +252,7 @@ queue.mem: {events: 2048, flush.min_events: 512, flush.timeout: 1s}
 
 TEST(TailConfig, CodecJsonPrettyIsHonoured) {
   const TailConfig c = load("output.kafka:\n  hosts: [a]\n  topic: t\n  codec.json.pretty: true\n");
-  EXPECT_TRUE(c.kafka.pretty);
+  EXPECT_TRUE(c.kafka.codec.pretty);
 }
 
 // A reference to another key takes the file's value, nested references included; the builtin
@@ -400,7 +401,7 @@ TEST(TailConfig, OutputRules) {
   EXPECT_THROW(load("output.kafka: {hosts: [a], topic: t}\noutput.console: {}\n"), config::ConfigError);
   const TailConfig c = load("output.console: {pretty: true}\n");
   EXPECT_TRUE(c.console.enabled);
-  EXPECT_TRUE(c.console.pretty);
+  EXPECT_TRUE(c.console.codec.pretty);
 }
 
 }  // namespace

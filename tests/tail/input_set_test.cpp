@@ -28,8 +28,8 @@ struct SetRig {
     registry = std::make_unique<Registry>(data.string(), clock);
     registry->load();
     output = std::make_unique<testing::RecordingOutput>([this](AckToken t, bool) { acks.ack(t); }, false);
-    set = std::make_unique<InputSet>(
-        InputSetContext{global, agent, false, 0, acks, *output, registry.get(), ProspectorOptions{}, metrics, clock});
+    set = std::make_unique<InputSet>(InputSetContext{global, agent, OutputCodec{}, 0, acks, *output, registry.get(),
+                                                     ProspectorOptions{}, metrics, clock});
   }
   static InputSpec spec(const std::string& id, const fs::path& glob) {
     auto in = std::make_shared<InputConfig>();

@@ -38,7 +38,7 @@ struct Rig {
     registry->load();
     output = std::make_unique<RecordingOutput>([this](AckToken t, bool) { acks.ack(t); });
     pipeline = std::make_unique<Pipeline>(input, global, AgentInfo{"h", "id", "eph"}, PipelineMetrics::in(metrics),
-                                          false, clock);
+                                          OutputCodec{}, clock);
     prospector = std::make_unique<Prospector>(input, Shipper{*pipeline, acks, *output}, registry.get(),
                                               ProspectorOptions{}, metrics, clock);
   }

@@ -36,7 +36,7 @@ struct InputSpec {
 struct InputSetContext {
   const std::vector<ProcessorConfig>& global_processors;
   const AgentInfo& agent;
-  bool pretty = false;
+  OutputCodec codec;
   size_t max_event_bytes = 0;  // 0: no limit (Pipeline::setMaxEventBytes)
   AckTracker& acks;
   Output& output;

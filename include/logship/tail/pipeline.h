@@ -55,7 +55,7 @@ struct AgentInfo {
 class Pipeline {
  public:
   Pipeline(const InputConfig& input, const std::vector<ProcessorConfig>& global, const AgentInfo& agent,
-           PipelineMetrics metrics, bool pretty = false, TimeSource& time = RealTimeSource::instance());
+           PipelineMetrics metrics, const OutputCodec& codec = {}, TimeSource& time = RealTimeSource::instance());
   PipelineOutcome process(const Message& message, const HarvesterContext& ctx);
   // The output's size limit (Kafka's max_message_bytes; 0 = none). An event whose `message` would
   // make it larger is shipped with `message` cut to fit and flagged truncated, instead of being
@@ -72,6 +72,8 @@ class Pipeline {
   // stream, docker.attrs and the container's time as @timestamp, or the parse error.
   void addContainerFields(const Message& message, const HarvesterContext& ctx);
   void shrinkToFit(const Message& message);
+  // The event as the codec writes it into payload_; false when codec.format cannot (a missing field).
+  bool encodePayload();
   // Writes the cached fragments of static groups no processor or decoded key touched into
   // preencoded_, flagging their entries so the encoder skips them.
   void usePreencodedGroups();
@@ -93,7 +95,8 @@ class Pipeline {
   const InputConfig& input_;
   TimeSource& time_;
   PipelineMetrics metrics_;
-  bool pretty_;
+  OutputCodec codec_;
+  std::string escape_scratch_;  // escapeHtml's second buffer
   LineFilter filter_;
   std::optional<JsonDecoder> json_;
   Processors processors_;

@@ -14,6 +14,7 @@
 #include "logship/kafka/partitioner.h"
 #include "logship/tail/condition.h"
 #include "logship/tail/logging_config.h"
+#include "logship/tail/output_codec.h"
 
 namespace logship::tail {
 
@@ -108,7 +109,7 @@ struct KafkaOutputConfig {
   // Everything handed to librdkafka: hosts, client_id, required_acks, compression(_level),
   // bulk_max_size, bulk_flush_frequency, timeout, SASL/SSL and the librdkafka passthrough.
   kafka::Properties properties;
-  bool pretty = false;  // codec.json.pretty
+  OutputCodec codec;
 };
 
 // filebeat.config.inputs: external files, each a YAML list of inputs (config_inputs.h loads them,
@@ -132,7 +133,7 @@ struct GeneralFields {
 
 struct ConsoleOutputConfig {
   bool enabled = false;
-  bool pretty = false;
+  OutputCodec codec;  // output.console.pretty is codec.json.pretty's default
 };
 
 struct HttpConfig {
