@@ -1,4 +1,4 @@
-// A null Elasticsearch for benchmarking logship-stash: answers `GET /` and the nodes API with a
+// A null Elasticsearch for benchmarking logship-stash (and go-stash): answers `GET /` and the nodes API with a
 // version, parses every `_bulk` body (gunzips it, counts and checks the NDJSON lines) and answers
 // success. `GET /_stats/items` returns the number of documents received so far.
 //   bench_stash_null_sink [port]     (default 19200, 127.0.0.1 only)
@@ -35,6 +35,15 @@ int main(int argc, char** argv) {
                 "application/json");
       return;
     }
+    // go-stash (olivere/elastic): a HEAD / health check, HEAD <index> then PUT <index> per new index.
+    if (req.method() == methods::HEAD) {
+      req.reply(status_codes::OK);
+      return;
+    }
+    if (req.method() == methods::PUT) {
+      req.reply(status_codes::OK, R"({"acknowledged":true})", "application/json");
+      return;
+    }
     if (req.method() == methods::POST && path == "/_bulk") {
       auto body = req.extract_vector().get();
       std::string text(body.begin(), body.end());
@@ -49,7 +58,8 @@ int main(int argc, char** argv) {
       }
       uint64_t lines = 0;
       for (char c : text) lines += c == '\n';
-      if (lines % 2 != 0 || text.rfind("{\"create\":", 0) != 0) bad.fetch_add(1);
+      // logship-stash sends `create` with ids, go-stash `index` without.
+      if (lines % 2 != 0 || (text.rfind("{\"create\":", 0) != 0 && text.rfind("{\"index\":", 0) != 0)) bad.fetch_add(1);
       items.fetch_add(lines / 2);
       requests.fetch_add(1);
       req.reply(status_codes::OK, "{\"took\":0,\"errors\":false,\"items\":[]}", "application/json");
