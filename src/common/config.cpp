@@ -1,9 +1,11 @@
 #include "logship/common/config.h"
 
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -344,10 +346,32 @@ std::string Document::expand(const std::string& value, const Node& at, int depth
   return out;
 }
 
+namespace {
+
+// `${file:PATH}` (a logship extension): the content of a Docker or Kubernetes secret file. One
+// trailing newline is dropped (`echo secret > file` writes one; the secret never holds it). The
+// error names the path and the cause, never any content.
+std::string readSecretFile(const std::string& path, const Node& at) {
+  if (path.empty()) at.fail("${file:PATH} needs a path");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) at.fail("${file:" + path + "}: cannot read the file: " + std::strerror(errno));
+  std::ostringstream content;
+  content << in.rdbuf();
+  std::string value = content.str();
+  if (!value.empty() && value.back() == '\n') value.pop_back();
+  if (!value.empty() && value.back() == '\r') value.pop_back();
+  return value;
+}
+
+}  // namespace
+
 std::string Document::resolveVariable(const std::string& inner, const Node& at, int depth) const {
   const size_t colon = inner.find(':');
   const std::string name = colon == std::string::npos ? inner : inner.substr(0, colon);
   const std::string rest = colon == std::string::npos ? "" : inner.substr(colon + 1);
+  // The path may itself hold references (`${file:${SECRETS_DIR}/kafka}`); the content is taken
+  // as it is, as an environment variable's value.
+  if (name == "file" && colon != std::string::npos) return readSecretFile(expand(rest, at, depth + 1), at);
   const char op = rest.empty() ? '\0' : rest[0];
   bool from_file = false;
   const auto resolved = lookupReference(name, from_file);

@@ -20,6 +20,10 @@ std::string_view errorCodeName(ErrorCode code) {
       return "kafka_message";
     case ErrorCode::kKafkaFatal:
       return "kafka_fatal";
+    case ErrorCode::kKafkaAuth:
+      return "kafka_auth";
+    case ErrorCode::kKafkaTls:
+      return "kafka_tls";
     case ErrorCode::kEsTransport:
       return "es_transport";
     case ErrorCode::kEsRejected:

@@ -151,6 +151,7 @@ void EventLogger::event_cb(RdKafka::Event& event) {
   auto logger = log::get("kafka");
   switch (event.type()) {
     case RdKafka::Event::EVENT_ERROR:
+      noteSecurityFailure(static_cast<int>(event.err()), event.str());
       log::write(*logger, event.fatal() ? spdlog::level::critical : spdlog::level::warn, event.str(),
                  {{"error", RdKafka::err2str(event.err())}});
       break;

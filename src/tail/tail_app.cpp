@@ -10,6 +10,7 @@
 #include "logship/admin/admin_server.h"
 #include "logship/common/logging.h"
 #include "logship/common/metrics.h"
+#include "logship/kafka/client_config.h"
 #include "logship/tail/filebeat_registry.h"
 #include "logship/tail/input_set.h"
 #include "logship/tail/inputs_reloader.h"
@@ -19,6 +20,10 @@
 
 namespace logship::tail {
 namespace {
+
+// librdkafka retries a refused connection at most every reconnect.backoff.max.ms (10 s): a SASL or
+// TLS failure seen within this window is still the reason no event is acknowledged.
+constexpr std::chrono::seconds kSecurityFailureWindow{60};
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
@@ -142,9 +147,13 @@ std::unique_ptr<admin::AdminServer> startAdmin(const HttpConfig& http, metrics::
   Output* out = &output;
   checks.push_back({"output", [out] {
                       admin::HealthStatus s;
-                      if (!out->healthy()) {
-                        s.code = ErrorCode::kKafkaTransport;
-                        s.message = "Kafka has not acknowledged events for longer than the threshold";
+                      if (out->healthy()) return s;
+                      s.code = ErrorCode::kKafkaTransport;
+                      s.message = "Kafka has not acknowledged events for longer than the threshold";
+                      // Why, when the brokers refuse us: librdkafka's text names broker and cause.
+                      if (auto failure = kafka::recentSecurityFailure(kSecurityFailureWindow)) {
+                        s.code = failure->code;
+                        s.message += ": " + failure->message;
                       }
                       return s;
                     }});

@@ -1,7 +1,9 @@
 #include "logship/tail/tail_config.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <set>
 
 #include <re2/re2.h>
 
@@ -319,12 +321,27 @@ std::unique_ptr<config::Document> loadDocument(const LoadArgs& args, std::string
   return config::Document::loadFiles(files, opts);
 }
 
+// Secrets never leave the process (issue 14 overrides Filebeat, which prints them): the values
+// of these keys are masked as libbeat masks them in its debug dump, an inline PEM key as well (a
+// path to a key file stays).
+bool isSecret(const std::string& key, const std::string& value) {
+  static const std::set<std::string> kSecretKeys{"password", "passphrase", "key_passphrase", "pass", "api_key"};
+  std::string lower = key.substr(key.rfind('.') == std::string::npos ? 0 : key.rfind('.') + 1);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (kSecretKeys.count(lower)) return true;
+  return lower == "key" && value.find("PRIVATE KEY") != std::string::npos;
+}
+
 // Every scalar read through the config layer, so ${VAR} references are expanded (or fail) as
 // when the daemon reads them.
 YAML::Node resolved(const Node& n) {
   if (n.isMap()) {
     YAML::Node out(YAML::NodeType::Map);
-    for (const auto& [key, child] : n.entries()) out[key] = resolved(child);
+    for (const auto& [key, child] : n.entries()) {
+      YAML::Node value = resolved(child);  // expanded first: an unset ${VAR} fails as at load
+      const bool secret = value.IsScalar() && !value.Scalar().empty() && isSecret(key, value.Scalar());
+      out[key] = secret ? YAML::Node("xxxxx") : value;
+    }
     return out;
   }
   if (n.isSequence()) {

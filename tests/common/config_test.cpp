@@ -169,6 +169,37 @@ TEST(ConfigTest, VariableOperatorsAsGoUcfg) {
   }
 }
 
+TEST(ConfigTest, FileReferenceReadsASecretFile) {
+  testing::TempDir dir;
+  testing::writeFile(dir / "kafka", "s3cr3t\n");  // as `echo s3cr3t > kafka` writes it
+  testing::writeFile(dir / "raw", "a b\nc");
+  setenv("LOGSHIP_TEST_SECRETS", dir.path().c_str(), 1);
+  auto doc = load("password: ${file:" + (dir / "kafka").string() +
+                  "}\n"
+                  "nested: ${file:${LOGSHIP_TEST_SECRETS}/raw}\n"
+                  "embedded: user-${file:" +
+                  (dir / "kafka").string() + "}\n");
+  auto root = doc->root();
+  EXPECT_EQ(root["password"].str(), "s3cr3t");  // the one trailing newline is not part of it
+  EXPECT_EQ(root["nested"].str(), "a b\nc");    // inner newlines stay
+  EXPECT_EQ(root["embedded"].str(), "user-s3cr3t");
+}
+
+TEST(ConfigTest, MissingSecretFileNamesKeyAndPathNotContent) {
+  testing::TempDir dir;
+  auto doc = load("output:\n  password: ${file:" + (dir / "absent").string() + "}\n");
+  try {
+    doc->root()["output"]["password"].str();
+    ADD_FAILURE() << "a missing secret file was accepted";
+  } catch (const ConfigError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("test.yml:2:"), std::string::npos) << what;
+    EXPECT_NE(what.find("output.password"), std::string::npos) << what;
+    EXPECT_NE(what.find((dir / "absent").string() + "}: cannot read the file: No such file"), std::string::npos)
+        << what;
+  }
+}
+
 TEST(ConfigTest, BadOverrideIsAnError) {
   LoadOptions options;
   options.overrides = {"novalue"};

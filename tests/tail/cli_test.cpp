@@ -247,6 +247,30 @@ TEST(TailCliProcess, ExportConfigShowsOverridesAndExpandedVariables) {
   EXPECT_NE(r.out.find("kafka:"), std::string::npos) << r.out;  // dotted keys nested, as Filebeat prints them
 }
 
+TEST(TailCliProcess, ExportConfigRedactsSecrets) {
+  TempDir dir;
+  logship::testing::writeFile(dir / "kafka-password", "file-s3cr3t\n");
+  ::setenv("LOGSHIP_CLI_TEST_PASSPHRASE", "env-s3cr3t", 1);
+  const auto file = writeConfig(dir,
+                                "filebeat.inputs:\n- type: log\n  paths: [/tmp/x.log]\n"
+                                "output.kafka:\n  hosts: [\"a:9092\"]\n  topic: t\n  username: alice\n"
+                                "  password: ${file:" +
+                                    (dir / "kafka-password").string() +
+                                    "}\n"
+                                    "  ssl.key_passphrase: ${LOGSHIP_CLI_TEST_PASSPHRASE}\n"
+                                    "  ssl.key: /etc/tls/client.key\n"
+                                    "  api_key: inline-s3cr3t\n");
+  const auto r = runTailBinary("-c " + file + " export config");
+  EXPECT_EQ(r.status, 0) << r.out;
+  for (const char* secret : {"file-s3cr3t", "env-s3cr3t", "inline-s3cr3t"}) {
+    EXPECT_EQ(r.out.find(secret), std::string::npos) << secret << " printed:\n" << r.out;
+  }
+  EXPECT_NE(r.out.find("password: xxxxx"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("key_passphrase: xxxxx"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("username: alice"), std::string::npos) << r.out;      // not a secret
+  EXPECT_NE(r.out.find("/etc/tls/client.key"), std::string::npos) << r.out;  // a path to a key is not one
+}
+
 // Nothing listens there: connections are refused.
 int closedLoopbackPort() { return logship::testing::freeLoopbackPort(); }
 

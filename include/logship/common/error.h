@@ -18,6 +18,8 @@ enum class ErrorCode : int {
   kKafkaTopic = 3002,      // unknown topic / partition
   kKafkaMessage = 3003,    // message too large, invalid
   kKafkaFatal = 3004,      // fatal client error, authentication
+  kKafkaAuth = 3005,       // SASL authentication refused (wrong user or password)
+  kKafkaTls = 3006,        // TLS handshake failed (unknown CA, expired or wrong-host certificate)
   kEsTransport = 4001,     // connection refused, reset, timeout
   kEsRejected = 4002,      // 429 / 5xx
   kEsDocument = 4003,      // mapping error or other permanent per-item failure

@@ -2,15 +2,19 @@
 // Building librdkafka configurations, shared by producer and consumer: the daemons' config parsers
 // fill settings structs, the mapping to librdkafka properties and the Conf live here.
 // librdkafka's own logs and errors are routed into the "kafka" logger; secrets are never printed.
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include <librdkafka/rdkafkacpp.h>
+
+#include "logship/common/error.h"
 
 namespace logship::kafka {
 
@@ -103,5 +107,18 @@ class EventLogger : public RdKafka::EventCb {
  public:
   void event_cb(RdKafka::Event& event) override;
 };
+
+// The last SASL or TLS failure any client of this process saw (librdkafka's text names the
+// broker and the cause), for /healthz: "Kafka is not acknowledging" becomes "because the broker
+// refused our password". Empty when none was seen within `within`.
+struct SecurityFailure {
+  ErrorCode code = ErrorCode::kOk;  // kKafkaAuth or kKafkaTls
+  std::string message;
+};
+std::optional<SecurityFailure> recentSecurityFailure(std::chrono::steady_clock::duration within);
+// Classifies one librdkafka error event (exposed for unit tests); kOk when it is no SASL/TLS one.
+ErrorCode securityFailureCode(int rd_kafka_err, std::string_view text);
+// Records a SASL/TLS failure from the event callback (any other error is ignored).
+void noteSecurityFailure(int rd_kafka_err, const std::string& text);
 
 }  // namespace logship::kafka
