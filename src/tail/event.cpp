@@ -4,6 +4,8 @@
 
 #include <simdjson.h>
 
+#include "logship/tail/raw_json.h"
+
 namespace logship::tail {
 
 std::string_view Arena::copy(std::string_view s) {
@@ -41,14 +43,41 @@ const Entry* Event::find(std::string_view key) const {
   for (const auto& e : entries_) {
     if (!e.removed && e.key == key) return &e;
   }
-  return nullptr;
+  // Not a key of its own: maybe inside a raw object (the plain path never gets here).
+  if (!lookupInsideRaw(key, found_)) return nullptr;
+  return &found_;
+}
+
+bool Event::lookup(std::string_view key, Entry& out) const {
+  for (const auto& e : entries_) {
+    if (!e.removed && e.key == key) {
+      out = e;
+      return true;
+    }
+  }
+  return lookupInsideRaw(key, out);
+}
+
+bool Event::lookupInsideRaw(std::string_view key, Entry& out) const {
+  for (const auto& e : entries_) {
+    if (e.removed || e.kind != Entry::Kind::kRaw || e.key.size() >= key.size() || !keyUnder(key, e.key)) {
+      continue;
+    }
+    std::string_view value;
+    if (raw::findPath(e.value, key.substr(e.key.size() + 1), value)) {
+      out = Entry{key, value, Entry::Kind::kRaw, false};
+      return true;
+    }
+  }
+  return false;
 }
 
 bool Event::has(std::string_view key) const {
   for (const auto& e : entries_) {
     if (!e.removed && keyUnder(e.key, key)) return true;
   }
-  return false;
+  Entry unused;
+  return lookupInsideRaw(key, unused);
 }
 
 bool Event::remove(std::string_view key) {

@@ -54,8 +54,14 @@ class Event {
   void append(std::string_view key, std::string_view value, Entry::Kind kind) {
     entries_.push_back(Entry{key, value, kind, false});
   }
+  // The value at dotted path `key`: an entry of that key, or a value inside the raw JSON object of
+  // an entry whose key is a prefix of it (`find("json.level")` with only `json` raw). A value found
+  // inside raw JSON is returned through a slot of this event: the pointer stays valid until the
+  // next find/lookup on this event or any change to it.
   const Entry* find(std::string_view key) const;
-  // True when `key` or anything under it (`key.x`) exists.
+  // As find, into `out` (no slot): false when absent.
+  bool lookup(std::string_view key, Entry& out) const;
+  // True when `key` or anything under it (`key.x`) exists, inside raw JSON objects too.
   bool has(std::string_view key) const;
   // Removes `key` and everything under it; returns whether anything was removed.
   bool remove(std::string_view key);
@@ -78,6 +84,9 @@ class Event {
  private:
   std::vector<Entry> entries_;
   Arena arena_;
+  bool lookupInsideRaw(std::string_view key, Entry& out) const;
+
+  mutable Entry found_;  // find()'s result when it lies inside a raw object
 };
 
 // True when `key` equals `prefix` or starts with `prefix.`.
