@@ -29,8 +29,11 @@ stop_all() {
         compat_stop_servers &
         cp=$!
     fi
+    cluster_stop_nodes TERM &
+    local clp=$!
     wait "$kp" || true
     wait "$ep" || true
+    wait "$clp" || true
     [ -z "$cp" ] || wait "$cp" || true
     local left
     left="$(leftovers)"

@@ -113,6 +113,7 @@ EsClient::EsClient(EsClientOptions options) {
     auth_header_ = "ApiKey " + options.api_key;
   else if (!user.empty())
     auth_header_ = "Basic " + base64(user + ":" + pass);
+  picker_ = std::make_unique<HostPicker>(hosts_.size());
 }
 
 EsClient::~EsClient() = default;
@@ -126,9 +127,8 @@ HttpResult EsClient::request(const std::string& method, const std::string& path,
   }
   std::string compressed;
   if (gzip && !body.empty()) gzipCompress(body, compressed);
-  const size_t first = next_.fetch_add(1) % hosts_.size();
-  for (size_t k = 0; k < hosts_.size(); ++k) {
-    Host& h = *hosts_[(first + k) % hosts_.size()];
+  for (const size_t i : picker_->order(HostPicker::Clock::now())) {
+    Host& h = *hosts_[i];
     result.host = h.shown;
     try {
       web::http::http_request req(method);
@@ -147,11 +147,15 @@ HttpResult EsClient::request(const std::string& method, const std::string& path,
       result.status = resp.status_code();
       result.body = resp.extract_utf8string(true).get();
       result.error.clear();
+      picker_->succeeded(i);
       return result;
     } catch (const std::exception& e) {
       result.status = 0;
       result.error = e.what();
-      // Connection-level failure: fail over to the next host.
+      // Connection-level failure: fail over to the next host; skip this one for a while.
+      picker_->failed(i, HostPicker::Clock::now());
+      log::warn(*log::get("es"), "Elasticsearch host failed; trying the next, this one again after a back-off",
+                {{"host", h.shown}, {"error", result.error}});
     }
   }
   return result;

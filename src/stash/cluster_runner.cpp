@@ -164,7 +164,12 @@ admin::HealthStatus ClusterRunner::health(const std::atomic<int64_t>& since, Err
 std::vector<admin::HealthCheck> ClusterRunner::healthChecks() {
   return {{config_.name + ".elasticsearch",
            [this] { return health(es_down_since_, ErrorCode::kEsTransport, "elasticsearch"); }},
-          {config_.name + ".kafka", [this] { return health(kafka_down_since_, ErrorCode::kKafkaTransport, "kafka"); }}};
+          {config_.name + ".kafka", [this]() -> admin::HealthStatus {
+             if (kafka_fatal_.load())
+               return {ErrorCode::kKafkaFatal, "kafka consumer failed fatally; restart logship-stash",
+                       "{\"cluster\":\"" + config_.name + "\"}"};
+             return health(kafka_down_since_, ErrorCode::kKafkaTransport, "kafka");
+           }}};
 }
 
 bool ClusterRunner::connectEs() {
@@ -311,6 +316,9 @@ bool ClusterRunner::readyToPoll() {
 void ClusterRunner::handle(const kafka::PolledMessage& msg) {
   if (msg.error != 0) {
     metrics_.consume_errors->inc();
+    if (msg.error == RD_KAFKA_RESP_ERR__FATAL && !kafka_fatal_.exchange(true))
+      log::error(*log::get("stash"), "kafka consumer failed fatally, no more consumption; /healthz is unhealthy",
+                 {{"cluster", config_.name}, {"error", msg.error_text}});
     if (classifyKafka(static_cast<rd_kafka_resp_err_t>(msg.error)) == Disposition::kRetry)
       setReachable(kafka_down_since_, false);
     log::warn(*log::get("stash"), "kafka consumer error", {{"cluster", config_.name}, {"error", msg.error_text}});

@@ -322,12 +322,13 @@ struct StashCluster {
 // The fixture: a topic, the configs, both daemons (restartable), the generator and the checks.
 class PipelineTest : public ::testing::Test {
  protected:
-  static constexpr int kPartitions = 3;
+  int partitions_ = 3;
 
   // Call first in each test.
   void setUpPipeline(const std::string& scenario, int clusters = 1) {
     scenario_ = scenario;
     env_ = lt::ServicesEnv::load();
+    if (use_cluster_) useCluster();
     lt::setEsBaseUrl(env_.es_url);
     const std::string token = randomToken();
     topic_ = lt::uniqueTopic("e2e-" + scenario);
@@ -341,7 +342,10 @@ class PipelineTest : public ::testing::Test {
       clusters_.push_back(c);
     }
     for (auto& c : clusters_) lt::esDeleteIndex(c.pattern());
-    lt::createTopic(env_.kafka_bootstrap, topic_, kPartitions);
+    if (use_cluster_)  // replication factor 3 (scripts/services cluster)
+      lt::runServicesCommand("cluster topic create " + topic_ + " " + std::to_string(partitions_));
+    else
+      lt::createTopic(env_.kafka_bootstrap, topic_, partitions_);
     topic_created_ = true;
     tail_port_ = lt::freeLoopbackPort();
     stash_port_ = lt::freeLoopbackPort();
@@ -362,6 +366,26 @@ class PipelineTest : public ::testing::Test {
     } catch (const std::exception& e) {
       std::cerr << "cleanup: " << e.what() << "\n";
     }
+  }
+
+  // `scripts/services cluster`: 3 brokers, and the stash given all 3 Elasticsearch nodes; the
+  // checks read through the first node.
+  void useCluster() {
+    env_.kafka_bootstrap = env_.get("CLUSTER_KAFKA_BOOTSTRAP");
+    const std::string hosts = env_.get("CLUSTER_ES_HOSTS");
+    ASSERT_FALSE(env_.kafka_bootstrap.empty() || hosts.empty()) << "no cluster: scripts/services cluster start";
+    es_hosts_.clear();
+    for (size_t from = 0, comma = 0; from <= hosts.size(); from = comma + 1) {
+      comma = std::min(hosts.find(',', from), hosts.size());
+      es_hosts_.push_back(hosts.substr(from, comma - from));
+    }
+    env_.es_url = es_hosts_.front();
+  }
+  std::string esHostsYaml() const {
+    std::string out;
+    for (const auto& h : es_hosts_.empty() ? std::vector<std::string>{env_.es_url} : es_hosts_)
+      out += (out.empty() ? "\"" : ", \"") + h + "\"";
+    return out;
   }
 
   int killAndRestart(lt::ChildProcess& p, const std::string& log, const std::function<void()>& start) {
@@ -395,7 +419,9 @@ class PipelineTest : public ::testing::Test {
                       "  topic: \"" +
                       topic_ +
                       "\"\n"
-                      "  required_acks: 1\n"
+                      "  required_acks: " +
+                      required_acks_ +
+                      "\n"
                       "  compression: gzip\n"
                       "http.enabled: true\n"
                       "http.host: 127.0.0.1\n"
@@ -459,9 +485,9 @@ class PipelineTest : public ::testing::Test {
            "\n"
            "    Output:\n"
            "      ElasticSearch:\n"
-           "        Hosts: [\"" +
-           env_.es_url +
-           "\"]\n"
+           "        Hosts: [" +
+           esHostsYaml() +
+           "]\n"
            "        Index: \"" +
            c.index_prefix +
            "-{{yyyy-MM-dd}}\"\n"
@@ -524,7 +550,7 @@ class PipelineTest : public ::testing::Test {
                                     seen = indexCount(c);
                                     if (seen < docs) return false;
                                     in_topic = topicMessages();
-                                    committed = lt::committedTotal(env_.kafka_bootstrap, c.group, topic_, kPartitions);
+                                    committed = lt::committedTotal(env_.kafka_bootstrap, c.group, topic_, partitions_);
                                     return in_topic > 0 && committed == in_topic;
                                   }),
                                   timeout, 1s);
@@ -578,6 +604,9 @@ class PipelineTest : public ::testing::Test {
   std::string scenario_;
   std::string registry_flush_ = "1s";  // filebeat.registry.flush of the tailer's config
   bool static_membership_ = true;      // the stash's group.instance.id (off: the default, dynamic)
+  std::string required_acks_ = "1";    // output.kafka.required_acks of the tailer
+  bool use_cluster_ = false;           // set before setUpPipeline: scripts/services cluster
+  std::vector<std::string> es_hosts_;  // the stash's Hosts (empty: env_.es_url)
   std::string stash_max_memory_;       // Output.ElasticSearch.MaxMemory (empty: the default)
   lt::ServicesEnv env_;
   lt::TempDir dir_;

@@ -54,6 +54,7 @@ struct World {
     int64_t offset;
     std::string value;
     int64_t timestamp_ms = 0;  // the Kafka message timestamp (0: none)
+    int error = 0;             // a consumer error instead of a message (rd_kafka_resp_err_t)
   };
   struct Assign {
     std::vector<TopicPartitionRef> parts;
@@ -115,7 +116,8 @@ class ScriptedSource : public kafka::MessageSource {
       ++w_.delivered;
       lock.unlock();
       w_.changed.notify_all();
-      out.error = 0;
+      out.error = current_.error;
+      out.error_text = current_.error ? "scripted error" : "";
       out.topic = current_.topic;
       out.partition = current_.partition;
       out.offset = current_.offset;
@@ -479,6 +481,28 @@ TEST(ClusterRunner, HealthFailsAfterUnhealthyAfterOnTheInjectedClock) {
   push(w, {World::Assign{{{kTopic, 0}}}, World::Message{kTopic, 0, 0, doc(0)}});
   ASSERT_TRUE(w.await([&] { return w.delivered == 1; }));
   EXPECT_EQ(checks[0].check().code, ErrorCode::kOk);
+  runner.stop(std::chrono::steady_clock::now() + 5s);
+}
+
+// A fatal consumer error (librdkafka: the consumer is unusable, e.g. fenced by its own static
+// group.instance.id after a coordinator move) turns the kafka health check unhealthy for good.
+TEST(ClusterRunner, FatalConsumerErrorMakesKafkaUnhealthy) {
+  World w;
+  metrics::Registry registry;
+  ClusterRunner runner(referenceCluster(), registry, 30s, seamsFor(w));
+  auto checks = runner.healthChecks();
+  runner.start();
+  push(w, {World::Assign{{{kTopic, 0}}}, World::Message{kTopic, 0, 0, doc(0)}});
+  ASSERT_TRUE(w.await([&] { return w.delivered == 1; }));
+  EXPECT_EQ(checks[1].check().code, ErrorCode::kOk);
+  World::Message fatal{kTopic, 0, 0, ""};
+  fatal.error = RD_KAFKA_RESP_ERR__FATAL;
+  push(w, {fatal});
+  ASSERT_TRUE(w.await([&] { return w.delivered == 2; }));
+  ASSERT_TRUE(w.await([&] { return checks[1].check().code == ErrorCode::kKafkaFatal; }));
+  push(w, {World::Message{kTopic, 0, 1, doc(1)}});
+  ASSERT_TRUE(w.await([&] { return w.delivered == 3; }));
+  EXPECT_EQ(checks[1].check().code, ErrorCode::kKafkaFatal) << "a later message must not clear it";
   runner.stop(std::chrono::steady_clock::now() + 5s);
 }
 

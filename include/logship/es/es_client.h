@@ -1,6 +1,7 @@
 #pragma once
 // HTTP to an Elasticsearch / OpenSearch cluster: one cpprestsdk client per host, hosts used
-// round-robin, a failed connection tries the next host at once. Basic auth (Username/Password or
+// round-robin, a failed connection tries the next host at once and puts the failed one in a
+// back-off (HostPicker) so later requests skip it until then. Basic auth (Username/Password or
 // user:pass@ in the URL) or an API key.
 #include <atomic>
 #include <chrono>
@@ -8,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "logship/es/host_picker.h"
 
 namespace logship::es {
 
@@ -71,7 +74,7 @@ class EsClient : public BulkTransport {
   struct Host;
   std::vector<std::unique_ptr<Host>> hosts_;
   std::string auth_header_;
-  std::atomic<size_t> next_{0};
+  std::unique_ptr<HostPicker> picker_;
 };
 
 }  // namespace logship::es

@@ -119,6 +119,9 @@ class ClusterRunner {
 
   std::atomic<int64_t> es_down_since_{0};  // monotonic ms; 0: reachable
   std::atomic<int64_t> kafka_down_since_{0};
+  // librdkafka reported a fatal consumer error (e.g. fenced by a static member with the same
+  // group.instance.id): the consumer is unusable, /healthz says so until the stash is restarted.
+  std::atomic<bool> kafka_fatal_{false};
 
   ClusterRunnerMetrics metrics_;
 };

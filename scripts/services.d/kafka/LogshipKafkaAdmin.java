@@ -7,8 +7,8 @@
 //       waits until the broker answers metadata requests AND can create and
 //       delete a topic (i.e. the KRaft controller is active and the broker is
 //       unfenced); exit 0 when ready, 2 on timeout.
-//   LogshipKafkaAdmin create BOOTSTRAP TOPIC PARTITIONS
-//       creates TOPIC (replication factor 1) and waits until every partition
+//   LogshipKafkaAdmin create BOOTSTRAP TOPIC PARTITIONS [REPLICATION_FACTOR]
+//       creates TOPIC (replication factor 1 unless given) and waits until every partition
 //       has a leader; an existing topic with the same partition count is OK.
 //   LogshipKafkaAdmin delete BOOTSTRAP TOPIC
 //       deletes TOPIC and waits until it is gone; a missing topic is OK.
@@ -54,7 +54,8 @@ public final class LogshipKafkaAdmin {
                 break;
             case "create":
                 if (args.length < 3) usage();
-                rc = create(bootstrap, args[2], args.length > 3 ? Integer.parseInt(args[3]) : 3);
+                rc = create(bootstrap, args[2], args.length > 3 ? Integer.parseInt(args[3]) : 3,
+                        args.length > 4 ? Short.parseShort(args[4]) : (short) 1);
                 break;
             case "delete":
                 if (args.length < 3) usage();
@@ -168,11 +169,12 @@ public final class LogshipKafkaAdmin {
         return 2;
     }
 
-    private static int create(String bootstrap, String topic, int partitions) throws Exception {
+    private static int create(String bootstrap, String topic, int partitions, short replication)
+            throws Exception {
         long deadline = System.currentTimeMillis() + OP_TIMEOUT_MS;
         try (Admin a = admin(bootstrap, 10_000)) {
             try {
-                a.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all()
+                a.createTopics(List.of(new NewTopic(topic, partitions, replication))).all()
                         .get(OP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
                 System.out.println("created topic " + topic + " (" + partitions + " partitions)");
             } catch (ExecutionException e) {
