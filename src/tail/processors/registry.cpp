@@ -13,6 +13,7 @@ std::unique_ptr<const Processor> parseDropEvent(const config::Node& node);
 std::unique_ptr<const Processor> parseAddHostMetadata(const config::Node& node);
 std::unique_ptr<const Processor> parseAddKubernetesMetadata(const config::Node& node);
 std::unique_ptr<const Processor> parseAddDockerMetadata(const config::Node& node);
+std::unique_ptr<const Processor> parseAddId(const config::Node& node);
 
 }  // namespace processors
 
@@ -24,6 +25,7 @@ const std::vector<ProcessorFactory>& processorFactories() {
       {"add_host_metadata", &processors::parseAddHostMetadata},
       {"add_kubernetes_metadata", &processors::parseAddKubernetesMetadata},
       {"add_docker_metadata", &processors::parseAddDockerMetadata},
+      {"add_id", &processors::parseAddId},
   };
   return table;
 }
