@@ -37,8 +37,8 @@ TEST_F(ExtractArrayTest, DocsExampleFillsFieldsFromIndexes) {
   EXPECT_EQ(value("nested"), R"({"a": [1, "]"]})");
   EXPECT_EQ(event_.find("source.ip")->kind, Entry::Kind::kRaw);
   EXPECT_FALSE(event_.has("error.message"));
-  EXPECT_EQ(*processor_->addedFields(), (std::vector<std::string>{"source.ip", "destination.ip", "network.transport",
-                                                                  "nested"}));
+  EXPECT_EQ(*processor_->addedFields(),
+            (std::vector<std::string>{"source.ip", "destination.ip", "network.transport", "nested"}));
 }
 
 TEST_F(ExtractArrayTest, MissingFieldIsAnErrorUnlessIgnored) {
@@ -78,8 +78,7 @@ TEST_F(ExtractArrayTest, ExistingTargetNeedsOverwriteKeys) {
   event_.setRaw("f", "[1, 2]");
   event_.setString("b", "old");
   run("{field: f, mappings: {a: 0, b: 1}}");
-  EXPECT_EQ(error(),
-            "target field b already has a value. Set the overwrite_keys flag or drop/rename the field first");
+  EXPECT_EQ(error(), "target field b already has a value. Set the overwrite_keys flag or drop/rename the field first");
   EXPECT_FALSE(event_.has("a"));
   EXPECT_EQ(value("b"), "old");
   event_.remove("error.message");

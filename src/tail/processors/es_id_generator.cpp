@@ -1,7 +1,10 @@
 #include "es_id_generator.h"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
+
+#include "binary_text.h"
 
 namespace logship::tail::processors {
 namespace {
@@ -15,19 +18,6 @@ std::array<uint8_t, 6> randomAddress(std::random_device& rd) {
   std::array<uint8_t, 6> a{};
   for (auto& b : a) b = static_cast<uint8_t>(rd());
   return a;
-}
-
-// 15 bytes -> 20 chars of RFC 4648 base64url without padding.
-void base64Url(const uint8_t (&in)[15], char (&out)[EsIdGenerator::kIdLength]) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  size_t o = 0;
-  for (size_t i = 0; i < 15; i += 3) {
-    const uint32_t v = (uint32_t{in[i]} << 16) | (uint32_t{in[i + 1]} << 8) | in[i + 2];
-    out[o++] = kAlphabet[(v >> 18) & 63];
-    out[o++] = kAlphabet[(v >> 12) & 63];
-    out[o++] = kAlphabet[(v >> 6) & 63];
-    out[o++] = kAlphabet[v & 63];
-  }
 }
 
 }  // namespace
@@ -58,7 +48,7 @@ void EsIdGenerator::next(char (&out)[kIdLength]) {
   const uint8_t bytes[15] = {b(seq, 0),   b(seq, 16),  b(ts, 16),   b(ts, 24),   b(ts, 32),
                              b(ts, 40),   address_[0], address_[1], address_[2], address_[3],
                              address_[4], address_[5], b(ts, 8),    b(seq, 8),   b(ts, 0)};
-  base64Url(bytes, out);
+  encodeBase64(bytes, sizeof(bytes), out, kBase64Url, /*pad=*/false);  // 15 bytes: exactly 20 chars
 }
 
 }  // namespace logship::tail::processors

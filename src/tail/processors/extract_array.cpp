@@ -45,15 +45,16 @@ class ExtractArray final : public Processor {
   void run(Event& event) const override {
     const Entry* source = event.find(c_.field);
     if (!source) {
-      if (!c_.ignore_missing) flagProcessorError(event, "could not fetch value for field " + c_.field + ": key not found");
+      if (!c_.ignore_missing)
+        flagProcessorError(event, "could not fetch value for field " + c_.field + ": key not found");
       return;
     }
     const std::string_view array = source->kind == Entry::Kind::kRaw ? source->value : std::string_view{};
     const long n = forEachJsonArrayElement(array, [](size_t, std::string_view) {});
     if (n < 0) {
       if (c_.fail_on_error) {
-        flagProcessorError(event, "unsupported type for field " + c_.field + ": got: " + typeName(*source) +
-                                      " needed: array");
+        flagProcessorError(event,
+                           "unsupported type for field " + c_.field + ": got: " + typeName(*source) + " needed: array");
       }
       return;
     }

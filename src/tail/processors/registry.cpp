@@ -15,6 +15,7 @@ std::unique_ptr<const Processor> parseAddKubernetesMetadata(const config::Node& 
 std::unique_ptr<const Processor> parseAddDockerMetadata(const config::Node& node);
 std::unique_ptr<const Processor> parseAddId(const config::Node& node);
 std::unique_ptr<const Processor> parseExtractArray(const config::Node& node);
+std::unique_ptr<const Processor> parseFingerprint(const config::Node& node);
 
 }  // namespace processors
 
@@ -28,6 +29,7 @@ const std::vector<ProcessorFactory>& processorFactories() {
       {"add_docker_metadata", &processors::parseAddDockerMetadata},
       {"add_id", &processors::parseAddId},
       {"extract_array", &processors::parseExtractArray},
+      {"fingerprint", &processors::parseFingerprint},
   };
   return table;
 }
