@@ -13,6 +13,21 @@ std::string hostName() {
   return buf;
 }
 
+namespace {
+
+// `script` is the one Filebeat processor logship will not run (it embeds a JavaScript engine); its
+// warning says so and points to docs/tail.md, which shows the usual scripts as plain processors.
+std::string unsupportedProcessorWarning(const std::string& path, const std::string& name) {
+  if (name == "script") {
+    return path +
+           ": processor \"script\" is skipped: logship-tail does not run JavaScript; see docs/tail.md "
+           "\"Replacing the script processor\" for the equivalent processors";
+  }
+  return path + ": processor \"" + name + "\" is not supported by logship-tail and is skipped";
+}
+
+}  // namespace
+
 std::vector<ProcessorConfig> parseProcessors(const config::Node& list, std::vector<std::string>& warnings) {
   std::vector<ProcessorConfig> out;
   for (const auto& item : list.items()) {
@@ -20,8 +35,7 @@ std::vector<ProcessorConfig> parseProcessors(const config::Node& list, std::vect
       const ProcessorFactory* factory = findProcessor(name);
       if (!factory) {
         node.markSubtreeUsed();
-        warnings.push_back(node.path() + ": processor \"" + name +
-                           "\" is not supported by logship-tail and is skipped");
+        warnings.push_back(unsupportedProcessorWarning(node.path(), name));
         continue;
       }
       ProcessorConfig p;

@@ -56,6 +56,20 @@ processors:
   EXPECT_TRUE(droppedBy(p, {{"level", "info"}, {"message", "GET /health"}}));
 }
 
+// `script` is the one Filebeat processor that is skipped on purpose: its warning says why (no
+// JavaScript) and where the replacements are documented, unlike the generic unknown-processor one.
+TEST(Processors, ScriptIsSkippedWithItsOwnWarning) {
+  std::vector<std::string> warnings;
+  std::unique_ptr<config::Document> doc;
+  auto list = procs("processors:\n  - script: {lang: javascript, source: 'function process(e) {}'}\n", warnings, doc);
+  EXPECT_TRUE(list.empty());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("\"script\" is skipped"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("JavaScript"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("docs/tail.md"), std::string::npos) << warnings[0];
+  EXPECT_TRUE(doc->unknownKeys().empty());  // its options are not reported as unknown keys
+}
+
 TEST(Processors, ConditionOperators) {
   std::vector<std::string> warnings;
   std::unique_ptr<config::Document> doc;
@@ -94,13 +108,13 @@ TEST(Processors, ConditionsOnDottedKeys) {
 
 TEST(ProcessorRegistry, FindsEachProcessorByName) {
   for (const char* name : {"add_fields", "drop_fields", "drop_event", "add_host_metadata", "add_kubernetes_metadata",
-                           "add_docker_metadata"}) {
+                           "add_docker_metadata", "add_id", "extract_array", "fingerprint"}) {
     const ProcessorFactory* f = findProcessor(name);
     ASSERT_NE(f, nullptr) << name;
     EXPECT_EQ(f->name, name);
   }
   EXPECT_EQ(findProcessor("add_cloud_metadata"), nullptr);
-  EXPECT_EQ(processorFactories().size(), 7u);
+  EXPECT_EQ(processorFactories().size(), 10u);
 }
 
 // One processor parsed from its YAML node, as parseProcessors hands it over.

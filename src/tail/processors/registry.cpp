@@ -14,6 +14,9 @@ std::unique_ptr<const Processor> parseAddHostMetadata(const config::Node& node);
 std::unique_ptr<const Processor> parseAddKubernetesMetadata(const config::Node& node);
 std::unique_ptr<const Processor> parseAddDockerMetadata(const config::Node& node);
 std::unique_ptr<const Processor> parseAddTags(const config::Node& node);
+std::unique_ptr<const Processor> parseAddId(const config::Node& node);
+std::unique_ptr<const Processor> parseExtractArray(const config::Node& node);
+std::unique_ptr<const Processor> parseFingerprint(const config::Node& node);
 
 }  // namespace processors
 
@@ -26,6 +29,9 @@ const std::vector<ProcessorFactory>& processorFactories() {
       {"add_kubernetes_metadata", &processors::parseAddKubernetesMetadata},
       {"add_docker_metadata", &processors::parseAddDockerMetadata},
       {"add_tags", &processors::parseAddTags},
+      {"add_id", &processors::parseAddId},
+      {"extract_array", &processors::parseExtractArray},
+      {"fingerprint", &processors::parseFingerprint},
   };
   return table;
 }
