@@ -13,6 +13,10 @@ std::unique_ptr<const Processor> parseDropEvent(const config::Node& node);
 std::unique_ptr<const Processor> parseAddHostMetadata(const config::Node& node);
 std::unique_ptr<const Processor> parseAddKubernetesMetadata(const config::Node& node);
 std::unique_ptr<const Processor> parseAddDockerMetadata(const config::Node& node);
+std::unique_ptr<const Processor> parseRename(const config::Node& node);
+std::unique_ptr<const Processor> parseCopyFields(const config::Node& node);
+std::unique_ptr<const Processor> parseIncludeFields(const config::Node& node);
+std::unique_ptr<const Processor> parseDecodeJsonFields(const config::Node& node);
 
 }  // namespace processors
 
@@ -24,6 +28,10 @@ const std::vector<ProcessorFactory>& processorFactories() {
       {"add_host_metadata", &processors::parseAddHostMetadata},
       {"add_kubernetes_metadata", &processors::parseAddKubernetesMetadata},
       {"add_docker_metadata", &processors::parseAddDockerMetadata},
+      {"rename", &processors::parseRename},
+      {"copy_fields", &processors::parseCopyFields},
+      {"include_fields", &processors::parseIncludeFields},
+      {"decode_json_fields", &processors::parseDecodeJsonFields},
   };
   return table;
 }
