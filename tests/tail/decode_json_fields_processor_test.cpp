@@ -14,7 +14,8 @@ TEST_F(DecodeJson, ReplacesTheFieldWithItsObject) {
   event_.setString("msg", kMsg);
   event_.setString("pipeline", "us1");
   run("decode_json_fields", "{fields: [msg]}");
-  EXPECT_EQ(live(), (Strings{"pipeline=us1", R"(msg.log="{\"level\":\"info\"}")", "msg.stream=\"stderr\"", "msg.count=3"}));
+  EXPECT_EQ(live(),
+            (Strings{"pipeline=us1", R"(msg.log="{\"level\":\"info\"}")", "msg.stream=\"stderr\"", "msg.count=3"}));
 }
 
 TEST_F(DecodeJson, InvalidJsonLeavesTheFieldAlone) {

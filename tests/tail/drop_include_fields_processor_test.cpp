@@ -56,7 +56,8 @@ TEST_F(FieldsProcessor, IncludeFieldsKeepsListedFieldsTypeAndMetadata) {
 TEST_F(FieldsProcessor, IncludeFieldsKeepsWholeSubtrees) {
   setSampleFields(event_);
   run("include_fields", "{fields: [field_1]}");
-  EXPECT_EQ(live(), (Strings{"@metadata.beat=filebeat", "field_1.subfield_1=\"a\"", "field_1.subfield_2=\"b\"", "type=\"log\""}));
+  EXPECT_EQ(live(), (Strings{"@metadata.beat=filebeat", "field_1.subfield_1=\"a\"", "field_1.subfield_2=\"b\"",
+                             "type=\"log\""}));
   EXPECT_THROW(parse("include_fields", "{fields: []}"), config::ConfigError);
 }
 

@@ -31,7 +31,8 @@ TEST_F(FromToProcessor, RenameOntoAnExistingFieldFailsAndFlagsTheEvent) {
   event_.setRaw("a", "2");
   event_.setRaw("b", "\"q\"");
   run("rename", "{fields: [{from: a, to: b}]}");
-  EXPECT_EQ(errorMessage(), "Failed to rename fields in processor: target field b already exists, drop or rename this field first");
+  EXPECT_EQ(errorMessage(),
+            "Failed to rename fields in processor: target field b already exists, drop or rename this field first");
   EXPECT_EQ(event_.find("a")->value, "2");
   EXPECT_EQ(event_.find("b")->value, "\"q\"");
 }
@@ -48,7 +49,8 @@ TEST_F(FromToProcessor, RenameFailureRollsBackEarlierPairs) {
   event_.setRaw("a", "1");
   event_.setRaw("c", "2");
   run("rename", "{fields: [{from: a, to: b}, {from: missing, to: d}, {from: c, to: e}]}");
-  EXPECT_EQ(errorMessage(), "Failed to rename fields in processor: could not fetch value for key: missing, Error: key not found");
+  EXPECT_EQ(errorMessage(),
+            "Failed to rename fields in processor: could not fetch value for key: missing, Error: key not found");
   EXPECT_NE(event_.find("a"), nullptr);  // the first pair was undone
   EXPECT_EQ(event_.find("b"), nullptr);
   EXPECT_EQ(event_.find("e"), nullptr);  // and the rest not applied
@@ -85,16 +87,19 @@ TEST_F(FromToProcessor, CopyFieldsNeverOverwritesTheTarget) {
   event_.setString("message", "hello");
   event_.setString("message_copied", "already");
   run("copy_fields", "{fields: [{from: message, to: message_copied}]}");
-  EXPECT_EQ(errorMessage(),
-            "Failed to copy fields in copy_fields processor: target field message_copied already exists, drop or rename this "
-            "field first");
+  EXPECT_EQ(
+      errorMessage(),
+      "Failed to copy fields in copy_fields processor: target field message_copied already exists, drop or rename this "
+      "field first");
   EXPECT_EQ(event_.find("message_copied")->value, "already");
 }
 
 TEST_F(FromToProcessor, CopyFieldsMissingSourceFailsUnlessIgnored) {
   event_.setString("message", "hello");
   run("copy_fields", "{fields: [{from: nope, to: x}]}");
-  EXPECT_EQ(errorMessage(), "Failed to copy fields in copy_fields processor: could not fetch value for key: nope, Error: key not found");
+  EXPECT_EQ(
+      errorMessage(),
+      "Failed to copy fields in copy_fields processor: could not fetch value for key: nope, Error: key not found");
   event_.clear();
   event_.setString("message", "hello");
   run("copy_fields", "{ignore_missing: true, fields: [{from: nope, to: x}]}");

@@ -57,7 +57,8 @@ class DecodeJsonFields final : public Processor {
     for (size_t i = mark; i < entries.size(); ++i) entries[i].value = event.arena().copy(entries[i].value);
     // set() may have replaced existing entries in place (overwrite_keys): their values too.
     for (size_t i = 0; i < mark; ++i)
-      if (!entries[i].removed && decoder.holds(entries[i].value)) entries[i].value = event.arena().copy(entries[i].value);
+      if (!entries[i].removed && decoder.holds(entries[i].value))
+        entries[i].value = event.arena().copy(entries[i].value);
   }
 
   DecodeJsonOptions options_;

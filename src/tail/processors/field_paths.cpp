@@ -66,9 +66,7 @@ EntriesBackup::EntriesBackup(const Event& event) : saved_(backupBuffer()) {
   saved_.assign(event.entries().begin(), event.entries().end());
 }
 
-void EntriesBackup::restore(Event& event) const {
-  event.entries().assign(saved_.begin(), saved_.end());
-}
+void EntriesBackup::restore(Event& event) const { event.entries().assign(saved_.begin(), saved_.end()); }
 
 FromToOptions parseFromToOptions(const config::Node& node) {
   FromToOptions o;

@@ -2,12 +2,14 @@
 // What rename and copy_fields share: their `fields: [{from, to}]` list, moving or copying a field
 // (the entry under that dotted key and every entry below it), and libbeat's rollback of an event
 // to its state before the processor when fail_on_error is set.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "logship/common/config.h"
 #include "logship/tail/event.h"
+#include "logship/tail/processor.h"
 
 namespace logship::tail::processors {
 
@@ -40,6 +42,26 @@ using FieldOp = bool (*)(Event&, std::string_view from, std::string_view to);
 // value for key: a, Error: key not found"), flagged as error_prefix + that text.
 void applyFromTo(Event& event, const std::vector<FromTo>& fields, FromToOptions options, FieldOp op,
                  std::string_view error_prefix);
+
+// rename / copy_fields: applyFromTo with the processor's op and error prefix; adds the targets
+// (and error.message when a failure is flagged).
+class FromToProcessor final : public Processor {
+ public:
+  FromToProcessor(std::vector<FromTo> fields, FromToOptions options, FieldOp op, std::string_view error_prefix)
+      : fields_(std::move(fields)), options_(options), op_(op), error_prefix_(error_prefix) {}
+  void run(Event& event) const override { applyFromTo(event, fields_, options_, op_, error_prefix_); }
+  std::optional<std::vector<std::string>> addedFields() const override {
+    std::vector<std::string> out{"error.message"};
+    for (const auto& ft : fields_) out.push_back(ft.to);
+    return out;
+  }
+
+ private:
+  std::vector<FromTo> fields_;
+  FromToOptions options_;
+  FieldOp op_;
+  std::string_view error_prefix_;  // a string literal
+};
 
 // The event's entries before a processor ran, to put back when it fails (libbeat clones the event).
 // The copy reuses one buffer per thread: no allocation per event once it has grown. Values stay

@@ -2,34 +2,12 @@
 // target is a failure, a missing source too unless ignore_missing; with fail_on_error (default) the
 // event is rolled back, flagged and the remaining pairs skipped.
 #include "field_paths.h"
-#include "logship/tail/processor.h"
 
 namespace logship::tail::processors {
-namespace {
-
-class Rename final : public Processor {
- public:
-  Rename(std::vector<FromTo> fields, FromToOptions options) : fields_(std::move(fields)), options_(options) {}
-  void run(Event& event) const override {
-    applyFromTo(event, fields_, options_, &moveField, "Failed to rename fields in processor: ");
-  }
-  // The targets, plus error.* when a failure is flagged.
-  std::optional<std::vector<std::string>> addedFields() const override {
-    std::vector<std::string> out{"error.message"};
-    for (const auto& ft : fields_) out.push_back(ft.to);
-    return out;
-  }
-
- private:
-  std::vector<FromTo> fields_;
-  FromToOptions options_;
-};
-
-}  // namespace
 
 std::unique_ptr<const Processor> parseRename(const config::Node& node) {
-  auto fields = parseFromToList(node, "rename");
-  return std::make_unique<Rename>(std::move(fields), parseFromToOptions(node));
+  return std::make_unique<FromToProcessor>(parseFromToList(node, "rename"), parseFromToOptions(node), &moveField,
+                                           "Failed to rename fields in processor: ");
 }
 
 }  // namespace logship::tail::processors
