@@ -108,13 +108,14 @@ TEST(Processors, ConditionsOnDottedKeys) {
 
 TEST(ProcessorRegistry, FindsEachProcessorByName) {
   for (const char* name : {"add_fields", "drop_fields", "drop_event", "add_host_metadata", "add_kubernetes_metadata",
-                           "add_docker_metadata", "add_id", "extract_array", "fingerprint"}) {
+                           "add_docker_metadata", "add_id", "extract_array", "fingerprint", "rename", "copy_fields",
+                           "include_fields", "decode_json_fields"}) {
     const ProcessorFactory* f = findProcessor(name);
     ASSERT_NE(f, nullptr) << name;
     EXPECT_EQ(f->name, name);
   }
   EXPECT_EQ(findProcessor("add_cloud_metadata"), nullptr);
-  EXPECT_EQ(processorFactories().size(), 10u);
+  EXPECT_EQ(processorFactories().size(), 14u);
 }
 
 // One processor parsed from its YAML node, as parseProcessors hands it over.

@@ -2,6 +2,7 @@
 // Decodes a JSON line (Filebeat's json.* for the log input, the ndjson parser for filestream)
 // into event entries. Values stay raw JSON views into the decoder's buffer (valid until the next
 // decode). `@timestamp` in the line replaces the read time when overwrite_keys is on.
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,12 @@ class JsonDecoder {
   std::string_view messageText() const { return message_text_; }
   // Why the last decode() failed ("invalid JSON", "not a JSON object", ...).
   std::string_view error() const { return error_; }
+  // Whether `v` points into the buffer of the last decode (its values do): such views are
+  // invalidated by the next decode.
+  bool holds(std::string_view v) const {
+    const auto p = reinterpret_cast<uintptr_t>(v.data()), b = reinterpret_cast<uintptr_t>(buffer_.data());
+    return p >= b && p < b + buffer_.size();
+  }
 
  private:
   JsonConfig config_;

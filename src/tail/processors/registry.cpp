@@ -17,6 +17,10 @@ std::unique_ptr<const Processor> parseAddTags(const config::Node& node);
 std::unique_ptr<const Processor> parseAddId(const config::Node& node);
 std::unique_ptr<const Processor> parseExtractArray(const config::Node& node);
 std::unique_ptr<const Processor> parseFingerprint(const config::Node& node);
+std::unique_ptr<const Processor> parseRename(const config::Node& node);
+std::unique_ptr<const Processor> parseCopyFields(const config::Node& node);
+std::unique_ptr<const Processor> parseIncludeFields(const config::Node& node);
+std::unique_ptr<const Processor> parseDecodeJsonFields(const config::Node& node);
 
 }  // namespace processors
 
@@ -32,6 +36,10 @@ const std::vector<ProcessorFactory>& processorFactories() {
       {"add_id", &processors::parseAddId},
       {"extract_array", &processors::parseExtractArray},
       {"fingerprint", &processors::parseFingerprint},
+      {"rename", &processors::parseRename},
+      {"copy_fields", &processors::parseCopyFields},
+      {"include_fields", &processors::parseIncludeFields},
+      {"decode_json_fields", &processors::parseDecodeJsonFields},
   };
   return table;
 }
