@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "logship/common/json.h"
-#include "logship/stash/json_scan.h"
+#include "logship/common/json_scan.h"
 
 namespace logship::stash {
 

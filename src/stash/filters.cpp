@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "logship/stash/json_scan.h"
+#include "logship/common/json_scan.h"
 
 namespace logship::stash {
 

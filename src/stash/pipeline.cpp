@@ -1,7 +1,7 @@
 #include "logship/stash/pipeline.h"
 
 #include "logship/common/json.h"
-#include "logship/stash/json_scan.h"
+#include "logship/common/json_scan.h"
 
 namespace logship::stash {
 

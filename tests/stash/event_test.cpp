@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "logship/common/json_scan.h"
 #include "logship/stash/event.h"
-#include "logship/stash/json_scan.h"
 
 namespace logship::stash {
 namespace {

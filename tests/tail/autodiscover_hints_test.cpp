@@ -81,7 +81,8 @@ TEST(AutodiscoverHints, AProcessorNumberWithoutAMapIsSkipped) {
 }
 
 TEST(AutodiscoverHints, ModuleAndOtherHintsAreWarnedAboutAndHaveNoEffect) {
-  const auto h = parseLogsHints({{"co.elastic.logs/module", "nginx"}, {"co.elastic.logs/fileset.stdout", "access"}}, true);
+  const auto h =
+      parseLogsHints({{"co.elastic.logs/module", "nginx"}, {"co.elastic.logs/fileset.stdout", "access"}}, true);
   ASSERT_EQ(h.warnings.size(), 2u);
   EXPECT_NE(h.warnings[0].find("co.elastic.logs/fileset"), std::string::npos);
   EXPECT_NE(h.warnings[1].find("co.elastic.logs/module"), std::string::npos);

@@ -69,8 +69,10 @@ void readHint(const std::string& name, const HintTree& tree, LogsHints& h) {
   const std::string value = tree.value.value_or("");
   if (name == "enabled") {
     const auto b = parseBool(value);
-    if (b) h.enabled = *b;
-    else h.warnings.push_back(std::string(kLogsHintPrefix) + "enabled: not a boolean \"" + value + "\", ignored");
+    if (b)
+      h.enabled = *b;
+    else
+      h.warnings.push_back(std::string(kLogsHintPrefix) + "enabled: not a boolean \"" + value + "\", ignored");
   } else if (name == "multiline") {
     h.multiline = tree;
   } else if (name == "json") {
@@ -90,8 +92,10 @@ void readHint(const std::string& name, const HintTree& tree, LogsHints& h) {
 // everything else a JSON string (valid YAML double-quoted) so regexps and colons stay text.
 void emitScalar(const std::string& s, std::string& out) {
   static const std::regex plain("true|false|-?[0-9]+");
-  if (std::regex_match(s, plain)) out += s;
-  else json::appendString(out, s);
+  if (std::regex_match(s, plain))
+    out += s;
+  else
+    json::appendString(out, s);
 }
 
 // GetProcessors: a processor given as one string holding a JSON object is that object.
@@ -107,8 +111,10 @@ bool isJsonObject(const std::string& s) {
 void emitTree(const HintTree& t, std::string& out) {
   if (t.children.empty()) {
     const std::string v = t.value.value_or("");
-    if (isJsonObject(v)) out += v;
-    else emitScalar(v, out);
+    if (isJsonObject(v))
+      out += v;
+    else
+      emitScalar(v, out);
     return;
   }
   out += '{';

@@ -1,12 +1,12 @@
 #pragma once
-// A tiny scanner over JSON text that simdjson has already validated: it finds the raw slices of
+// A tiny scanner over JSON text that is already validated (simdjson, or the tail's decoder): it finds the raw slices of
 // an object's members without building anything, so events can be filtered and re-serialised by
 // copying slices. Never call it on unvalidated input.
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace logship::stash::scan {
+namespace logship::scan {
 
 size_t skipWs(std::string_view s, size_t i);
 // `i` at the opening quote; returns the index after the closing quote.
@@ -44,4 +44,4 @@ std::string_view unescape(std::string_view raw, std::string& scratch);
 // The value of `key` (unescaped) in `obj`, or an empty view when absent.
 std::string_view findMember(std::string_view obj, std::string_view key, std::string& scratch);
 
-}  // namespace logship::stash::scan
+}  // namespace logship::scan

@@ -1,11 +1,11 @@
-#include "logship/stash/json_scan.h"
+#include "logship/common/json_scan.h"
 
 #include <cstdint>
 #include <cstring>
 
 #include "logship/common/json.h"
 
-namespace logship::stash::scan {
+namespace logship::scan {
 namespace {
 
 uint32_t readHex4(std::string_view s, size_t i) {
@@ -125,4 +125,4 @@ std::string_view findMember(std::string_view obj, std::string_view key, std::str
   return found;
 }
 
-}  // namespace logship::stash::scan
+}  // namespace logship::scan
