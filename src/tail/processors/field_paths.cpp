@@ -19,13 +19,13 @@ std::string_view rebasedKey(Event& event, std::string_view key, std::string_view
 
 }  // namespace
 
-std::vector<FromTo> parseFromToList(const config::Node& node, std::string_view what) {
+std::vector<FromTo> parseFromToList(const config::Node& node, std::string_view what, bool require_to) {
   std::vector<FromTo> out;
   const config::Node fields = node.child("fields");
   for (const auto& item : fields.items()) {
     FromTo ft{item.child("from").str(), item.child("to").str()};
     if (ft.from.empty()) item.fail(std::string(what) + " needs a non-empty from in each fields item");
-    if (ft.to.empty()) item.fail(std::string(what) + " needs a non-empty to in each fields item");
+    if (ft.to.empty() && require_to) item.fail(std::string(what) + " needs a non-empty to in each fields item");
     out.push_back(std::move(ft));
   }
   if (out.empty()) node.fail(std::string(what) + " needs a list of {from, to} under fields");

@@ -19,8 +19,8 @@ struct FromTo {
 };
 
 // `fields: [{from: a, to: b}, ...]`; fails naming `what` (the processor) when the list is empty or
-// an item lacks from/to.
-std::vector<FromTo> parseFromToList(const config::Node& node, std::string_view what);
+// an item lacks from (or to, when `require_to`; urldecode's `to` defaults to `from`).
+std::vector<FromTo> parseFromToList(const config::Node& node, std::string_view what, bool require_to = true);
 
 // Gives every live entry at or under `from` the key `to` + its rest; false when there is none.
 bool moveField(Event& event, std::string_view from, std::string_view to);

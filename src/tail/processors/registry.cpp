@@ -21,6 +21,8 @@ std::unique_ptr<const Processor> parseRename(const config::Node& node);
 std::unique_ptr<const Processor> parseCopyFields(const config::Node& node);
 std::unique_ptr<const Processor> parseIncludeFields(const config::Node& node);
 std::unique_ptr<const Processor> parseDecodeJsonFields(const config::Node& node);
+std::unique_ptr<const Processor> parseUrlDecode(const config::Node& node);
+std::unique_ptr<const Processor> parseDecodeBase64Field(const config::Node& node);
 
 }  // namespace processors
 
@@ -40,6 +42,8 @@ const std::vector<ProcessorFactory>& processorFactories() {
       {"copy_fields", &processors::parseCopyFields},
       {"include_fields", &processors::parseIncludeFields},
       {"decode_json_fields", &processors::parseDecodeJsonFields},
+      {"urldecode", &processors::parseUrlDecode},
+      {"decode_base64_field", &processors::parseDecodeBase64Field},
   };
   return table;
 }
