@@ -31,8 +31,9 @@ TEST_F(StringFieldDecoders, UrlDecodeFailureRollsBackAndSaysWhy) {
 TEST_F(StringFieldDecoders, UrlDecodeMissingFieldAndIgnoreMissingAndFailOnErrorFalse) {
   event_.setString("other", "x");
   run("urldecode", "{fields: [{from: field1, to: field2}]}");
-  EXPECT_EQ(errorMessage(),
-            "failed to decode fields in urldecode processor: could not fetch value for key: field1, Error: key not found");
+  EXPECT_EQ(
+      errorMessage(),
+      "failed to decode fields in urldecode processor: could not fetch value for key: field1, Error: key not found");
   Event fresh;
   event_ = std::move(fresh);
   event_.setString("other", "x");
@@ -68,7 +69,9 @@ TEST_F(StringFieldDecoders, Base64FailureSaysWhereAndKeepsTheEvent) {
   EXPECT_EQ(errorMessage(),
             "failed to decode base64 fields in processor: error trying to decode bad data: illegal base64 data at "
             "input byte 3");
-  event_.setString("field1", "QUJD" "Q");  // a lone last character holds no byte
+  event_.setString("field1",
+                   "QUJD"
+                   "Q");  // a lone last character holds no byte
   run("decode_base64_field", "{field: {from: field1, to: field2}}");
   EXPECT_EQ(errorMessage(),
             "failed to decode base64 fields in processor: error trying to decode QUJDQ: illegal base64 data at input "
@@ -77,6 +80,38 @@ TEST_F(StringFieldDecoders, Base64FailureSaysWhereAndKeepsTheEvent) {
   EXPECT_EQ(errorMessage(),
             "failed to decode base64 fields in processor: could not fetch base64 value for key: nope, Error: key not "
             "found");
+}
+
+// `${name}` in a config value is a variable for the config loader (as for go-ucfg in Filebeat), so
+// templates are written `$1` / `$name` in YAML; toRe2Rewrite handles the braced forms too.
+TEST_F(StringFieldDecoders, ReplaceEveryMatchWithGoTemplates) {
+  event_.setString("f", "This-is-a-sample-text");
+  event_.setString("url", "/api/v1/users/42/orders/7");
+  event_.setString("keep", "x");
+  run("replace",
+      "{fields: [{field: f, pattern: '-', replacement: '_'},"
+      " {field: url, pattern: '/(?P<kind>[a-z]+)/[0-9]+', replacement: '/$kind/{id}'},"
+      " {field: keep, pattern: 'x', replacement: '$9'}]}");
+  EXPECT_EQ(event_.find("f")->value, "This_is_a_sample_text");
+  EXPECT_EQ(event_.find("url")->value, "/api/v1/users/{id}/orders/{id}");
+  EXPECT_EQ(event_.find("keep")->value, "");  // a group that does not exist expands to nothing, as Go
+  EXPECT_EQ(errorMessage(), "");
+}
+
+TEST_F(StringFieldDecoders, ReplaceFailuresAsLibbeat) {
+  event_.setRaw("n", "42");
+  event_.setString("s", "a-b");
+  run("replace", "{fields: [{field: s, pattern: '-', replacement: '+'}, {field: n, pattern: '4', replacement: '5'}]}");
+  EXPECT_EQ(event_.find("s")->value, "a-b");  // rolled back
+  EXPECT_EQ(errorMessage(),
+            "Failed to replace fields in processor: key 'n' expected type string, but got float64 with value '42'");
+  Event fresh;
+  event_ = std::move(fresh);
+  run("replace", "{fields: [{field: nope, pattern: 'a', replacement: 'b'}]}");
+  EXPECT_EQ(errorMessage(),
+            "Failed to replace fields in processor: could not fetch value for key: nope, Error: key not found");
+  EXPECT_THROW(parse("replace", "{fields: [{field: f, pattern: 'a'}]}"), config::ConfigError);
+  EXPECT_THROW(parse("replace", "{fields: [{field: f, pattern: '(', replacement: ''}]}"), config::ConfigError);
 }
 
 TEST_F(StringFieldDecoders, ConfigErrorsNameTheKey) {

@@ -52,8 +52,8 @@ std::unique_ptr<const Processor> parseDecodeBase64Field(const config::Node& node
   if (ft.from.empty()) node.fail("decode_base64_field needs field.from");
   return std::make_unique<StringFieldDecoder>(
       std::vector<FromTo>{ft}, parseFromToOptions(node), &base64Decode,
-      StringFieldDecoderTexts{"failed to decode base64 fields in processor: ",
-                              "could not fetch base64 value for key: ", "error trying to decode "});
+      StringFieldDecoderTexts{"failed to decode base64 fields in processor: ", "could not fetch base64 value for key: ",
+                              "error trying to decode "});
 }
 
 }  // namespace logship::tail::processors

@@ -23,6 +23,7 @@ std::unique_ptr<const Processor> parseIncludeFields(const config::Node& node);
 std::unique_ptr<const Processor> parseDecodeJsonFields(const config::Node& node);
 std::unique_ptr<const Processor> parseUrlDecode(const config::Node& node);
 std::unique_ptr<const Processor> parseDecodeBase64Field(const config::Node& node);
+std::unique_ptr<const Processor> parseReplace(const config::Node& node);
 
 }  // namespace processors
 
@@ -44,6 +45,7 @@ const std::vector<ProcessorFactory>& processorFactories() {
       {"decode_json_fields", &processors::parseDecodeJsonFields},
       {"urldecode", &processors::parseUrlDecode},
       {"decode_base64_field", &processors::parseDecodeBase64Field},
+      {"replace", &processors::parseReplace},
   };
   return table;
 }
