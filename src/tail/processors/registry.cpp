@@ -24,6 +24,7 @@ std::unique_ptr<const Processor> parseDecodeJsonFields(const config::Node& node)
 std::unique_ptr<const Processor> parseUrlDecode(const config::Node& node);
 std::unique_ptr<const Processor> parseDecodeBase64Field(const config::Node& node);
 std::unique_ptr<const Processor> parseReplace(const config::Node& node);
+std::unique_ptr<const Processor> parseTruncateFields(const config::Node& node);
 
 }  // namespace processors
 
@@ -46,6 +47,7 @@ const std::vector<ProcessorFactory>& processorFactories() {
       {"urldecode", &processors::parseUrlDecode},
       {"decode_base64_field", &processors::parseDecodeBase64Field},
       {"replace", &processors::parseReplace},
+      {"truncate_fields", &processors::parseTruncateFields},
   };
   return table;
 }

@@ -8,9 +8,7 @@
 namespace logship::tail::processors {
 namespace {
 
-bool nameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
+bool nameChar(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; }
 
 // Go's template syntax as RE2's rewrite string (`\N`, `\\` for a backslash); false with `error`
 // set when a group number is above 9 (RE2 rewrites stop there).
