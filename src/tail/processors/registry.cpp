@@ -25,6 +25,7 @@ std::unique_ptr<const Processor> parseUrlDecode(const config::Node& node);
 std::unique_ptr<const Processor> parseDecodeBase64Field(const config::Node& node);
 std::unique_ptr<const Processor> parseReplace(const config::Node& node);
 std::unique_ptr<const Processor> parseTruncateFields(const config::Node& node);
+std::unique_ptr<const Processor> parseAddLocale(const config::Node& node);
 
 }  // namespace processors
 
@@ -48,6 +49,7 @@ const std::vector<ProcessorFactory>& processorFactories() {
       {"decode_base64_field", &processors::parseDecodeBase64Field},
       {"replace", &processors::parseReplace},
       {"truncate_fields", &processors::parseTruncateFields},
+      {"add_locale", &processors::parseAddLocale},
   };
   return table;
 }

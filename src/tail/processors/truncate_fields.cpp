@@ -47,7 +47,8 @@ class TruncateFields final : public Processor {
 
   std::string truncate(Event& event, const std::string& field) const {
     const Entry* e = event.find(field);
-    if (!e) return options_.ignore_missing ? std::string() : "could not fetch value for key: " + field + ": key not found";
+    if (!e)
+      return options_.ignore_missing ? std::string() : "could not fetch value for key: " + field + ": key not found";
     const bool is_string = e->kind == Entry::Kind::kString || (!e->value.empty() && e->value.front() == '"');
     if (!is_string) return "value cannot be truncated: " + std::string(e->value);
     thread_local std::string scratch;
