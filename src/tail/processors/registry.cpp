@@ -26,6 +26,7 @@ std::unique_ptr<const Processor> parseDecodeBase64Field(const config::Node& node
 std::unique_ptr<const Processor> parseReplace(const config::Node& node);
 std::unique_ptr<const Processor> parseTruncateFields(const config::Node& node);
 std::unique_ptr<const Processor> parseAddLocale(const config::Node& node);
+std::unique_ptr<const Processor> parseConvert(const config::Node& node);
 
 }  // namespace processors
 
@@ -50,6 +51,7 @@ const std::vector<ProcessorFactory>& processorFactories() {
       {"replace", &processors::parseReplace},
       {"truncate_fields", &processors::parseTruncateFields},
       {"add_locale", &processors::parseAddLocale},
+      {"convert", &processors::parseConvert},
   };
   return table;
 }
