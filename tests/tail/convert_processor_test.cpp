@@ -55,7 +55,8 @@ TEST_F(ConvertTest, OneFailureLeavesTheEventAsItWasWithFailOnError) {
 TEST_F(ConvertTest, FailuresSkippedWithoutFailOnErrorAndMissingFields) {
   event_.setString("a", "1");
   event_.setString("big", "3000000000");
-  run("convert", "{fields: [{from: a, type: long}, {from: big, type: integer}, {from: x, type: ip}], fail_on_error: false}");
+  run("convert",
+      "{fields: [{from: a, type: long}, {from: big, type: integer}, {from: x, type: ip}], fail_on_error: false}");
   EXPECT_EQ(event_.find("a")->kind, Entry::Kind::kRaw);
   EXPECT_EQ(event_.find("big")->kind, Entry::Kind::kString);  // out of int32: skipped
   EXPECT_EQ(errorMessage(), "");

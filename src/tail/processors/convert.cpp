@@ -31,8 +31,8 @@ struct Converted {
 
 // Go's strconv error wording, for the messages users grep for.
 std::string goSyntax(std::string_view fn, std::string_view s, bool range = false) {
-  return "strconv." + std::string(fn) + ": parsing \"" + std::string(s) + "\": " +
-         (range ? "value out of range" : "invalid syntax");
+  return "strconv." + std::string(fn) + ": parsing \"" + std::string(s) +
+         "\": " + (range ? "value out of range" : "invalid syntax");
 }
 
 bool parseInt(std::string_view s, int bits, int64_t& out, std::string& error) {
@@ -242,7 +242,8 @@ std::unique_ptr<const Processor> parseConvert(const config::Node& node) {
       bool known = false;
       for (const auto& [name, type] : kTypes)
         if (t == name) c.type = type, c.type_name = name, known = true;
-      if (!known) item.child("type").fail("invalid data type \"" + t + "\" (integer long float double string boolean ip)");
+      if (!known)
+        item.child("type").fail("invalid data type \"" + t + "\" (integer long float double string boolean ip)");
     }
     if (c.type == Type::kNone && c.to.empty()) item.fail("each field must have a 'to' or a 'type'");
     fields.push_back(std::move(c));

@@ -27,6 +27,7 @@ std::unique_ptr<const Processor> parseReplace(const config::Node& node);
 std::unique_ptr<const Processor> parseTruncateFields(const config::Node& node);
 std::unique_ptr<const Processor> parseAddLocale(const config::Node& node);
 std::unique_ptr<const Processor> parseConvert(const config::Node& node);
+std::unique_ptr<const Processor> parseDecodeCsvFields(const config::Node& node);
 
 }  // namespace processors
 
@@ -52,6 +53,7 @@ const std::vector<ProcessorFactory>& processorFactories() {
       {"truncate_fields", &processors::parseTruncateFields},
       {"add_locale", &processors::parseAddLocale},
       {"convert", &processors::parseConvert},
+      {"decode_csv_fields", &processors::parseDecodeCsvFields},
   };
   return table;
 }
