@@ -13,6 +13,7 @@ class ExtractArrayTest : public ::testing::Test {
  protected:
   // Runs extract_array configured by `yaml` on the event built so far.
   void run(const std::string& yaml) {
+    retire();
     doc_ = config::Document::loadString("extract_array: " + yaml + "\n", "p.yml", {});
     processor_ = findProcessor("extract_array")->parse(doc_->root().child("extract_array"));
     processor_->run(event_);
@@ -22,6 +23,14 @@ class ExtractArrayTest : public ::testing::Test {
     return e ? std::string(e->value) : "<missing>";
   }
   std::string error() const { return value("error.message"); }
+  // Earlier processors and config documents stay alive: the event keeps views of their strings
+  // (target keys), as a pipeline's processors outlive its events.
+  void retire() {
+    if (processor_) retired_.push_back(std::move(processor_));
+    if (doc_) retired_docs_.push_back(std::move(doc_));
+  }
+  std::vector<std::unique_ptr<const Processor>> retired_;
+  std::vector<std::unique_ptr<config::Document>> retired_docs_;
   std::unique_ptr<config::Document> doc_;
   std::unique_ptr<const Processor> processor_;
   Event event_;

@@ -18,6 +18,7 @@ using Strings = std::vector<std::string>;
 class ProcessorTest : public ::testing::Test {
  protected:
   std::unique_ptr<const Processor> parse(const std::string& name, const std::string& yaml) {
+    retire();
     doc_ = config::Document::loadString(name + ": " + yaml + "\n", "p.yml", {});
     return findProcessor(name)->parse(doc_->root().child(name));
   }
@@ -36,6 +37,14 @@ class ProcessorTest : public ::testing::Test {
     const Entry* e = event_.find("error.message");
     return e ? std::string(e->value) : std::string();
   }
+  // Earlier processors and config documents stay alive: the event keeps views of their strings
+  // (target keys), as a pipeline's processors outlive its events.
+  void retire() {
+    if (processor_) retired_.push_back(std::move(processor_));
+    if (doc_) retired_docs_.push_back(std::move(doc_));
+  }
+  std::vector<std::unique_ptr<const Processor>> retired_;
+  std::vector<std::unique_ptr<config::Document>> retired_docs_;
   std::unique_ptr<config::Document> doc_;
   std::unique_ptr<const Processor> processor_;
   Event event_;

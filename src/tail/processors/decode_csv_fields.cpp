@@ -95,7 +95,8 @@ class DecodeCsvFields final : public Processor {
     if (!readRecord(Event::text(*e, scratch), separator_, trim_, record))
       return "error decoding CSV from field " + f.from + ": EOF";
     if (f.from != f.to && !overwrite_keys_ && event.has(f.to))
-      return "target field " + f.to + " already has a value. Set the overwrite_keys flag or drop/rename the field first";
+      return "target field " + f.to +
+             " already has a value. Set the overwrite_keys flag or drop/rename the field first";
     array = "[";
     for (size_t k = 0; k < record.size(); ++k) {
       if (k > 0) array += ',';
@@ -132,8 +133,8 @@ std::unique_ptr<const Processor> parseDecodeCsvFields(const config::Node& node) 
   if (fields.empty()) node.fail("no fields to decode configured");
   const std::string sep = node.child("separator").str(",");
   if (sep.size() != 1)
-    node.child("separator").fail("separator must be a single character, got " + std::to_string(sep.size()) +
-                                 " in string '" + sep + "'");
+    node.child("separator")
+        .fail("separator must be a single character, got " + std::to_string(sep.size()) + " in string '" + sep + "'");
   return std::make_unique<DecodeCsvFields>(std::move(fields), sep[0], node.child("ignore_missing").boolean(false),
                                            node.child("overwrite_keys").boolean(false),
                                            node.child("trim_leading_space").boolean(false),
