@@ -1,39 +1,19 @@
 // extract_array: elements of a raw JSON array field copied to their own fields, with libbeat's
 // options and error messages (libbeat/processors/extract_array).
-#include <gtest/gtest.h>
-
-#include "logship/common/config.h"
-#include "logship/tail/event.h"
-#include "logship/tail/processor.h"
+#include "tail/processor_fixture.h"
 
 namespace logship::tail {
 namespace {
 
-class ExtractArrayTest : public ::testing::Test {
+class ExtractArrayTest : public ProcessorTest {
  protected:
   // Runs extract_array configured by `yaml` on the event built so far.
-  void run(const std::string& yaml) {
-    retire();
-    doc_ = config::Document::loadString("extract_array: " + yaml + "\n", "p.yml", {});
-    processor_ = findProcessor("extract_array")->parse(doc_->root().child("extract_array"));
-    processor_->run(event_);
-  }
+  void run(const std::string& yaml) { ProcessorTest::run("extract_array", yaml); }
   std::string value(std::string_view key) const {
     const Entry* e = event_.find(key);
     return e ? std::string(e->value) : "<missing>";
   }
   std::string error() const { return value("error.message"); }
-  // Earlier processors and config documents stay alive: the event keeps views of their strings
-  // (target keys), as a pipeline's processors outlive its events.
-  void retire() {
-    if (processor_) retired_.push_back(std::move(processor_));
-    if (doc_) retired_docs_.push_back(std::move(doc_));
-  }
-  std::vector<std::unique_ptr<const Processor>> retired_;
-  std::vector<std::unique_ptr<config::Document>> retired_docs_;
-  std::unique_ptr<config::Document> doc_;
-  std::unique_ptr<const Processor> processor_;
-  Event event_;
 };
 
 // The example of Filebeat's extract_array docs page.

@@ -1,15 +1,11 @@
 // fingerprint: the digests of libbeat's fingerprint_test.go, byte for byte (its input string is
 // `|field|value|...|`, fields sorted and deduplicated).
-#include <gtest/gtest.h>
-
-#include "logship/common/config.h"
-#include "logship/tail/event.h"
-#include "logship/tail/processor.h"
+#include "tail/processor_fixture.h"
 
 namespace logship::tail {
 namespace {
 
-class FingerprintTest : public ::testing::Test {
+class FingerprintTest : public ProcessorTest {
  protected:
   FingerprintTest() {
     event_.setString("field1", "foo");
@@ -19,24 +15,10 @@ class FingerprintTest : public ::testing::Test {
   }
   // Runs fingerprint configured by `yaml`; the value of `target` afterwards.
   std::string run(const std::string& yaml, std::string_view target = "fingerprint") {
-    retire();
-    doc_ = config::Document::loadString("fingerprint: " + yaml + "\n", "p.yml", {});
-    processor_ = findProcessor("fingerprint")->parse(doc_->root().child("fingerprint"));
-    processor_->run(event_);
+    ProcessorTest::run("fingerprint", yaml);
     const Entry* e = event_.find(target);
     return e ? std::string(e->value) : "<missing>";
   }
-  // Earlier processors and config documents stay alive: the event keeps views of their strings
-  // (target keys), as a pipeline's processors outlive its events.
-  void retire() {
-    if (processor_) retired_.push_back(std::move(processor_));
-    if (doc_) retired_docs_.push_back(std::move(doc_));
-  }
-  std::vector<std::unique_ptr<const Processor>> retired_;
-  std::vector<std::unique_ptr<config::Document>> retired_docs_;
-  std::unique_ptr<config::Document> doc_;
-  std::unique_ptr<const Processor> processor_;
-  Event event_;
 };
 
 TEST_F(FingerprintTest, HashMethods) {
