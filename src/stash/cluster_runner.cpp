@@ -89,6 +89,8 @@ ClusterRunnerMetrics ClusterRunnerMetrics::in(metrics::Registry& r, const Cluste
   m.invalid = &r.counter("logship_stash_invalid_json_total", "Messages whose value is not a JSON object", l);
   m.dead_invalid = &es::BulkWriterMetrics::deadLettered(r, config.name, "invalid_json");
   m.consume_errors = &r.counter("logship_stash_consume_errors_total", "Kafka consumer errors", l);
+  m.unassigned = &r.counter("logship_stash_unassigned_messages_total",
+                            "Messages of partitions not assigned to this member, left to their owner", l);
   m.pending = &r.gauge("logship_stash_pending_messages", "Consumed messages not yet done", l);
   m.paused = &r.gauge("logship_stash_consumer_paused", "1 while consumption is paused for backpressure", l);
   m.index_latency = &r.histogram("logship_stash_event_index_latency_seconds",
@@ -325,14 +327,21 @@ void ClusterRunner::handle(const kafka::PolledMessage& msg) {
     return;
   }
   setReachable(kafka_down_since_, true);
-  metrics_.consumed->inc();
   if (!cached_valid_ || cached_partition_ != msg.partition || cached_topic_ != msg.topic) {
     cached_topic_.assign(msg.topic);
     cached_partition_ = msg.partition;
-    if (!tracker_.handle(cached_topic_, msg.partition, cached_handle_))
-      cached_handle_ = tracker_.assign(cached_topic_, msg.partition);
+    // Only the rebalance callback makes a partition ours. A message of a partition that is not
+    // (one fetched before its revoke) must not be tracked: its slot would become active again and
+    // every later commit would send that partition's offset, ahead of what its owner indexed.
+    if (!tracker_.handle(cached_topic_, msg.partition, cached_handle_)) {
+      metrics_.unassigned->inc();
+      log::debug(*log::get("stash"), "message of a partition not assigned here, left to its owner",
+                 {{"topic", cached_topic_}, {"partition", msg.partition}, {"offset", msg.offset}});
+      return;
+    }
     cached_valid_ = true;
   }
+  metrics_.consumed->inc();
   const auto h = cached_handle_;
   const int64_t offset = msg.offset;
   tracker_.track(h, offset);

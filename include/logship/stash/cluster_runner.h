@@ -52,6 +52,9 @@ struct ClusterRunnerMetrics {
   metrics::Counter* invalid = nullptr;
   metrics::Counter* dead_invalid = nullptr;  // dead_lettered_total{reason="invalid_json"}
   metrics::Counter* consume_errors = nullptr;
+  // Messages of a partition this member does not own (delivered after its revoke): left unread,
+  // the partition's owner reads them.
+  metrics::Counter* unassigned = nullptr;
   metrics::Gauge* pending = nullptr;
   metrics::Gauge* paused = nullptr;
   // From the event's read time (the Kafka message timestamp logship-tail and Filebeat set to the
