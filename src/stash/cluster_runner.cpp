@@ -139,6 +139,8 @@ void ClusterRunner::start() {
 void ClusterRunner::stop(std::chrono::steady_clock::time_point deadline) {
   deadline_ = deadline;
   stop_.trigger();
+  { std::lock_guard<std::mutex> lock(done_mutex_); }
+  done_cv_.notify_all();  // a revoke waiting for its in-flight work ends at the new deadline
   if (thread_.joinable()) thread_.join();
 }
 
@@ -391,15 +393,21 @@ void ClusterRunner::onRevoked(const std::vector<kafka::TopicPartitionRef>& parts
   // Finish what is in flight for these partitions (bounded), commit what is done, forget the rest:
   // unfinished messages are read again by the next owner and `create` makes the replay harmless.
   // The bound is on waiting for the bulk senders' threads: steady clock, as the shutdown deadline.
+  // A SIGTERM during the wait moves deadline_ (and wakes it): the wait ends within the grace period.
   writer_->flush();
-  const auto limit = std::min(std::chrono::steady_clock::now() + std::chrono::seconds(10), deadline_.load());
+  const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   {
     std::unique_lock<std::mutex> lock(done_mutex_);
-    done_cv_.wait_until(lock, limit, [&] {
+    auto finished = [&] {
       size_t left = 0;
       for (const auto& p : parts) left += tracker_.pending(p.topic, p.partition);
       return left == 0;
-    });
+    };
+    while (!finished()) {
+      const auto until = std::min(limit, deadline_.load());
+      if (std::chrono::steady_clock::now() >= until) break;
+      done_cv_.wait_until(lock, until);
+    }
   }
   commitTick(true);
   for (const auto& p : parts) tracker_.revoke(p.topic, p.partition);

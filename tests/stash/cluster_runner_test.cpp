@@ -5,11 +5,13 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <fstream>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <variant>
 
 #include "kafka/mock_cluster.h"
@@ -154,7 +156,20 @@ class ScriptedSource : public kafka::MessageSource {
   void lag(const std::function<void(const std::string&, int32_t, int64_t)>&) override {}
   void maybeRefreshTopics(std::chrono::steady_clock::time_point) override {}
   bool probe(std::chrono::milliseconds) override { return true; }
+  // librdkafka's close() serves the rebalance callbacks still queued (a revoke, or an assignment
+  // that arrived while the owner was shutting down, then its revoke).
   void close() override {
+    for (;;) {
+      std::variant<World::Message, World::Assign, World::Revoke> step;
+      {
+        std::lock_guard<std::mutex> lock(w_.mutex);
+        if (w_.steps.empty()) break;
+        step = std::move(w_.steps.front());
+        w_.steps.pop_front();
+      }
+      if (auto* a = std::get_if<World::Assign>(&step)) hooks_.assigned(a->parts);
+      if (auto* r = std::get_if<World::Revoke>(&step)) hooks_.revoked(r->parts);
+    }
     w_.update([&] { w_.closed = true; });
   }
 
@@ -440,6 +455,34 @@ TEST(ClusterRunner, MessageOfAPartitionNotAssignedIsNeitherIndexedNorCommitted) 
   for (const auto& b : w.bodies) EXPECT_EQ(b.find("\"n\":700"), std::string::npos) << b;
   EXPECT_EQ(r.counter("logship_stash_unassigned_messages_total"), 1u);
   EXPECT_EQ(r.counter("logship_stash_consumed_total"), 2u);
+}
+
+// SIGTERM while a revoke waits for the revoked partition's in-flight work (the scale-out scenario:
+// a member stopped during a rebalance), then an assignment served by close(): the revoke commits
+// only the done prefix, the partition assigned while closing gets no commit at all.
+TEST(ClusterRunner, StopDuringARevokeCommitsOnlyTheDonePrefix) {
+  World w;
+  w.gated_marker = "\"n\":1";
+  w.gate_open = false;
+  auto c = referenceCluster();
+  c.es.max_chunk_bytes = 1;      // one request per document: offset 1 alone is held
+  c.kafka.commit_interval = 1h;  // only the revoke and the shutdown commit
+  Running r(w, c);
+  push(w, {World::Assign{{{kTopic, 0}}}, World::Message{kTopic, 0, 0, doc(0)}, World::Message{kTopic, 0, 1, doc(1)},
+           World::Message{kTopic, 0, 2, doc(2)}, World::Revoke{{{kTopic, 0}}}});
+  ASSERT_TRUE(w.await([&] { return w.delivered == 3 && w.steps.empty(); }));  // the revoke is waiting
+  push(w, {World::Assign{{{kTopic, 1}}}, World::Revoke{{{kTopic, 1}}}});      // served by close()
+  // The held request is answered once the revoke has given up on it (its answer is then stale).
+  std::thread release([&] {
+    w.await([&] { return std::find(w.events.begin(), w.events.end(), "revoked") != w.events.end(); });
+    w.update([&] { w.gate_open = true; });
+  });
+  r.runner->stop(std::chrono::steady_clock::now() + 300ms);
+  release.join();
+  EXPECT_TRUE(w.closed);
+  EXPECT_EQ(w.committed(kTopic, 0), 1);   // 0 done; 1 was in flight, 2 after it
+  EXPECT_EQ(w.committed(kTopic, 1), -1);  // assigned while closing: nothing read, nothing committed
+  for (const auto& commit : w.commits) EXPECT_TRUE(commit.sync);
 }
 
 TEST(ClusterRunner, WaitsForElasticsearchOnItsBackoffSchedule) {
