@@ -52,8 +52,33 @@ compat_status() {
     return $rc
 }
 
-cmd_compat() { # start|stop|status
+# `compat es7 stop|kill|start`: fault injection on the Elasticsearch 7 server (go-stash, which
+# needs `GET /`, runs only against it: docs/guarantees.md's peer comparison).
+compat_es7_fault() { # stop|kill|start
+    take_lock
+    compat_load_env
+    find_java
+    es_select es7
+    [ -n "$ES_HTTP_PORT" ] || die "the compat servers are not running: scripts/services compat start"
+    case "$1" in
+    stop | kill)
+        stop_service "$ES_NAME" "$ES_PIDFILE" 30 "$([ "$1" = kill ] && echo KILL || echo TERM)"
+        wait_port_free "$ES_HTTP_PORT"
+        ;;
+    start)
+        if es_up; then say "$ES_NAME already up at http://127.0.0.1:$ES_HTTP_PORT"; return 0; fi
+        stop_service "$ES_NAME" "$ES_PIDFILE" 10 # reap a half-dead one
+        ensure_es_user
+        es_launch
+        es_wait "$(($(now) + TIMEOUT))" || { stop_service "$ES_NAME" "$ES_PIDFILE" 10; exit 1; }
+        ;;
+    *) die "usage: scripts/services compat es7 stop|kill|start" ;;
+    esac
+}
+
+cmd_compat() { # start|stop|status|es7 ACTION
     case "${1:-}" in
+    es7) compat_es7_fault "${2:-}" ;;
     status)
         compat_load_env
         compat_status
@@ -112,6 +137,6 @@ cmd_compat() { # start|stop|status
         compat_status || true
         echo "$ENV_FILE"
         ;;
-    *) die "usage: scripts/services compat start|stop|status" ;;
+    *) die "usage: scripts/services compat start|stop|status|es7 stop|kill|start" ;;
     esac
 }

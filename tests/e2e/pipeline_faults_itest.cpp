@@ -170,7 +170,7 @@ TEST_F(PipelineFaults, KafkaDownWithManyFilesAndLargeLines) {
 
 TEST_F(PipelineFaults, ElasticsearchDownTwentySeconds) {
   setUpPipeline("esdown");
-  outageScenario("es");
+  outageScenario(esService());
 }
 
 // 5. Rename rotation every 3000 lines, and one copytruncate once the tailer has shipped everything
