@@ -51,7 +51,8 @@ std::map<int, web::json::value> byRequest(const std::vector<std::string>& values
 TEST(GoZeroProcessors, DecodedRenamedDroppedAndRoutedByTheDecodedLevel) {
   const auto services = logship::testing::ServicesEnv::load();
   TempDir dir;
-  const std::string errors = logship::testing::uniqueTopic("gz-errors"), rest = logship::testing::uniqueTopic("gz-rest");
+  const std::string errors = logship::testing::uniqueTopic("gz-errors"),
+                    rest = logship::testing::uniqueTopic("gz-rest");
   for (const auto& t : {errors, rest}) logship::testing::createTopic(services.kafka_bootstrap, t, 2);
   fs::create_directories(dir / "logs");
   constexpr int kLines = 400;
