@@ -80,6 +80,7 @@ void Consumer::start() {
     throw Error(ErrorCode::kInternal, "cannot install kafka callbacks", err);
   consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
   if (!consumer_) throw Error(ErrorCode::kConfigInvalid, "cannot create kafka consumer", err);
+  waker_ = std::make_unique<FetchWaker>(*consumer_);
   subscribe(resolveTopics());
   next_refresh_ = time_.monotonicTime() + options_.topics_refresh;
 }
@@ -131,7 +132,12 @@ void Consumer::subscribe(const std::vector<std::string>& topics) {
 }
 
 bool Consumer::poll(int timeout_ms, PolledMessage& out) {
-  last_.reset(consumer_->consume(timeout_ms));
+  // The queue is empty: librdkafka may be idle with more to fetch (fetch_waker.h), then wait.
+  last_.reset(consumer_->consume(0));
+  if (last_ && last_->err() == RdKafka::ERR__TIMED_OUT) {
+    waker_->poke();
+    last_.reset(consumer_->consume(timeout_ms));
+  }
   if (!last_) return false;
   out.error = last_->err();
   switch (last_->err()) {
@@ -217,6 +223,7 @@ void Consumer::close() {
   last_.reset();
   if (closed_ || !consumer_) return;
   closed_ = true;
+  if (waker_) waker_->stop();
   consumer_->close();
 }
 

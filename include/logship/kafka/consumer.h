@@ -15,6 +15,7 @@
 
 #include "logship/common/time_source.h"
 #include "logship/kafka/client_config.h"
+#include "logship/kafka/fetch_waker.h"
 #include "logship/kafka/message_source.h"
 #include "logship/kafka/offset_tracker.h"
 
@@ -65,6 +66,7 @@ class Consumer final : public MessageSource {
   std::unique_ptr<Rebalance> rebalance_;
   std::unique_ptr<Events> events_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::unique_ptr<FetchWaker> waker_;  // uses consumer_: declared after it, stopped in close()
   // What the views of the last poll point into. Declared after consumer_ so that it is destroyed
   // first: a message outliving its client makes rd_kafka_destroy wait forever.
   std::unique_ptr<RdKafka::Message> last_;
