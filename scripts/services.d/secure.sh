@@ -63,6 +63,7 @@ secure_write_env() {
         printf 'SECURE_KAFKA_LOG=%q\n' "$SECURE_KAFKA_LOG"
         printf 'SECURE_CERTS=%q\n' "$SECURE_CERTS"
         printf 'SECURE_ES_PORT=%q\n' "$SECURE_ES_PORT"
+        printf 'SECURE_ES_TRANSPORT_PORT=%q\n' "$SECURE_ES_TRANSPORT_PORT"
         printf 'SECURE_ES_URL=%q\n' "https://127.0.0.1:$SECURE_ES_PORT"
         printf 'SECURE_ES_WRONG_HOST_URL=%q\n' "https://127.0.0.2:$SECURE_ES_PORT"
         printf 'SECURE_ES_USER=%q\n' "$SECURE_ES_USER"
