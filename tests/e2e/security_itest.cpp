@@ -303,16 +303,20 @@ TEST_F(Security, TailRefusesUnknownCaExpiredAndWrongHostCertificates) {
 
 TEST_F(Security, StashOverSaslSslIntoHttpsWithBasicAuthIndexesEveryEventOnce) {
   produce(kLines);
+  // One value that is not JSON: the dead letter gets a record, so its check below reads something.
+  lt::produceMessages(plain(), topic_, {"not json"});
   const std::string kpass = secretFile("kafka.pass", env("SECURE_KAFKA_PASSWORD"));
   const std::string epass = secretFile("es.pass", env("SECURE_ES_PASSWORD"));
   auto stash =
       startStash(stashConfig(env("SECURE_KAFKA_SASL_SSL"), stashScram(kpass), env("SECURE_ES_URL"), esBasic(epass)));
   EXPECT_EQ(awaitEsIds(kLines), expectedIdSet(kLines)) << lt::tailOfFile(dir_.path() / "stash.log");
-  EXPECT_TRUE(lt::pollUntil([&] { return lt::committedTotal(plain(), topic_ + "-g", topic_, 1) == kLines; }, 20s));
+  EXPECT_TRUE(lt::pollUntil([&] { return lt::committedTotal(plain(), topic_ + "-g", topic_, 1) == kLines + 1; }, 20s));
   expectNoSecret("/metrics", metricsText(stash_port_));
   stash.terminate(20s);
   expectNoSecret("the stash's log", slurp(dir_.path() / "stash.log"));
-  expectNoSecret("the dead letter", slurp(dir_.path() / "dead.ndjson"));
+  const std::string dead = slurp(dir_.path() / "dead.ndjson");
+  EXPECT_NE(dead.find("invalid_json"), std::string::npos) << dead;
+  expectNoSecret("the dead letter", dead);
 }
 
 // One refused side at a time; `code` is the /healthz code, `needle` what the log must name.
