@@ -2,7 +2,7 @@
 # scripts/services.d/secure.sh — sourced by scripts/services (not run on its own).
 # `scripts/services secure start|stop|status`: a secured Kafka broker (SASL_SSL with SCRAM-SHA-512
 # and PLAIN, SSL with client certificates) and a secured Elasticsearch (secure_es.sh: TLS on HTTP,
-# file-realm user) with certificates made at start (secure_certs.sh).
+# file-realm user, API keys) with certificates made at start (secure_certs.sh).
 # It is a set of its own beside the plain services: its dir is $LOGSHIP_RUN_DIR-secure, so the
 # plain `start` (which wipes the run dir) and `stop` leave it alone. The ports and credentials
 # go to secure.env there, read by tests/support/secure_env.
@@ -68,6 +68,8 @@ secure_write_env() {
         printf 'SECURE_ES_WRONG_HOST_URL=%q\n' "https://127.0.0.2:$SECURE_ES_PORT"
         printf 'SECURE_ES_USER=%q\n' "$SECURE_ES_USER"
         printf 'SECURE_ES_PASSWORD=%q\n' "$SECURE_ES_PASSWORD"
+        printf 'SECURE_ES_API_KEY=%q\n' "$SECURE_ES_API_KEY"
+        printf 'SECURE_ES_REVOKED_API_KEY=%q\n' "$SECURE_ES_REVOKED_API_KEY"
         printf 'SECURE_ES_LOG=%q\n' "$SECURE_DIR/elasticsearch.log"
     } >"$tmp"
     mv -f "$tmp" "$SECURE_ENV_FILE"
@@ -102,6 +104,7 @@ secure_start() {
     mkdir -p "$CACHE"
     kafka_prepare
     es_prepare
+    secure_es_prepare_home "$ES_HOME"
     secure_prepare_dir
     read -r SECURE_KAFKA_PLAIN_PORT SECURE_KAFKA_CONTROLLER_PORT SECURE_KAFKA_SASL_SSL_PORT \
         SECURE_KAFKA_MTLS_PORT SECURE_KAFKA_EXPIRED_PORT SECURE_KAFKA_WRONGHOST_PORT \
@@ -118,9 +121,10 @@ secure_start() {
         secure_stop || true
         die "secure Kafka failed to start (log $SECURE_KAFKA_LOG)"
     fi
-    if ! ( secure_es_select; secure_es_wait "$(($(now) + TIMEOUT))" ); then
+    # The keys exist only once ES is up; the env file is written after, complete.
+    if ! ( secure_es_select; secure_es_wait "$(($(now) + TIMEOUT))" ) || ! secure_es_make_keys; then
         secure_stop || true
-        die "secure Elasticsearch failed to start (log $SECURE_DIR/elasticsearch.log)"
+        die "secure Elasticsearch failed to start or to make its API keys (log $SECURE_DIR/elasticsearch.log)"
     fi
     secure_write_env
     trap - INT TERM
@@ -140,7 +144,7 @@ secure_status() {
     if secure_up; then
         say "secure kafka:  up    $(sed -n 's/^SECURE_KAFKA_SASL_SSL=//p' "$SECURE_ENV_FILE") SASL_SSL," \
             "$(sed -n 's/^SECURE_KAFKA_MTLS=//p' "$SECURE_ENV_FILE") SSL+client cert (pid $(read_pid "$SECURE_KAFKA_PIDFILE"))"
-        say "secure es:     up    $(sed -n 's/^SECURE_ES_URL=//p' "$SECURE_ENV_FILE") TLS, basic auth" \
+        say "secure es:     up    $(sed -n 's/^SECURE_ES_URL=//p' "$SECURE_ENV_FILE") TLS, basic auth, API keys" \
             "(pid $(read_pid "$SECURE_DIR/es.pid"))"
         say "env file:      $SECURE_ENV_FILE"
         return 0

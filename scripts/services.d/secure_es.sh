@@ -2,20 +2,45 @@
 # scripts/services.d/secure_es.sh — sourced by scripts/services (not run on its own).
 # The Elasticsearch of `scripts/services secure start`: the same integ-test-zip as the plain one
 # (elasticsearch.sh does download, user switch, launch) with xpack.security on, TLS on HTTP
-# (server.crt of secure_certs.sh) and a file-realm user with a random password per start.
-# No API keys: they live in the .security index, whose mapping needs the analysis-common module
-# (the `pattern_capture` filter), which the integ-test-zip does not ship and Maven Central does not
-# publish; creating one answers 400 "Unknown filter type [pattern_capture]". The file realm needs
-# no index, so basic auth works.
+# (server.crt of secure_certs.sh), a file-realm user with a random password per start, an API key
+# made by that user and a second one invalidated at once (for the revoked-key tests).
+# API keys live in the .security index, whose mapping needs analysis components of the
+# analysis-common module that the integ-test-zip lacks: secure/esplugin/ provides them, built into
+# a copy of the zip ($CACHE/elasticsearch-<version>-secure) used by this set only.
 # shellcheck disable=SC2034,SC2153
 
 SECURE_ES_HEAP="${LOGSHIP_SECURE_ES_HEAP:-384m}"
 SECURE_ES_USER=logship
 SECURE_ES_ROLE=logship_writer
 
+SECURE_ES_PLUGIN=logship-security-analysis
+
+# The copy of the zip with the plugin of secure/esplugin/ (made once, kept in the cache).
+secure_es_prepare_home() { # PLAIN_ES_HOME
+    local plain="$1" home="$1-secure" tmp
+    [ -f "$home/.complete" ] && return 0
+    tmp="$home.tmp.$$"
+    rm -rf "$tmp"
+    cp -a "$plain" "$tmp"
+    rm -f "$tmp/.complete"
+    local pdir="$tmp/plugins/$SECURE_ES_PLUGIN"
+    mkdir -p "$pdir" "$tmp/plugin-build"
+    "$JAVAC" -nowarn -d "$tmp/plugin-build" -cp "$plain/lib/*" "$SD"/secure/esplugin/*.java >>"$MVN_LOG" 2>&1 \
+        || die "javac of secure/esplugin failed (log $MVN_LOG)"
+    "$JDK_HOME/bin/jar" cf "$pdir/$SECURE_ES_PLUGIN.jar" -C "$tmp/plugin-build" . || die "jar failed"
+    rm -rf "$tmp/plugin-build"
+    printf '%s\n' "description=analysis components of the .security index mapping (logship tests)" \
+        "version=1.0" "name=$SECURE_ES_PLUGIN" "classname=org.logship.esplugin.LogshipSecurityAnalysisPlugin" \
+        "java.version=17" "elasticsearch.version=$ES_VERSION" >"$pdir/plugin-descriptor.properties"
+    touch "$tmp/.complete"
+    rm -rf "$home"
+    mv "$tmp" "$home"
+}
+
 # Points the ES_* variables of elasticsearch.sh at the secured node; use in a subshell.
 secure_es_select() {
     es_select es
+    ES_HOME="$ES_HOME-secure"
     ES_RUN="$SECURE_DIR/es"
     ES_LOG="$SECURE_DIR/elasticsearch.log"
     ES_PIDFILE="$SECURE_DIR/es.pid"
@@ -63,6 +88,26 @@ secure_es_wait() { # DEADLINE
         fi
         sleep 0.5
     done
+}
+
+# Makes an API key named NAME as the file-realm user; prints "ID ENCODED".
+secure_es_api_key() { # NAME
+    local out
+    out="$(secure_es_curl -X POST -H 'Content-Type: application/json' \
+        "https://127.0.0.1:$SECURE_ES_PORT/_security/api_key" -d "{\"name\":\"$1\"}")" \
+        || { echo "[services] making API key $1 failed: $out" >&2; return 1; }
+    python3 -c 'import json,sys; k=json.load(sys.stdin); print(k["id"], k["encoded"])' <<<"$out"
+}
+
+# The two API keys: one to use, one invalidated (DELETE /_security/api_key) for the negative tests.
+secure_es_make_keys() {
+    local id revoked_id
+    read -r id SECURE_ES_API_KEY <<<"$(secure_es_api_key logship-test)"
+    read -r revoked_id SECURE_ES_REVOKED_API_KEY <<<"$(secure_es_api_key logship-revoked)"
+    [ -n "${id:-}" ] && [ -n "${revoked_id:-}" ] || return 1
+    secure_es_curl -X DELETE -H 'Content-Type: application/json' \
+        "https://127.0.0.1:$SECURE_ES_PORT/_security/api_key" -d "{\"ids\":[\"$revoked_id\"],\"owner\":true}" \
+        | grep -q "\"invalidated_api_keys\":\[\"$revoked_id\"\]"
 }
 
 secure_es_up() { # the env file must be loaded (SECURE_ES_PORT, SECURE_ES_PASSWORD)
