@@ -1,7 +1,8 @@
 // Issue 14, scenarios 4 and 5, against the real secured services of `scripts/services secure start`
 // (docs/test-services.md "Secured services"): logship-tail producing over SASL_SSL/SCRAM and over
-// mTLS, logship-stash consuming over SASL_SSL and indexing over HTTPS with basic auth; and every
-// refusal (wrong password, unknown CA, expired and wrong-host certificates) ending in a clear error
+// mTLS, logship-stash consuming over SASL_SSL and indexing over HTTPS with basic auth and with an
+// API key; and every refusal (wrong password, revoked API key, unknown CA, expired and wrong-host
+// certificates) ending in a clear error
 // naming host and cause, /healthz unhealthy with its code, nothing acknowledged, and everything
 // arriving exactly once after the credential is fixed and the daemon restarted. Secrets must never
 // show in logs, /metrics, `export config` or the dead letter.
@@ -155,6 +156,9 @@ class Security : public ::testing::Test {
     return "        Username: " + env("SECURE_ES_USER") + "\n        Password: ${file:" + password_file +
            "}\n        CaFile: \"" + cert(ca) + "\"\n";
   }
+  std::string esApiKey(const std::string& key_file) const {
+    return "        ApiKey: ${file:" + key_file + "}\n        CaFile: \"" + cert("ca.crt") + "\"\n";
+  }
   lt::ChildProcess startStash(const std::string& config) {
     lt::writeFile(dir_.path() / "stash.yml", config);
     return lt::ChildProcess({lt::daemonPath("logship-stash").string(), "-f", (dir_.path() / "stash.yml").string()},
@@ -206,7 +210,8 @@ class Security : public ::testing::Test {
     return ids;
   }
   void expectNoSecret(const std::string& where, const std::string& text) {
-    for (const auto* k : {"SECURE_KAFKA_PASSWORD", "SECURE_ES_PASSWORD"})
+    for (const auto* k :
+         {"SECURE_KAFKA_PASSWORD", "SECURE_ES_PASSWORD", "SECURE_ES_API_KEY", "SECURE_ES_REVOKED_API_KEY"})
       EXPECT_EQ(text.find(env(k)), std::string::npos) << k << " appears in " << where;
   }
 
@@ -319,6 +324,18 @@ TEST_F(Security, StashOverSaslSslIntoHttpsWithBasicAuthIndexesEveryEventOnce) {
   expectNoSecret("the dead letter", dead);
 }
 
+TEST_F(Security, StashIntoHttpsWithAnApiKeyIndexesEveryEventOnce) {
+  produce(kLines);
+  const std::string kpass = secretFile("kafka.pass", env("SECURE_KAFKA_PASSWORD"));
+  const std::string key = secretFile("es.key", env("SECURE_ES_API_KEY"));
+  auto stash =
+      startStash(stashConfig(env("SECURE_KAFKA_SASL_SSL"), stashScram(kpass), env("SECURE_ES_URL"), esApiKey(key)));
+  EXPECT_EQ(awaitEsIds(kLines), expectedIdSet(kLines)) << lt::tailOfFile(dir_.path() / "stash.log");
+  expectNoSecret("/metrics", metricsText(stash_port_));
+  stash.terminate(20s);
+  expectNoSecret("the stash's log", slurp(dir_.path() / "stash.log"));
+}
+
 // One refused side at a time; `code` is the /healthz code, `needle` what the log must name.
 struct StashRefusal {
   const char* name;
@@ -332,11 +349,13 @@ TEST_F(Security, StashRefusalsCommitNothingAndEverythingArrivesOnceFixed) {
   const std::string kpass = secretFile("kafka.pass", env("SECURE_KAFKA_PASSWORD"));
   const std::string epass = secretFile("es.pass", env("SECURE_ES_PASSWORD"));
   const std::string wrong = secretFile("wrong.pass", "not-the-password-0000");
+  const std::string revoked = secretFile("revoked.key", env("SECURE_ES_REVOKED_API_KEY"));
   const std::string es_url = env("SECURE_ES_URL"), sasl = env("SECURE_KAFKA_SASL_SSL");
   const std::string es_host = es_url.substr(std::string("https://").size());
   const std::string ca_only = "        CaFile: \"" + cert("ca.crt") + "\"\n";
   const std::vector<StashRefusal> cases = {
       {"es wrong password", sasl, stashScram(kpass), es_url, esBasic(wrong), 4004, es_host},
+      {"es revoked API key", sasl, stashScram(kpass), es_url, esApiKey(revoked), 4004, es_host},
       {"es unknown CA", sasl, stashScram(kpass), es_url, esBasic(epass, "unknown-ca.crt"), 4005, es_host},
       {"es wrong host", sasl, stashScram(kpass), env("SECURE_ES_WRONG_HOST_URL"), esBasic(epass), 4005, "127.0.0.2"},
       {"kafka wrong password", sasl, stashScram(wrong), es_url, esBasic(epass), 3005, sasl},
