@@ -17,8 +17,10 @@ SECURE_ES_PLUGIN=logship-security-analysis
 
 # The copy of the zip with the plugin of secure/esplugin/ (made once, kept in the cache).
 secure_es_prepare_home() { # PLAIN_ES_HOME
-    local plain="$1" home="$1-secure" tmp
-    [ -f "$home/.complete" ] && return 0
+    local plain="$1" home="$1-secure" tmp sum
+    # Rebuilt when the plugin's source changes (its checksum is the marker's content).
+    sum="$(cat "$SD"/secure/esplugin/*.java | sha256sum | cut -d' ' -f1)"
+    [ "$(cat "$home/.complete" 2>/dev/null)" = "$sum" ] && return 0
     tmp="$home.tmp.$$"
     rm -rf "$tmp"
     cp -a "$plain" "$tmp"
@@ -32,7 +34,7 @@ secure_es_prepare_home() { # PLAIN_ES_HOME
     printf '%s\n' "description=analysis components of the .security index mapping (logship tests)" \
         "version=1.0" "name=$SECURE_ES_PLUGIN" "classname=org.logship.esplugin.LogshipSecurityAnalysisPlugin" \
         "java.version=17" "elasticsearch.version=$ES_VERSION" >"$pdir/plugin-descriptor.properties"
-    touch "$tmp/.complete"
+    echo "$sum" >"$tmp/.complete"
     rm -rf "$home"
     mv "$tmp" "$home"
 }
