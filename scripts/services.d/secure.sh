@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # scripts/services.d/secure.sh — sourced by scripts/services (not run on its own).
 # `scripts/services secure start|stop|status`: a secured Kafka broker (SASL_SSL with SCRAM-SHA-512
-# and PLAIN, SSL with client certificates) with certificates made at start (secure_certs.sh).
+# and PLAIN, SSL with client certificates) and a secured Elasticsearch (secure_es.sh: TLS on HTTP,
+# file-realm user, API keys) with certificates made at start (secure_certs.sh).
 # It is a set of its own beside the plain services: its dir is $LOGSHIP_RUN_DIR-secure, so the
 # plain `start` (which wipes the run dir) and `stop` leave it alone. The ports and credentials
 # go to secure.env there, read by tests/support/secure_env.
@@ -61,6 +62,15 @@ secure_write_env() {
         printf 'SECURE_KAFKA_PASSWORD=%q\n' "$SECURE_KAFKA_PASSWORD"
         printf 'SECURE_KAFKA_LOG=%q\n' "$SECURE_KAFKA_LOG"
         printf 'SECURE_CERTS=%q\n' "$SECURE_CERTS"
+        printf 'SECURE_ES_PORT=%q\n' "$SECURE_ES_PORT"
+        printf 'SECURE_ES_TRANSPORT_PORT=%q\n' "$SECURE_ES_TRANSPORT_PORT"
+        printf 'SECURE_ES_URL=%q\n' "https://127.0.0.1:$SECURE_ES_PORT"
+        printf 'SECURE_ES_WRONG_HOST_URL=%q\n' "https://127.0.0.2:$SECURE_ES_PORT"
+        printf 'SECURE_ES_USER=%q\n' "$SECURE_ES_USER"
+        printf 'SECURE_ES_PASSWORD=%q\n' "$SECURE_ES_PASSWORD"
+        printf 'SECURE_ES_API_KEY=%q\n' "$SECURE_ES_API_KEY"
+        printf 'SECURE_ES_REVOKED_API_KEY=%q\n' "$SECURE_ES_REVOKED_API_KEY"
+        printf 'SECURE_ES_LOG=%q\n' "$SECURE_DIR/elasticsearch.log"
     } >"$tmp"
     mv -f "$tmp" "$SECURE_ENV_FILE"
 }
@@ -74,9 +84,11 @@ secure_kafka_run() { # launch|wait
 
 secure_up() {
     [ -f "$SECURE_ENV_FILE" ] || return 1
-    local port
-    port="$(sed -n 's/^SECURE_KAFKA_SASL_SSL=127.0.0.1://p' "$SECURE_ENV_FILE")"
-    pid_alive "$(read_pid "$SECURE_KAFKA_PIDFILE")" && tcp_open "$port"
+    (
+        # shellcheck disable=SC1090
+        . "$SECURE_ENV_FILE"
+        pid_alive "$(read_pid "$SECURE_KAFKA_PIDFILE")" && tcp_open "${SECURE_KAFKA_SASL_SSL##*:}" && secure_es_up
+    )
 }
 
 secure_start() {
@@ -91,20 +103,30 @@ secure_start() {
     ensure_tools
     mkdir -p "$CACHE"
     kafka_prepare
+    es_prepare
+    secure_es_prepare_home "$ES_HOME"
     secure_prepare_dir
     read -r SECURE_KAFKA_PLAIN_PORT SECURE_KAFKA_CONTROLLER_PORT SECURE_KAFKA_SASL_SSL_PORT \
         SECURE_KAFKA_MTLS_PORT SECURE_KAFKA_EXPIRED_PORT SECURE_KAFKA_WRONGHOST_PORT \
-        SECURE_KAFKA_UNKNOWNCA_PORT <<<"$(pick_ports 7)"
+        SECURE_KAFKA_UNKNOWNCA_PORT SECURE_ES_PORT SECURE_ES_TRANSPORT_PORT <<<"$(pick_ports 9)"
     SECURE_KAFKA_PASSWORD="$(openssl rand -hex 12)"
+    SECURE_ES_PASSWORD="$(openssl rand -hex 12)"
     certs_make_all "$SECURE_CERTS"
+    ( secure_es_select; ensure_es_user; secure_es_init )
     secure_kafka_init
-    secure_write_env
     trap 'echo "[services] interrupted; stopping" >&2; secure_stop || true; exit 130' INT TERM
+    ( secure_es_select; es_launch )
     secure_kafka_run launch
     if ! secure_kafka_run wait; then
         secure_stop || true
         die "secure Kafka failed to start (log $SECURE_KAFKA_LOG)"
     fi
+    # The keys exist only once ES is up; the env file is written after, complete.
+    if ! ( secure_es_select; secure_es_wait "$(($(now) + TIMEOUT))" ) || ! secure_es_make_keys; then
+        secure_stop || true
+        die "secure Elasticsearch failed to start or to make its API keys (log $SECURE_DIR/elasticsearch.log)"
+    fi
+    secure_write_env
     trap - INT TERM
     say "secure services up in $(($(now) - t0))s"
     secure_status || true
@@ -113,17 +135,21 @@ secure_start() {
 
 secure_stop() {
     [ -d "$SECURE_DIR" ] || return 0
-    stop_service kafka "$SECURE_KAFKA_PIDFILE" 30
+    stop_service kafka "$SECURE_KAFKA_PIDFILE" 30 &
+    stop_service elasticsearch "$SECURE_DIR/es.pid" 30 &
+    wait
 }
 
 secure_status() {
     if secure_up; then
         say "secure kafka:  up    $(sed -n 's/^SECURE_KAFKA_SASL_SSL=//p' "$SECURE_ENV_FILE") SASL_SSL," \
             "$(sed -n 's/^SECURE_KAFKA_MTLS=//p' "$SECURE_ENV_FILE") SSL+client cert (pid $(read_pid "$SECURE_KAFKA_PIDFILE"))"
+        say "secure es:     up    $(sed -n 's/^SECURE_ES_URL=//p' "$SECURE_ENV_FILE") TLS, basic auth, API keys" \
+            "(pid $(read_pid "$SECURE_DIR/es.pid"))"
         say "env file:      $SECURE_ENV_FILE"
         return 0
     fi
-    say "secure kafka:  DOWN (env file $SECURE_ENV_FILE)"
+    say "secure kafka or es: DOWN (env file $SECURE_ENV_FILE)"
     return 1
 }
 

@@ -32,6 +32,8 @@ std::string_view errorCodeName(ErrorCode code) {
       return "es_document";
     case ErrorCode::kEsAuth:
       return "es_auth";
+    case ErrorCode::kEsTls:
+      return "es_tls";
     case ErrorCode::kDecode:
       return "decode";
     case ErrorCode::kInternal:

@@ -201,7 +201,7 @@ void BulkWriter::send(BatchPtr first) {
 
 BulkWriter::Answer BulkWriter::classify(const HttpResult& r, BulkResponse& parsed) {
   const Disposition d = classifyEsResponse(r.status);
-  if (callbacks_.on_reachability) callbacks_.on_reachability(r.status != 0 && r.status < 500);
+  if (callbacks_.on_answer) callbacks_.on_answer(r);
   if (d == Disposition::kRetry || (d == Disposition::kSuccess && !parseBulkResponse(r.body, parsed)))
     return Answer::kRetry;
   // The whole request was refused (413 too large, 400 unparsable): halved at once (no back-off:

@@ -2,6 +2,7 @@
 
 #include <cpprest/http_client.h>
 #include <cpprest/rawptrstream.h>
+#include <openssl/err.h>
 #include <simdjson.h>
 #include <boost/asio/ssl.hpp>
 
@@ -152,6 +153,14 @@ HttpResult EsClient::request(const std::string& method, const std::string& path,
     } catch (const std::exception& e) {
       result.status = 0;
       result.error = e.what();
+      // cpprest says only "Error in SSL handshake"; the cause (certificate verify failed, ...)
+      // is in the error code it carries.
+      if (const auto* he = dynamic_cast<const web::http::http_exception*>(&e)) {
+        // An OpenSSL error number (ERR_reason_error_string), else the code's own message.
+        const char* ssl_reason = ERR_reason_error_string(static_cast<unsigned long>(he->error_code().value()));
+        const std::string cause = ssl_reason ? ssl_reason : he->error_code().message();
+        if (!cause.empty() && result.error.find(cause) == std::string::npos) result.error += ": " + cause;
+      }
       // Connection-level failure: fail over to the next host; skip this one for a while.
       picker_->failed(i, HostPicker::Clock::now());
       log::warn(*log::get("es"), "Elasticsearch host failed; trying the next, this one again after a back-off",
@@ -161,20 +170,56 @@ HttpResult EsClient::request(const std::string& method, const std::string& path,
   return result;
 }
 
-std::optional<EsVersion> EsClient::detectVersion() {
+std::optional<EsVersion> EsClient::detectVersion(HttpResult* failed) {
   // `GET /` first; some distributions (the integ-test zip) do not serve it: then the nodes API.
+  // Refused credentials are no answer: nothing may be consumed that could not be indexed.
+  auto unusable = [failed](HttpResult& r) {
+    if (r.status != 0 && r.status != 401 && r.status != 403) return false;
+    if (failed) *failed = std::move(r);
+    return true;
+  };
   auto r = request("GET", "/", "");
-  if (r.status == 0) return std::nullopt;
+  if (unusable(r)) return std::nullopt;
   if (r.status == 200)
     if (auto v = parseVersion(r.body)) return v;
   r = request("GET", "/_nodes/_local?filter_path=nodes.*.version,nodes.*.attributes", "");
   if (r.status == 200)
     if (auto v = parseNodesVersion(r.body)) return v;
-  if (r.status == 0) return std::nullopt;
+  if (unusable(r)) return std::nullopt;
   // It answers but says nothing about its version: assume a current one (no `_type`).
   EsVersion v;
   v.number = "unknown";
   return v;
+}
+
+namespace {
+// The `error.reason` of an Elasticsearch error answer (or its start), which names the cause.
+std::string errorReason(const std::string& body) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string_view reason;
+  if (parser.parse(body).get(root) == simdjson::SUCCESS && root["error"]["reason"].get(reason) == simdjson::SUCCESS)
+    return std::string(reason);
+  return body.substr(0, 200);
+}
+
+bool looksLikeTls(const std::string& error) {
+  for (const char* word : {"certificate", "handshake", "SSL", "ssl", "TLS"})
+    if (error.find(word) != std::string::npos) return true;
+  return false;
+}
+}  // namespace
+
+EsProblem describeProblem(const HttpResult& r) {
+  if (r.status == 0) {
+    if (looksLikeTls(r.error)) return {ErrorCode::kEsTls, "TLS handshake with " + r.host + " failed: " + r.error};
+    return {ErrorCode::kEsTransport, r.host + " unreachable: " + r.error};
+  }
+  if (r.status == 401 || r.status == 403)
+    return {ErrorCode::kEsAuth,
+            r.host + " refused the credentials (HTTP " + std::to_string(r.status) + "): " + errorReason(r.body)};
+  if (r.status >= 500) return {ErrorCode::kEsTransport, r.host + " answered HTTP " + std::to_string(r.status)};
+  return {};
 }
 
 std::optional<EsVersion> parseNodesVersion(const std::string& body) {

@@ -52,7 +52,8 @@ class Consumer::Events : public RdKafka::EventCb {
   void event_cb(RdKafka::Event& event) override {
     logger_.event_cb(event);
     if (event.type() == RdKafka::Event::EVENT_ERROR &&
-        (event.err() == RdKafka::ERR__ALL_BROKERS_DOWN || event.err() == RdKafka::ERR__TRANSPORT) &&
+        (event.err() == RdKafka::ERR__ALL_BROKERS_DOWN || event.err() == RdKafka::ERR__TRANSPORT ||
+         securityFailureCode(static_cast<int>(event.err()), event.str()) != ErrorCode::kOk) &&
         owner_.hooks_.reachability) {
       owner_.hooks_.reachability(false);
     }

@@ -9,10 +9,21 @@
 namespace logship::stash {
 namespace {
 
-// go-queue's kq uses SASL/PLAIN when Username is set.
-std::optional<kafka::SaslSettings> saslPlain(const std::string& user, const std::string& password) {
-  if (user.empty()) return std::nullopt;
-  return kafka::SaslSettings{user, password, "PLAIN"};
+// How long a SASL/TLS refusal by a broker explains the consumer's outage (as the tail's).
+constexpr std::chrono::seconds kSecurityFailureWindow{60};
+
+// go-queue's kq uses SASL/PLAIN when Username is set (Mechanism, an extension, picks SCRAM) and
+// TLS when CaFile is set (CertFile/KeyFile, extensions, add a client certificate). No fallback:
+// with TLS configured librdkafka verifies the chain and the broker's name or does not connect.
+void applyKafkaSecurity(const KafkaInputConfig& k, kafka::ClientSettings& s) {
+  if (!k.username.empty()) s.sasl = kafka::SaslSettings{k.username, k.password, k.mechanism};
+  if (k.ca_file.empty() && k.cert_file.empty()) return;
+  kafka::TlsSettings t;
+  if (!k.ca_file.empty()) t.ca_location = k.ca_file;
+  if (!k.cert_file.empty()) t.certificate_location = k.cert_file;
+  if (!k.key_file.empty()) t.key_location = k.key_file;
+  if (!k.key_password.empty()) t.key_password = k.key_password;
+  s.tls = t;
 }
 
 es::EsClientOptions esOptions(const EsOutputConfig& e) {
@@ -49,7 +60,7 @@ kafka::Properties consumerProperties(const ClusterConfig& c) {
   s.fetch_max_bytes = budget.fetch_max_bytes;
   s.queued_max_kbytes = budget.queued_max_kbytes;
   s.queued_min_messages = budget.queued_min_messages;
-  s.sasl = saslPlain(k.username, k.password);
+  applyKafkaSecurity(k, s);
   s.passthrough.assign(k.librdkafka.begin(), k.librdkafka.end());
   return kafka::toMap(kafka::consumerProperties(s));
 }
@@ -58,7 +69,7 @@ std::unique_ptr<DeadLetter> makeDeadLetter(const ClusterConfig& c, TimeSource& t
   if (!c.dead_letter.topic.empty()) {
     kafka::ClientSettings s;
     s.brokers = c.dead_letter.brokers.empty() ? c.kafka.brokers : c.dead_letter.brokers;
-    if (c.dead_letter.brokers.empty()) s.sasl = saslPlain(c.kafka.username, c.kafka.password);
+    if (c.dead_letter.brokers.empty()) applyKafkaSecurity(c.kafka, s);
     return std::make_unique<KafkaDeadLetter>(kafka::toMap(kafka::clientProperties(s)), c.dead_letter.topic, time);
   }
   return std::make_unique<FileDeadLetter>(c.dead_letter.file, time);
@@ -68,7 +79,7 @@ ClusterSeams realSeams(const ClusterConfig& c, TimeSource& time) {
   ClusterSeams s;
   s.time = &time;
   auto es = std::make_shared<es::EsClient>(esOptions(c.es));
-  s.es_version = [es] { return es->detectVersion(); };
+  s.es_version = [es](es::HttpResult& failed) { return es->detectVersion(&failed); };
   s.transport = std::move(es);
   kafka::ConsumerOptions co;
   co.props = consumerProperties(c);
@@ -157,21 +168,50 @@ void ClusterRunner::setReachable(std::atomic<int64_t>& since, bool ok) {
   }
 }
 
-admin::HealthStatus ClusterRunner::health(const std::atomic<int64_t>& since, ErrorCode code, const char* what) const {
+admin::HealthStatus ClusterRunner::health(const std::atomic<int64_t>& since, ErrorCode code, const char* what,
+                                          const std::string& why) const {
   const int64_t s = since.load();
   const int64_t now = monotonicMs();
   if (s == 0 || now - s < unhealthy_after_.count()) return {};
-  return {code, std::string(what) + " unreachable for " + std::to_string((now - s) / 1000) + "s",
-          "{\"cluster\":\"" + config_.name + "\"}"};
+  return {
+      code,
+      std::string(what) + " unusable for " + std::to_string((now - s) / 1000) + "s" + (why.empty() ? "" : ": ") + why,
+      "{\"cluster\":\"" + config_.name + "\"}"};
+}
+
+void ClusterRunner::noteEsAnswer(const es::HttpResult& r) {
+  es::EsProblem p = es::describeProblem(r);
+  if (p.code == ErrorCode::kOk) {
+    if (es_down_since_.load(std::memory_order_relaxed) == 0) return;  // the hot path: nothing to change
+    std::lock_guard lock(es_problem_mu_);
+    es_problem_ = {};
+    setReachable(es_down_since_, true);
+    return;
+  }
+  std::lock_guard lock(es_problem_mu_);
+  // Credentials and certificates do not heal by waiting: one error line per new cause (the retries
+  // themselves log at warn), naming host and cause.
+  if (p.code != ErrorCode::kEsTransport && p.message != es_problem_.message)
+    log::error(*log::get("stash"), "elasticsearch refuses logship-stash; nothing is acknowledged until fixed",
+               {{"cluster", config_.name}, {"code", static_cast<int64_t>(p.code)}, {"error", p.message}});
+  es_problem_ = std::move(p);
+  setReachable(es_down_since_, false);
 }
 
 std::vector<admin::HealthCheck> ClusterRunner::healthChecks() {
   return {{config_.name + ".elasticsearch",
-           [this] { return health(es_down_since_, ErrorCode::kEsTransport, "elasticsearch"); }},
+           [this] {
+             std::lock_guard lock(es_problem_mu_);
+             const ErrorCode code = es_problem_.code == ErrorCode::kOk ? ErrorCode::kEsTransport : es_problem_.code;
+             return health(es_down_since_, code, "elasticsearch", es_problem_.message);
+           }},
           {config_.name + ".kafka", [this]() -> admin::HealthStatus {
              if (kafka_fatal_.load())
                return {ErrorCode::kKafkaFatal, "kafka consumer failed fatally; restart logship-stash",
                        "{\"cluster\":\"" + config_.name + "\"}"};
+             // librdkafka's text of the last SASL/TLS refusal names the broker and the cause.
+             if (auto failure = kafka::recentSecurityFailure(kSecurityFailureWindow))
+               return health(kafka_down_since_, failure->code, "kafka", failure->message);
              return health(kafka_down_since_, ErrorCode::kKafkaTransport, "kafka");
            }}};
 }
@@ -180,8 +220,9 @@ bool ClusterRunner::connectEs() {
   auto logger = log::get("stash");
   BackoffSchedule backoff(config_.es.backoff_initial, std::chrono::milliseconds(10000));
   while (!stop_.triggered()) {
-    if (auto v = seams_.es_version()) {
-      setReachable(es_down_since_, true);
+    es::HttpResult failed;
+    if (auto v = seams_.es_version(failed)) {
+      noteEsAnswer({200, {}, {}, {}});
       const std::string doc_type = v->acceptsDocType() ? config_.es.doc_type : "";
       log::info(*logger, "elasticsearch reachable",
                 {{"cluster", config_.name},
@@ -233,11 +274,11 @@ bool ClusterRunner::connectEs() {
         }
         return dead_letter_->write(records);
       };
-      cb.on_reachability = [this](bool ok) { setReachable(es_down_since_, ok); };
+      cb.on_answer = [this](const es::HttpResult& r) { noteEsAnswer(r); };
       writer_ = std::make_unique<es::BulkWriter>(o, *seams_.transport, cb, registry_, time_);
       return true;
     }
-    setReachable(es_down_since_, false);
+    noteEsAnswer(failed);
     const auto delay = backoff.next();
     log::warn(*logger, "elasticsearch not reachable yet",
               {{"cluster", config_.name}, {"retry_in_ms", static_cast<int64_t>(delay.count())}});

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <fstream>
 
 #include <date/tz.h>
 #include <re2/re2.h>
@@ -68,6 +69,31 @@ PrometheusConfig parsePrometheus(const Node& n) {
   return p;
 }
 
+// A PEM file the Kafka client will load: `--check` reports what librdkafka would only find when
+// it connects.
+std::string pemFile(const Node& key) {
+  std::string path = key.str();
+  if (!path.empty() && !std::ifstream(path).good()) key.fail("cannot read \"" + path + "\"");
+  return path;
+}
+
+// TLS and SASL towards the brokers: go-queue's CaFile, and the extensions SCRAM and client
+// certificates need. The chain and the broker's host name are always verified.
+void parseKafkaTls(const Node& n, KafkaInputConfig& k) {
+  k.ca_file = n.child("CaFile").str();
+  if (!k.ca_file.empty())
+    if (auto problem = es::checkCaFile(k.ca_file)) n.child("CaFile").fail(*problem);
+  // Matched case-insensitively (as go-zero's options), passed to librdkafka in its spelling.
+  k.mechanism = n.child("Mechanism").oneOf({"plain", "scram-sha-256", "scram-sha-512"}, "plain");
+  for (auto& c : k.mechanism) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (n.child("Mechanism").exists() && k.username.empty()) n.child("Mechanism").fail("needs Username and Password");
+  k.cert_file = pemFile(n.child("CertFile"));
+  k.key_file = pemFile(n.child("KeyFile"));
+  k.key_password = n.child("KeyPassword").str();
+  if (k.cert_file.empty() != k.key_file.empty())
+    n.child(k.cert_file.empty() ? "KeyFile" : "CertFile").fail("CertFile and KeyFile go together");
+}
+
 KafkaInputConfig parseKafka(const Node& n) {
   KafkaInputConfig k;
   k.name = n.child("Name").str();
@@ -92,6 +118,7 @@ KafkaInputConfig parseKafka(const Node& n) {
   k.max_bytes = n.child("MaxBytes").integer(10485760);
   k.username = n.child("Username").str();
   k.password = n.child("Password").str();
+  parseKafkaTls(n, k);
   for (const auto& [key, value] : n.child("Librdkafka").entries()) k.librdkafka[key] = value.str();
   k.commit_interval = n.child("CommitInterval").duration(k.commit_interval);
   k.topics_refresh = n.child("TopicsRefresh").duration(k.topics_refresh);

@@ -76,6 +76,26 @@ TEST(EsClientTls, CaFileIsUsedToVerifyTheServer) {
   const auto refused = EsClient(without_ca).request("GET", "/", "");
   EXPECT_EQ(refused.status, 0) << "a server signed by an unknown CA was trusted";
   EXPECT_FALSE(refused.error.empty());
+  // For /healthz and the error log: a TLS failure (4005) naming the host.
+  const EsProblem why = describeProblem(refused);
+  EXPECT_EQ(why.code, ErrorCode::kEsTls) << why.message;
+  EXPECT_NE(why.message.find(url), std::string::npos) << why.message;
+}
+
+TEST(EsClientProblems, RefusedCredentialsNameHostAndReasonOthersAreNoProblem) {
+  HttpResult r{401, R"({"error":{"type":"security_exception","reason":"unable to authenticate user [logship]"}})", "",
+               "https://es-1:9200"};
+  const EsProblem auth = describeProblem(r);
+  EXPECT_EQ(auth.code, ErrorCode::kEsAuth);
+  EXPECT_EQ(auth.message,
+            "https://es-1:9200 refused the credentials (HTTP 401): unable to authenticate user [logship]");
+  r.status = 0;
+  r.error = "Connection refused";
+  EXPECT_EQ(describeProblem(r).code, ErrorCode::kEsTransport);
+  for (int ok : {200, 400, 409, 413}) {
+    r.status = ok;
+    EXPECT_EQ(describeProblem(r).code, ErrorCode::kOk) << ok;
+  }
 }
 
 TEST(EsClientTls, CheckCaFileRefusesWhatCannotBeLoaded) {

@@ -237,7 +237,7 @@ ClusterSeams seamsFor(World& w) {
   ClusterSeams s;
   s.time = &w.clock;
   s.transport = std::make_shared<ScriptedTransport>(w);
-  s.es_version = [] { return es::parseVersion(R"({"version":{"number":"8.5.0"}})"); };
+  s.es_version = [](es::HttpResult&) { return es::parseVersion(R"({"version":{"number":"8.5.0"}})"); };
   s.source = [&w](kafka::ConsumerHooks hooks) -> std::unique_ptr<kafka::MessageSource> {
     return std::make_unique<ScriptedSource>(w, std::move(hooks));
   };
@@ -489,7 +489,7 @@ TEST(ClusterRunner, WaitsForElasticsearchOnItsBackoffSchedule) {
   World w;
   int asked = 0;
   auto seams = seamsFor(w);
-  seams.es_version = [&asked]() -> std::optional<es::EsVersion> {
+  seams.es_version = [&asked](es::HttpResult&) -> std::optional<es::EsVersion> {
     if (++asked < 4) return std::nullopt;
     return es::parseVersion(R"({"version":{"number":"8.5.0"}})");
   };
@@ -509,18 +509,19 @@ TEST(ClusterRunner, WaitsForElasticsearchOnItsBackoffSchedule) {
   runner.stop(std::chrono::steady_clock::now() + 5s);
 }
 
-// /healthz thresholds on the runner's clock: unhealthy once Elasticsearch has been unreachable
-// for UnhealthyAfter, healthy again when it answers.
-TEST(ClusterRunner, HealthFailsAfterUnhealthyAfterOnTheInjectedClock) {
+// /healthz thresholds on the runner's clock: unhealthy once Elasticsearch has been unusable for
+// UnhealthyAfter (with the code and message of `refusal`), healthy again when it answers.
+void expectUnhealthyAfterRefusals(const es::HttpResult& refusal, ErrorCode code, const std::string& message) {
   World w;
   int calls = 0;
   bool up = false;
   auto seams = seamsFor(w);
   // Seven refusals, then the call waits until the test brings Elasticsearch up.
-  seams.es_version = [&]() -> std::optional<es::EsVersion> {
+  seams.es_version = [&](es::HttpResult& failed) -> std::optional<es::EsVersion> {
     std::unique_lock<std::mutex> lock(w.mutex);
     ++calls;
     w.changed.notify_all();
+    failed = refusal;
     if (calls <= 7) return std::nullopt;
     w.changed.wait(lock, [&] { return up; });
     return es::parseVersion(R"({"version":{"number":"8.5.0"}})");
@@ -537,13 +538,27 @@ TEST(ClusterRunner, HealthFailsAfterUnhealthyAfterOnTheInjectedClock) {
   // Seven back-offs of 1, 2, 4, 8, 10, 10, 10 s (+-25 %): more than UnhealthyAfter (30 s).
   ASSERT_TRUE(w.await([&] { return calls == 8; }));
   EXPECT_EQ(w.clock.waits().size(), 7u);
-  EXPECT_EQ(checks[0].check().code, ErrorCode::kEsTransport);
+  const auto unhealthy = checks[0].check();
+  EXPECT_EQ(unhealthy.code, code);
+  EXPECT_NE(unhealthy.message.find(message), std::string::npos) << unhealthy.message;
   EXPECT_EQ(checks[1].check().code, ErrorCode::kOk);
   w.update([&] { up = true; });
   push(w, {World::Assign{{{kTopic, 0}}}, World::Message{kTopic, 0, 0, doc(0)}});
   ASSERT_TRUE(w.await([&] { return w.delivered == 1; }));
   EXPECT_EQ(checks[0].check().code, ErrorCode::kOk);
   runner.stop(std::chrono::steady_clock::now() + 5s);
+}
+
+TEST(ClusterRunner, HealthFailsAfterUnhealthyAfterOnTheInjectedClock) {
+  expectUnhealthyAfterRefusals({0, "", "Connection refused", "http://es:9200"}, ErrorCode::kEsTransport,
+                               "http://es:9200 unreachable: Connection refused");
+}
+
+// Refused credentials at start: nothing is consumed, /healthz says 4004 and names host and reason.
+TEST(ClusterRunner, RefusedCredentialsMakeElasticsearchUnhealthyWithTheirCode) {
+  expectUnhealthyAfterRefusals(
+      {401, R"({"error":{"reason":"unable to authenticate user [u]"}})", "", "https://es:9200"}, ErrorCode::kEsAuth,
+      "https://es:9200 refused the credentials (HTTP 401): unable to authenticate user [u]");
 }
 
 // A fatal consumer error (librdkafka: the consumer is unusable, e.g. fenced by its own static

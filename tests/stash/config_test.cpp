@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "logship/stash/cluster_runner.h"
 #include "logship/stash/config.h"
 #include "support/paths.h"
 
@@ -204,6 +205,39 @@ TEST(StashConfig, EveryBadValueNamesFileLineAndKey) {
   const auto bad_ca = errorOf(
       head + "    Output: {ElasticSearch: {Hosts: [h], Index: i, CaFile: " + (bad_ca_dir / "ca.pem").string() + "}}\n");
   EXPECT_NE(bad_ca.find("CaFile: cannot load CA certificates"), std::string::npos) << bad_ca;
+}
+
+// go-queue's CaFile and the extensions for SCRAM and mTLS become librdkafka's SASL_SSL settings;
+// files that cannot be read and half a client certificate fail with file, line and key.
+TEST(StashConfig, KafkaTlsAndSaslKeysMapToLibrdkafka) {
+  TempDir dir;
+  const std::string ca = "/etc/ssl/certs/ca-certificates.crt";  // any loadable PEM bundle (Debian's)
+  const auto yaml = [&](const std::string& kafka) {
+    return "Clusters:\n  - Input:\n      Kafka:\n        Brokers: [a]\n        Topics: [t]\n        Group: g\n" +
+           kafka + "    Output: {ElasticSearch: {Hosts: [h], Index: i}}\n";
+  };
+  const auto loaded = loadText(yaml("        Username: u\n        Password: p\n        Mechanism: SCRAM-SHA-512\n"
+                                    "        CaFile: " +
+                                    ca + "\n"),
+                               dir);
+  auto props = consumerProperties(loaded.config.clusters[0]);
+  EXPECT_EQ(props["security.protocol"], "sasl_ssl");
+  EXPECT_EQ(props["sasl.mechanisms"], "SCRAM-SHA-512");
+  EXPECT_EQ(props["ssl.ca.location"], ca);
+  EXPECT_EQ(props.count("enable.ssl.certificate.verification"), 0u) << "verification must stay on";
+  const auto plain = loadText(yaml("        Username: u\n        Password: p\n"), dir);
+  props = consumerProperties(plain.config.clusters[0]);
+  EXPECT_EQ(props["security.protocol"], "sasl_plaintext");  // go-queue: SASL/PLAIN without TLS
+  EXPECT_EQ(props["sasl.mechanisms"], "PLAIN");
+  auto e = errorOf(yaml("        CertFile: /nonexistent/c.pem\n        KeyFile: /nonexistent/k.pem\n"));
+  EXPECT_NE(e.find("stash.yml:7:"), std::string::npos) << e;
+  EXPECT_NE(e.find("Clusters[0].Input.Kafka.CertFile: cannot read"), std::string::npos) << e;
+  e = errorOf(yaml("        CertFile: " + ca + "\n"));
+  EXPECT_NE(e.find("Clusters[0].Input.Kafka.CertFile: CertFile and KeyFile go together"), std::string::npos) << e;
+  e = errorOf(yaml("        Mechanism: SCRAM-SHA-512\n"));
+  EXPECT_NE(e.find("Clusters[0].Input.Kafka.Mechanism: needs Username"), std::string::npos) << e;
+  e = errorOf(yaml("        Username: u\n        Mechanism: GSSAPI\n"));
+  EXPECT_NE(e.find("Clusters[0].Input.Kafka.Mechanism"), std::string::npos) << e;
 }
 
 TEST(StashConfig, GoZeroKeysWithoutEffectAreNamed) {

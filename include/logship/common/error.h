@@ -24,6 +24,7 @@ enum class ErrorCode : int {
   kEsRejected = 4002,      // 429 / 5xx
   kEsDocument = 4003,      // mapping error or other permanent per-item failure
   kEsAuth = 4004,          // 401 / 403
+  kEsTls = 4005,           // TLS handshake with Elasticsearch failed (unknown CA, expired or wrong-host certificate)
   kDecode = 5001,          // input that is not what it claims (JSON, UTF-8)
   kInternal = 9001,
 };

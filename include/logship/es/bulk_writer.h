@@ -72,8 +72,9 @@ struct BulkCallbacks {
   std::function<void(const std::vector<ItemTag>&)> on_done;
   // Persist permanently rejected items; return false to have them offered again after a backoff.
   std::function<bool(const std::vector<FailedItem>&)> dead_letter;
-  // Reachability changes (for /healthz).
-  std::function<void(bool reachable)> on_reachability;
+  // Every answer to a bulk request (or its absence), for /healthz: es::describeProblem tells
+  // whether it shows the cluster usable.
+  std::function<void(const HttpResult&)> on_answer;
 };
 
 class BulkWriter {

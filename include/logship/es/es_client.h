@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "logship/common/error.h"
 #include "logship/es/host_picker.h"
 
 namespace logship::es {
@@ -52,6 +53,15 @@ struct EsVersion {
   bool acceptsDocType() const { return distribution == "elasticsearch" && major > 0 && major < 7; }
 };
 
+// Why an answer (or its absence) shows Elasticsearch unusable, for /healthz and the error log:
+// kEsTls (handshake failed), kEsAuth (401/403), kEsTransport (no answer, 5xx), with a message that
+// names the host and the cause. kOk, with no message (no allocation), when it does not.
+struct EsProblem {
+  ErrorCode code = ErrorCode::kOk;
+  std::string message;
+};
+EsProblem describeProblem(const HttpResult& r);
+
 // Parses the answer to `GET /`.
 std::optional<EsVersion> parseVersion(const std::string& body);
 // Parses `GET /_nodes/_local?filter_path=nodes.*.version` (the first node's version).
@@ -67,8 +77,9 @@ class EsClient : public BulkTransport {
   HttpResult bulk(const std::string& body, bool gzip) override {
     return request("POST", "/_bulk", body, "application/x-ndjson", gzip);
   }
-  // GET / on the hosts in turn; nullopt when none answers.
-  std::optional<EsVersion> detectVersion();
+  // GET / on the hosts in turn; nullopt when none answers or the credentials are refused (then
+  // `failed`, when given, holds that answer).
+  std::optional<EsVersion> detectVersion(HttpResult* failed = nullptr);
 
  private:
   struct Host;

@@ -34,9 +34,10 @@ std::unique_ptr<DeadLetter> makeDeadLetter(const ClusterConfig& c, TimeSource& t
 
 // What a ClusterRunner works with.
 struct ClusterSeams {
-  TimeSource* time = &RealTimeSource::instance();            // back-off, intervals, health thresholds
-  std::shared_ptr<es::BulkTransport> transport;              // `_bulk` requests
-  std::function<std::optional<es::EsVersion>()> es_version;  // asked until it answers
+  TimeSource* time = &RealTimeSource::instance();  // back-off, intervals, health thresholds
+  std::shared_ptr<es::BulkTransport> transport;    // `_bulk` requests
+  // Asked until it answers; fills its argument with the failed answer when it does not.
+  std::function<std::optional<es::EsVersion>(es::HttpResult&)> es_version;
   // Built once Elasticsearch answered; the hooks run inside its poll().
   std::function<std::unique_ptr<kafka::MessageSource>(kafka::ConsumerHooks)> source;
   std::function<std::unique_ptr<DeadLetter>()> dead_letter;
@@ -92,7 +93,10 @@ class ClusterRunner {
   void commitTick(bool sync);
   void setReachable(std::atomic<int64_t>& since, bool ok);
   int64_t monotonicMs() const;
-  admin::HealthStatus health(const std::atomic<int64_t>& since, ErrorCode code, const char* what) const;
+  admin::HealthStatus health(const std::atomic<int64_t>& since, ErrorCode code, const char* what,
+                             const std::string& why = {}) const;
+  // Reachability of Elasticsearch and, when it is not, why (es_problem_).
+  void noteEsAnswer(const es::HttpResult& r);
 
   ClusterConfig config_;
   metrics::Registry& registry_;
@@ -121,6 +125,8 @@ class ClusterRunner {
   std::condition_variable done_cv_;
 
   std::atomic<int64_t> es_down_since_{0};  // monotonic ms; 0: reachable
+  mutable std::mutex es_problem_mu_;
+  es::EsProblem es_problem_;  // why es_down_since_ is set
   std::atomic<int64_t> kafka_down_since_{0};
   // librdkafka reported a fatal consumer error (e.g. fenced by a static member with the same
   // group.instance.id): the consumer is unusable, /healthz says so until the stash is restarted.

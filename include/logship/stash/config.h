@@ -47,7 +47,12 @@ struct KafkaInputConfig {
   int64_t max_bytes = 10485760;
   std::string username;
   std::string password;
+  std::string ca_file;  // go-queue's CaFile: TLS to the brokers, verified against these CAs
   // Extensions.
+  std::string mechanism = "PLAIN";                // SASL mechanism with Username: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
+  std::string cert_file;                          // client certificate (mTLS), PEM
+  std::string key_file;                           // its key, PEM
+  std::string key_password;                       // when the key is encrypted
   std::map<std::string, std::string> librdkafka;  // passthrough properties
   std::chrono::milliseconds commit_interval{1000};
   std::chrono::milliseconds topics_refresh{30000};
