@@ -29,6 +29,7 @@ std::unique_ptr<const Processor> parseAddLocale(const config::Node& node);
 std::unique_ptr<const Processor> parseConvert(const config::Node& node);
 std::unique_ptr<const Processor> parseDecodeCsvFields(const config::Node& node);
 std::unique_ptr<const Processor> parseAddLabels(const config::Node& node);
+std::unique_ptr<const Processor> parseDissect(const config::Node& node);
 
 }  // namespace processors
 
@@ -56,6 +57,7 @@ const std::vector<ProcessorFactory>& processorFactories() {
       {"convert", &processors::parseConvert},
       {"decode_csv_fields", &processors::parseDecodeCsvFields},
       {"add_labels", &processors::parseAddLabels},
+      {"dissect", &processors::parseDissect},
   };
   return table;
 }
