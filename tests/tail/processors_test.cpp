@@ -115,7 +115,7 @@ TEST(ProcessorRegistry, FindsEachProcessorByName) {
     EXPECT_EQ(f->name, name);
   }
   EXPECT_EQ(findProcessor("add_cloud_metadata"), nullptr);
-  EXPECT_EQ(processorFactories().size(), 23u);
+  EXPECT_EQ(processorFactories().size(), 24u);
 }
 
 // One processor parsed from its YAML node, as parseProcessors hands it over.

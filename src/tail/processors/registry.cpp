@@ -30,6 +30,7 @@ std::unique_ptr<const Processor> parseConvert(const config::Node& node);
 std::unique_ptr<const Processor> parseDecodeCsvFields(const config::Node& node);
 std::unique_ptr<const Processor> parseAddLabels(const config::Node& node);
 std::unique_ptr<const Processor> parseDissect(const config::Node& node);
+std::unique_ptr<const Processor> parseTimestamp(const config::Node& node);
 
 }  // namespace processors
 
@@ -58,6 +59,7 @@ const std::vector<ProcessorFactory>& processorFactories() {
       {"decode_csv_fields", &processors::parseDecodeCsvFields},
       {"add_labels", &processors::parseAddLabels},
       {"dissect", &processors::parseDissect},
+      {"timestamp", &processors::parseTimestamp},
   };
   return table;
 }
