@@ -5,6 +5,7 @@
 // not convert stays a string). A text the tokenizer does not match adds `dissect_parsing_error` to
 // `log.flags` and, unless ignore_failure, sets error.message (libbeat returns the error); a key
 // that already exists (without overwrite_keys) leaves the event as it was, flagged.
+#include <bitset>
 #include <charconv>
 
 #include "dissect_tokenizer.h"
@@ -65,7 +66,7 @@ class Dissect final : public Processor {
         trimmer_(std::move(trimmer)),
         ignore_failure_(ignore_failure),
         overwrite_keys_(overwrite_keys) {
-    for (const auto& f : tokenizer_.fields()) targets_.push_back(prefix_.empty() ? f.key : prefix_ + "." + f.key);
+    for (const auto& key : tokenizer_.slotKeys()) targets_.push_back(prefix_.empty() ? key : prefix_ + "." + key);
   }
 
   void run(Event& event) const override {
@@ -86,13 +87,19 @@ class Dissect final : public Processor {
       joined.assign(a).append(join).append(b);
       return event.arena().copy(joined);
     });
+    thread_local std::vector<DissectValue> kept;
     thread_local std::vector<std::string_view> targets;
+    kept.clear();
     targets.clear();
-    for (const auto& v : values) targets.push_back(target(event, v));
+    for (const auto& v : values) {
+      if (!v.present || (prefix_.empty() && v.key.empty())) continue;  // an `&` key named by an empty value
+      kept.push_back(v);
+      targets.push_back(target(event, v));
+    }
     if (const std::string failure = makeRoom(event, targets); !failure.empty())
       return flagProcessorError(event, failure);
-    for (size_t i = 0; i < values.size(); ++i) {
-      const Entry e = convertValue(event, values[i].value, values[i].type);
+    for (size_t i = 0; i < kept.size(); ++i) {
+      const Entry e = convertValue(event, kept[i].value, kept[i].type);
       event.append(targets[i], e.value, e.kind);
     }
   }
@@ -101,7 +108,7 @@ class Dissect final : public Processor {
     if (tokenizer_.hasIndirect()) return std::nullopt;  // `&` keys are named by the text
     std::vector<std::string> out{"log.flags", "error.message"};
     for (size_t i = 0; i < targets_.size(); ++i)
-      if (tokenizer_.fields()[i].saveable()) out.push_back(targets_[i]);
+      if (!tokenizer_.slotIsReference(i)) out.push_back(targets_[i]);
     return out;
   }
 
@@ -120,7 +127,7 @@ class Dissect final : public Processor {
   }
 
   std::string_view target(Event& event, const DissectValue& v) const {
-    if (v.field) return targets_[static_cast<size_t>(v.field - tokenizer_.fields().data())];
+    if (v.slot >= 0) return targets_[static_cast<size_t>(v.slot)];
     if (prefix_.empty()) return v.key;
     thread_local std::string key;
     key.assign(prefix_).append(".").append(v.key);
@@ -131,26 +138,35 @@ class Dissect final : public Processor {
   // replaces it (and a non-object value where a key needs an object). A decoded JSON object above a
   // key cannot be written into yet: a failure either way.
   std::string makeRoom(Event& event, const std::vector<std::string_view>& targets) const {
-    for (const std::string_view t : targets) {
+    // Passes over the event compare an entry with the targets only when a target starts with its
+    // first byte (most entries, agent, host, log, ..., share none).
+    std::bitset<256> first;
+    for (const std::string_view t : targets) first.set(static_cast<unsigned char>(t[0]));
+    const auto pass = [&](bool remove) -> std::string {
       for (auto& e : event.entries()) {
-        if (e.removed) continue;
-        const bool at_or_below = keyUnder(e.key, t);
-        const bool above = !at_or_below && keyUnder(t, e.key);
-        if (!at_or_below && !above) continue;
-        const bool object = above && e.kind == Entry::Kind::kRaw && !e.value.empty() && e.value.front() == '{';
-        if (!overwrite_keys_ || object) return "cannot override existing key with `" + std::string(t) + "`";
+        if (e.removed || e.key.empty() || !first.test(static_cast<unsigned char>(e.key[0]))) continue;
+        for (const std::string_view t : targets) {
+          const bool at_or_below = keyUnder(e.key, t);
+          const bool above = !at_or_below && keyUnder(t, e.key);
+          if (!at_or_below && !above) continue;
+          if (remove) {
+            e.removed = true;
+            break;
+          }
+          const bool object = above && e.kind == Entry::Kind::kRaw && !e.value.empty() && e.value.front() == '{';
+          if (!overwrite_keys_ || object) return "cannot override existing key with `" + std::string(t) + "`";
+        }
       }
-    }
-    if (!overwrite_keys_) return {};
-    for (const std::string_view t : targets)
-      for (auto& e : event.entries())
-        if (!e.removed && (keyUnder(e.key, t) || keyUnder(t, e.key))) e.removed = true;
-    return {};
+      return {};
+    };
+    std::string failure = pass(false);
+    if (failure.empty() && overwrite_keys_) pass(true);  // replaced only once every key may be
+    return failure;
   }
 
   DissectTokenizer tokenizer_;
   std::string field_, prefix_;
-  std::vector<std::string> targets_;  // prefix + key of each field, in the tokenizer's field order
+  std::vector<std::string> targets_;  // prefix + key of each of the tokenizer's slots
   DissectTrimmer trimmer_;
   bool ignore_failure_, overwrite_keys_;
 };

@@ -146,13 +146,21 @@ bool DissectTokenizer::compile(std::string_view tokenizer, std::string& error) {
   std::stable_sort(fields_.begin(), fields_.end(),
                    [](const DissectField& a, const DissectField& b) { return a.ordinal < b.ordinal; });
   by_id_.resize(fields_.size());
+  slot_of_.assign(fields_.size(), -1);
   for (size_t i = 0; i < fields_.size(); ++i) {
     const DissectField& f = fields_[i];
     by_id_[f.id] = i;
     if (!f.saveable()) reference_keys_.push_back(f.key);
+    if (f.kind != DissectField::Kind::kSkip && f.kind != DissectField::Kind::kIndirect) {
+      const auto known = std::find(slot_keys_.begin(), slot_keys_.end(), f.key);
+      slot_of_[i] = static_cast<int>(known - slot_keys_.begin());
+      if (known == slot_keys_.end()) slot_keys_.push_back(f.key);
+    }
     converts_ = converts_ || f.type != DissectType::kNone;
     has_indirect_ = has_indirect_ || f.kind == DissectField::Kind::kIndirect;
   }
+  for (const std::string& key : slot_keys_)
+    slot_reference_.push_back(std::find(reference_keys_.begin(), reference_keys_.end(), key) != reference_keys_.end());
   for (const DissectField& f : fields_) {
     if (f.kind != DissectField::Kind::kIndirect) continue;
     if (std::find(reference_keys_.begin(), reference_keys_.end(), f.key) == reference_keys_.end())

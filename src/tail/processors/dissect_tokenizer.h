@@ -34,12 +34,13 @@ struct DissectSpan {
   size_t start = 0, end = 0;
 };
 
-// One resolved key and its value, in the order keys first appear.
+// One resolved key and its value.
 struct DissectValue {
   std::string_view key;
   std::string_view value;
   DissectType type = DissectType::kNone;
-  const DissectField* field = nullptr;  // the field that named the key; null for an `&` key
+  int slot = -1;  // the tokenizer's slot for a key it names (targets are computed once); -1 for an `&` key
+  bool present = false;
 };
 
 class DissectTokenizer {
@@ -50,13 +51,17 @@ class DissectTokenizer {
   // The span of each field's value in `s` (by field id); false with libbeat's error text.
   bool extract(std::string_view s, std::vector<DissectSpan>& spans, std::string& error) const;
   // The key/value pairs of `s` from its spans, as libbeat's resolve: fields applied in ordinal
-  // order, appends joined, `&` keys named by their reference's value, reference keys left out.
-  // `join` builds an appended value that must outlive the call (the event's arena).
+  // order, appends joined, `&` keys named by their reference's value, reference keys left out
+  // (`present` false). `keep(a, join, b)` returns a + join + b in storage that outlives the call
+  // (the event's arena).
   template <typename Keep>
   void resolve(std::string_view s, const std::vector<DissectSpan>& spans, std::vector<DissectValue>& out,
                Keep&& keep) const;
 
   const std::vector<DissectField>& fields() const { return fields_; }
+  // The keys the tokenizer names itself (not `&` keys), one slot each, in order of first use.
+  const std::vector<std::string>& slotKeys() const { return slot_keys_; }
+  bool slotIsReference(size_t slot) const { return slot_reference_[slot]; }
   bool converts() const { return converts_; }
   bool hasIndirect() const { return has_indirect_; }
 
@@ -67,6 +72,9 @@ class DissectTokenizer {
   std::vector<bool> greedy_;             // delimiters_[i] is followed by a `->` key
   std::vector<DissectField> fields_;     // in ordinal order (stable)
   std::vector<size_t> by_id_;            // field id -> index in fields_
+  std::vector<int> slot_of_;             // index in fields_ -> slot of its key (-1: skip or `&`)
+  std::vector<std::string> slot_keys_;
+  std::vector<bool> slot_reference_;  // the key is a reference (`?k`, `*k`): not in the result
   std::vector<std::string> reference_keys_;
   bool converts_ = false;
   bool has_indirect_ = false;
@@ -93,51 +101,46 @@ class DissectTrimmer {
 template <typename Keep>
 void DissectTokenizer::resolve(std::string_view s, const std::vector<DissectSpan>& spans,
                                std::vector<DissectValue>& out, Keep&& keep) const {
-  out.clear();
-  const auto slot = [&out](std::string_view key) -> DissectValue* {
-    for (auto& v : out)
-      if (v.key == key) return &v;
-    return nullptr;
-  };
-  const auto put = [&](std::string_view key, std::string_view value, const DissectField* f) {
-    DissectValue* v = slot(key);
-    if (!v) v = &out.emplace_back(DissectValue{key, value, DissectType::kNone, f});
-    v->value = value;
-    if (f && f->saveable()) v->type = f->type;
-  };
-  for (const DissectField& f : fields_) {
+  // One slot per key the tokenizer names (found without a search); `&` keys are appended.
+  out.resize(slot_keys_.size());
+  for (size_t i = 0; i < slot_keys_.size(); ++i) out[i] = DissectValue{slot_keys_[i], {}, DissectType::kNone, int(i)};
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    const DissectField& f = fields_[i];
     const DissectSpan& span = spans[f.id];
     const std::string_view value = s.substr(span.start, span.end - span.start);
-    switch (f.kind) {
-      case DissectField::Kind::kSkip:
-        break;
-      case DissectField::Kind::kAppend:
-        if (DissectValue* v = slot(f.key)) {
-          v->value = keep(v->value, f.join, value);
-          v->type = f.type;
-        } else {
-          put(f.key, value, &f);
-        }
-        break;
-      case DissectField::Kind::kIndirect:
-        if (const DissectValue* ref = slot(f.key)) {
-          const std::string_view key = ref->value;
-          put(key, value, nullptr);
-          slot(key)->type = f.type;
-        }
-        break;
-      default:
-        put(f.key, value, &f);
+    if (f.kind == DissectField::Kind::kSkip) continue;
+    if (f.kind == DissectField::Kind::kIndirect) {
+      std::string_view key;
+      bool found = false;
+      for (const auto& v : out)
+        if (v.present && v.key == f.key) key = v.value, found = true;
+      if (!found) continue;
+      DissectValue* target = nullptr;
+      for (auto& v : out)
+        if (v.key == key) target = &v;
+      if (!target) target = &out.emplace_back(DissectValue{key, {}, DissectType::kNone, -1});
+      target->value = value;
+      target->type = f.type;
+      target->present = true;
+      continue;
     }
+    DissectValue& v = out[static_cast<size_t>(slot_of_[i])];
+    if (f.kind == DissectField::Kind::kAppend && v.present) {
+      v.value = keep(v.value, f.join, value);
+    } else {
+      v.value = value;
+    }
+    if (f.saveable()) v.type = f.type;
+    v.present = true;
   }
-  // Reference keys (`?k`, `*k`, and the skip field's empty key) are not part of the result.
-  size_t kept = 0;
-  for (size_t i = 0; i < out.size(); ++i) {
-    bool reference = false;
-    for (const auto& r : reference_keys_) reference = reference || out[i].key == r;
-    if (!reference) out[kept++] = out[i];
+  // Reference keys (`?k`, `*k`) only name values for `&` keys: not part of the result.
+  for (auto& v : out) {
+    if (v.slot >= 0) {
+      v.present = v.present && !slot_reference_[static_cast<size_t>(v.slot)];
+      continue;
+    }
+    for (const auto& r : reference_keys_) v.present = v.present && v.key != r;
   }
-  out.resize(kept);
 }
 
 }  // namespace logship::tail::processors
