@@ -146,6 +146,14 @@ TEST_F(TimestampTest, TargetFieldGetsTheSameText) {
   EXPECT_EQ(event_.timestamp_, "unset");
 }
 
+TEST_F(TimestampTest, TheEventsOwnTimeIsATimeAlready) {
+  event_.timestamp_ = kExpected;
+  event_.timestamp_ms = kExpectedMs;
+  run("timestamp", "{field: '@timestamp', layouts: ['2006'], target_field: event.created}");
+  EXPECT_EQ(event_.find("event.created")->value, kExpected);
+  EXPECT_EQ(errorMessage(), "");
+}
+
 TEST_F(TimestampTest, TestValuesAreCheckedAtLoad) {
   EXPECT_NO_THROW(parse("timestamp",
                         "{field: ts, layouts: ['2006-01-02T15:04:05Z', '2006-01-02T15:04:05.999Z'], "

@@ -132,6 +132,7 @@ class Timestamp final : public Processor {
 
   void run(Event& event) const override {
     const Entry* e = event.find(field_);
+    if (!e && field_ == "@timestamp") return write(event, eventMillis(event));  // a time already: no layouts
     if (!e) {
       if (!ignore_missing_ && !ignore_failure_)
         flagProcessorError(event, "failed to get time field " + field_ + ": key not found");
@@ -147,6 +148,24 @@ class Timestamp final : public Processor {
         flagProcessorError(event, "failed parsing time field " + field_ + "='" + std::string(text) + "'");
       return;
     }
+    write(event, ms);
+  }
+
+  std::optional<std::vector<std::string>> addedFields() const override {
+    return std::vector<std::string>{target_, "error.message"};
+  }
+
+ private:
+  // The event's own time in ms (libbeat reads @timestamp as a time.Time, not through the layouts).
+  static int64_t eventMillis(const Event& event) {
+    if (event.timestamp_ms != 0) return event.timestamp_ms;
+    thread_local std::string normalized;
+    int64_t ms = 0;
+    normalizeTimestamp(event.timestamp_, normalized, &ms);
+    return ms;
+  }
+
+  void write(Event& event, int64_t ms) const {
     if (target_ == "@timestamp") {
       formatTimestamp(ms, event.timestamp_);
       event.timestamp_ms = ms > 0 ? ms : 0;  // Kafka refuses negative timestamps; 0 is "now"
@@ -159,11 +178,6 @@ class Timestamp final : public Processor {
     event.append(target_, event.arena().copy(formatted), Entry::Kind::kString);
   }
 
-  std::optional<std::vector<std::string>> addedFields() const override {
-    return std::vector<std::string>{target_, "error.message"};
-  }
-
- private:
   std::string field_, target_;
   std::vector<GoTimeLayout> layouts_;
   ZoneRule zone_;
