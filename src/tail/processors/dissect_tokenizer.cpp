@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 namespace logship::tail::processors {
 namespace {
@@ -124,6 +125,17 @@ std::string describe(const DissectField& f) {
          ", dataType: " + f.type_name;
 }
 
+// libbeat's "... `delimiter` in remaining: `text`, (offset: N)", built in `error`'s own storage: a
+// line after line that fails (ignore_failure) allocates nothing once it has grown.
+bool delimiterError(std::string& error, std::string_view what, std::string_view delimiter, std::string_view rest,
+                    size_t offset) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof(digits), offset).ptr;
+  error.assign(what).append(delimiter).append("` in remaining: `").append(rest).append("`, (offset: ");
+  error.append(digits, static_cast<size_t>(end - digits)).append(")");
+  return false;
+}
+
 }  // namespace
 
 bool DissectTokenizer::compile(std::string_view tokenizer, std::string& error) {
@@ -173,9 +185,7 @@ bool DissectTokenizer::extract(std::string_view s, std::vector<DissectSpan>& spa
   spans.assign(fields_.size(), DissectSpan{});
   if (s.empty()) return error = "empty string provided", false;
   if (!startsWith(s, delimiters_[0])) {
-    error = "could not find beginning delimiter: `" + delimiters_[0] + "` in remaining: `" + std::string(s) +
-            "`, (offset: 0)";
-    return false;
+    return delimiterError(error, "could not find beginning delimiter: `", delimiters_[0], s, 0);
   }
   size_t offset = delimiters_[0].size();
   size_t i = 0;
@@ -194,9 +204,7 @@ bool DissectTokenizer::extract(std::string_view s, std::vector<DissectSpan>& spa
     } else {
       end = next.empty() ? offset : s.find(next, offset);
       if (end == std::string_view::npos) {
-        error = "could not find delimiter: `" + delimiters_[i] + "` in remaining: `" + std::string(s.substr(offset)) +
-                "`, (offset: " + std::to_string(offset) + ")";
-        return false;
+        return delimiterError(error, "could not find delimiter: `", delimiters_[i], s.substr(offset), offset);
       }
     }
     offset = end;
