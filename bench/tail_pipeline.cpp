@@ -1,11 +1,12 @@
 // The tailer's per-line CPU cost without files or Kafka: go-zero JSON lines through the Pipeline
 // (plain `log` input, Filebeat 8 event encoding) and the harvester's Shipper (ack tracking) into an
 // output that acks at once.
-//   bench_tail_pipeline [lines] [json|container|access|dissect]   (defaults: 2000000; `json` decodes
+//   bench_tail_pipeline [lines] [json|container|access|dissect|timestamp]   (defaults: 2000000; `json` decodes
 //   lines as `json.keys_under_root: true, overwrite_keys: true` does; `container` reads the same
 //   lines wrapped in Docker json-file envelopes through the container parser, as `type: container`;
 //   `access` ships nginx access-log lines as they are, `dissect` splits the same lines with a
-//   dissect processor: the difference is what the processor costs per line)
+//   dissect processor: the difference is what the processor costs per line; `timestamp` also sets
+//   @timestamp from the line's time with a timestamp processor)
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -67,7 +68,8 @@ int main(int argc, char** argv) {
                     std::string(i % 7 == 4 ? "error" : "info") + R"(","content":"req-)" + std::to_string(i) + " " +
                     body + "\"}");
   }
-  const bool access = argc > 2 && (std::strcmp(argv[2], "access") == 0 || std::strcmp(argv[2], "dissect") == 0);
+  const std::string mode = argc > 2 ? argv[2] : "";
+  const bool access = mode == "access" || mode == "dissect" || mode == "timestamp";
   if (access) {  // nginx's combined format, varied paths, statuses, sizes and agents
     static const char* const kPaths[] = {"/api/v1/users", "/api/v1/orders/42", "/static/app.js", "/healthz"};
     static const char* const kAgents[] = {"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36", "curl/7.88.1",
@@ -85,10 +87,11 @@ int main(int argc, char** argv) {
       "%{url.original} "
       "HTTP/%{http.version}\" %{http.response.status_code|integer} %{http.response.body.bytes|long} "
       "\"%{http.request.referrer}\" "
-      "\"%{user_agent.original}\"'\n    target_prefix: ''\n",
+      "\"%{user_agent.original}\"'\n    target_prefix: ''\n" +
+          std::string(mode == "timestamp" ? "- timestamp: {field: ts, layouts: ['02/Jan/2006:15:04:05 -0700']}\n" : ""),
       "bench.yml", {});
   std::vector<ProcessorConfig> processors;
-  if (argc > 2 && std::strcmp(argv[2], "dissect") == 0)
+  if (mode == "dissect" || mode == "timestamp")
     processors = parseProcessors(processors_doc->root().child("processors"), warnings);
   InputConfig input;
   input.paths = {"/var/log/app/*.log"};

@@ -117,8 +117,7 @@ int lookupName(std::string_view& v, const char* const* names, int n) {
     const std::string_view name = names[k];
     if (v.size() < name.size()) continue;
     bool same = true;
-    for (size_t c = 0; c < name.size() && same; ++c)
-      same = std::tolower(static_cast<unsigned char>(v[c])) == std::tolower(static_cast<unsigned char>(name[c]));
+    for (size_t c = 0; c < name.size() && same; ++c) same = (v[c] | 0x20) == (name[c] | 0x20);  // ASCII letters
     if (same) {
       v.remove_prefix(name.size());
       return k;

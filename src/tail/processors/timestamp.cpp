@@ -169,7 +169,8 @@ class Timestamp final : public Processor {
     if (target_ == "@timestamp") {
       formatTimestamp(ms, event.timestamp_);
       event.timestamp_ms = ms > 0 ? ms : 0;  // Kafka refuses negative timestamps; 0 is "now"
-      event.remove("@timestamp");
+      for (auto& e : event.entries())        // an @timestamp a processor set as a field is replaced
+        if (!e.removed && !e.key.empty() && e.key[0] == '@' && keyUnder(e.key, "@timestamp")) e.removed = true;
       return;
     }
     thread_local std::string formatted;
