@@ -194,7 +194,12 @@ ZoneRule parseZone(const config::Node& node) {
     if (GoTimeLayout(form).parse(name, t)) return ZoneRule{nullptr, t.offset};
   }
   try {
-    return ZoneRule{name == "Local" ? date::current_zone() : date::locate_zone(name), 0};
+    if (name == "Local") return ZoneRule{date::current_zone(), 0};
+  } catch (const std::exception&) {
+    return ZoneRule{};  // no /etc/localtime: Go's time.Local is UTC then
+  }
+  try {
+    return ZoneRule{date::locate_zone(name), 0};
   } catch (const std::exception&) {
     node.fail("unknown time zone " + name);
   }
