@@ -1,9 +1,12 @@
 // The tailer's per-line CPU cost without files or Kafka: go-zero JSON lines through the Pipeline
 // (plain `log` input, Filebeat 8 event encoding) and the harvester's Shipper (ack tracking) into an
 // output that acks at once.
-//   bench_tail_pipeline [lines] [json|container]   (defaults: 2000000; `json` decodes lines as
-//   `json.keys_under_root: true, overwrite_keys: true` does; `container` reads the same lines
-//   wrapped in Docker json-file envelopes through the container parser, as `type: container`)
+//   bench_tail_pipeline [lines] [json|container|access|dissect|timestamp]   (defaults: 2000000; `json` decodes
+//   lines as `json.keys_under_root: true, overwrite_keys: true` does; `container` reads the same
+//   lines wrapped in Docker json-file envelopes through the container parser, as `type: container`;
+//   `access` ships nginx access-log lines as they are, `dissect` splits the same lines with a
+//   dissect processor: the difference is what the processor costs per line; `timestamp` also sets
+//   @timestamp from the line's time with a timestamp processor)
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -15,6 +18,7 @@
 #include "logship/common/metrics.h"
 #include "logship/tail/container_parser.h"
 #include "logship/tail/harvester.h"
+#include "logship/tail/processors.h"
 
 namespace {
 
@@ -64,6 +68,31 @@ int main(int argc, char** argv) {
                     std::string(i % 7 == 4 ? "error" : "info") + R"(","content":"req-)" + std::to_string(i) + " " +
                     body + "\"}");
   }
+  const std::string mode = argc > 2 ? argv[2] : "";
+  const bool access = mode == "access" || mode == "dissect" || mode == "timestamp";
+  if (access) {  // nginx's combined format, varied paths, statuses, sizes and agents
+    static const char* const kPaths[] = {"/api/v1/users", "/api/v1/orders/42", "/static/app.js", "/healthz"};
+    static const char* const kAgents[] = {"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36", "curl/7.88.1",
+                                          "Go-http-client/1.1"};
+    for (int i = 0; i < 1000; ++i)
+      lines[static_cast<size_t>(i)] = "10.0." + std::to_string(rnd() % 256) + "." + std::to_string(rnd() % 256) +
+                                      " - - [08/Sep/2022:21:51:" + std::to_string(10 + i % 50) + " +0800] \"GET " +
+                                      kPaths[rnd() % 4] + "?page=" + std::to_string(i) + " HTTP/1.1\" " +
+                                      (i % 9 == 0 ? "404" : "200") + " " + std::to_string(rnd() % 20000) + " \"-\" \"" +
+                                      kAgents[rnd() % 3] + "\"";
+  }
+  std::vector<std::string> warnings;
+  const auto processors_doc = logship::config::Document::loadString(
+      "processors:\n- dissect:\n    tokenizer: '%{source.ip} - %{user.name} [%{ts}] \"%{http.request.method} "
+      "%{url.original} "
+      "HTTP/%{http.version}\" %{http.response.status_code|integer} %{http.response.body.bytes|long} "
+      "\"%{http.request.referrer}\" "
+      "\"%{user_agent.original}\"'\n    target_prefix: ''\n" +
+          std::string(mode == "timestamp" ? "- timestamp: {field: ts, layouts: ['02/Jan/2006:15:04:05 -0700']}\n" : ""),
+      "bench.yml", {});
+  std::vector<ProcessorConfig> processors;
+  if (mode == "dissect" || mode == "timestamp")
+    processors = parseProcessors(processors_doc->root().child("processors"), warnings);
   InputConfig input;
   input.paths = {"/var/log/app/*.log"};
   if (json) {
@@ -79,7 +108,7 @@ int main(int argc, char** argv) {
   logship::metrics::Registry metrics;
   AckTracker acks;
   AckingOutput output(acks);
-  Pipeline pipeline(input, {},
+  Pipeline pipeline(input, processors,
                     AgentInfo{"node-1", "a7fa6914-5f6e-423d-aa69-023f6e53b817", "cae00e3f-ec99-48d0-bd79-2750b2a8df24"},
                     PipelineMetrics::in(metrics));
   const Shipper shipper{pipeline, acks, output};

@@ -109,13 +109,13 @@ TEST(Processors, ConditionsOnDottedKeys) {
 TEST(ProcessorRegistry, FindsEachProcessorByName) {
   for (const char* name : {"add_fields", "drop_fields", "drop_event", "add_host_metadata", "add_kubernetes_metadata",
                            "add_docker_metadata", "add_id", "extract_array", "fingerprint", "rename", "copy_fields",
-                           "include_fields", "decode_json_fields"}) {
+                           "include_fields", "decode_json_fields", "add_labels", "dissect", "timestamp"}) {
     const ProcessorFactory* f = findProcessor(name);
     ASSERT_NE(f, nullptr) << name;
     EXPECT_EQ(f->name, name);
   }
   EXPECT_EQ(findProcessor("add_cloud_metadata"), nullptr);
-  EXPECT_EQ(processorFactories().size(), 21u);
+  EXPECT_EQ(processorFactories().size(), 24u);
 }
 
 // One processor parsed from its YAML node, as parseProcessors hands it over.

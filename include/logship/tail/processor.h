@@ -47,6 +47,11 @@ class SetFieldsProcessor : public Processor {
 // the output; it is never dropped for a processor's failure.
 void flagProcessorError(Event& event, std::string_view message);
 
+// libbeat's mapstr.AddTagsWithKey: appends `members` (JSON strings, comma-separated) to the array at
+// `key`, created when absent, without de-duplication; a field there that is not an array is left as
+// it is (add_tags tags, dissect's `log.flags: [dissect_parsing_error]`).
+void addTags(Event& event, std::string_view key, std::string_view members);
+
 // Parses the processor's node (`add_fields: {...}` -> the `{...}`). Fails through node.fail();
 // options it accepts without effect are declared with Node::noEffect. `when` is the caller's.
 using ProcessorParseFn = std::unique_ptr<const Processor> (*)(const config::Node& node);

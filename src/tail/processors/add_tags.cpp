@@ -8,7 +8,29 @@
 #include "logship/tail/event.h"
 #include "logship/tail/processor.h"
 
-namespace logship::tail::processors {
+namespace logship::tail {
+
+void addTags(Event& event, std::string_view key, std::string_view members) {
+  const Entry* existing = event.find(key);
+  thread_local std::string merged;  // reused: no allocation once it has grown
+  merged.clear();
+  if (!existing) {
+    merged.append("[").append(members).append("]");
+  } else {
+    const std::string_view v = existing->value;
+    const size_t open = v.find_first_not_of(" \t\r\n");
+    const size_t close = v.find_last_not_of(" \t\r\n");
+    if (existing->kind != Entry::Kind::kRaw || open == std::string_view::npos || v[open] != '[' || v[close] != ']')
+      return;
+    const std::string_view inner = v.substr(open + 1, close - open - 1);
+    merged.push_back('[');
+    if (inner.find_first_not_of(" \t\r\n") != std::string_view::npos) merged.append(inner).push_back(',');
+    merged.append(members).append("]");
+  }
+  event.setRaw(key, event.arena().copy(merged));
+}
+
+namespace processors {
 namespace {
 
 class AddTags final : public Processor {
@@ -22,25 +44,7 @@ class AddTags final : public Processor {
 
   std::optional<std::vector<std::string>> addedFields() const override { return std::vector<std::string>{target_}; }
 
-  void run(Event& event) const override {
-    const Entry* existing = event.find(target_);
-    thread_local std::string merged;  // reused: no allocation once it has grown
-    merged.clear();
-    if (!existing) {
-      merged.append("[").append(members_).append("]");
-    } else {
-      const std::string_view v = existing->value;
-      const size_t open = v.find_first_not_of(" \t\r\n");
-      const size_t close = v.find_last_not_of(" \t\r\n");
-      if (existing->kind != Entry::Kind::kRaw || open == std::string_view::npos || v[open] != '[' || v[close] != ']')
-        return;
-      const std::string_view inner = v.substr(open + 1, close - open - 1);
-      merged.push_back('[');
-      if (inner.find_first_not_of(" \t\r\n") != std::string_view::npos) merged.append(inner).push_back(',');
-      merged.append(members_).append("]");
-    }
-    event.setRaw(target_, event.arena().copy(merged));
-  }
+  void run(Event& event) const override { addTags(event, target_, members_); }
 
  private:
   std::string target_;
@@ -58,4 +62,5 @@ std::unique_ptr<const Processor> parseAddTags(const config::Node& node) {
   return std::make_unique<AddTags>(std::move(target), list);
 }
 
-}  // namespace logship::tail::processors
+}  // namespace processors
+}  // namespace logship::tail

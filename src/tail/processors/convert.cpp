@@ -3,12 +3,9 @@
 // tag. As libbeat: every field is converted first; with fail_on_error one failure leaves the event
 // as it was; results are then written (in place when `to` is empty). Values are JSON numbers,
 // strings and booleans as decoded from the line; numbers convert as Go's float64 does.
-#include <arpa/inet.h>
-
-#include <charconv>
-#include <cmath>
 #include <optional>
 
+#include "go_strconv.h"
 #include "logship/tail/event.h"
 #include "string_field_decoder.h"
 
@@ -28,54 +25,6 @@ struct Converted {
   bool is_string = false;
   bool skipped = false;
 };
-
-// Go's strconv error wording, for the messages users grep for.
-std::string goSyntax(std::string_view fn, std::string_view s, bool range = false) {
-  return "strconv." + std::string(fn) + ": parsing \"" + std::string(s) +
-         "\": " + (range ? "value out of range" : "invalid syntax");
-}
-
-bool parseInt(std::string_view s, int bits, int64_t& out, std::string& error) {
-  std::string_view digits = s;
-  bool negative = false;
-  if (!digits.empty() && (digits[0] == '+' || digits[0] == '-')) {
-    negative = digits[0] == '-';
-    digits.remove_prefix(1);
-  }
-  int base = 10;
-  if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
-    base = 16;
-    digits.remove_prefix(2);
-  }
-  uint64_t magnitude = 0;
-  const auto r = std::from_chars(digits.data(), digits.data() + digits.size(), magnitude, base);
-  if (digits.empty() || r.ec == std::errc::invalid_argument || r.ptr != digits.data() + digits.size()) {
-    error = goSyntax("ParseInt", s);
-    return false;
-  }
-  const uint64_t limit = bits == 32 ? (1ull << 31) : (1ull << 63);
-  if (r.ec == std::errc::result_out_of_range || magnitude > limit || (!negative && magnitude == limit)) {
-    error = goSyntax("ParseInt", s, true);
-    return false;
-  }
-  out = negative ? static_cast<int64_t>(0 - magnitude) : static_cast<int64_t>(magnitude);
-  return true;
-}
-
-// A float as Go's encoding/json writes it: fixed notation for 1e-6 <= |v| < 1e21, else exponent.
-template <typename F>
-std::string goFloat(F v) {
-  char buf[64];
-  const double a = std::fabs(static_cast<double>(v));
-  const auto fmt = (a == 0 || (a >= 1e-6 && a < 1e21)) ? std::chars_format::fixed : std::chars_format::scientific;
-  const auto r = std::to_chars(buf, buf + sizeof(buf), v, fmt);
-  return std::string(buf, r.ptr);
-}
-
-bool parseDouble(std::string_view s, double& out) {
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size() && !s.empty();
-}
 
 // The conversion of one value (`text`: a string's contents, else its raw JSON); false with `cause`.
 bool convertValue(Type type, const std::string& type_name, bool is_string, std::string_view text, Converted& out,
@@ -102,8 +51,8 @@ bool convertValue(Type type, const std::string& type_name, bool is_string, std::
       int64_t v = 0;
       double d = 0;
       if (is_string) {
-        if (!parseInt(text, bits, v, cause)) return false;
-      } else if (is_number && parseDouble(text, d)) {
+        if (!goParseInt(text, bits, v, &cause)) return false;
+      } else if (is_number && goParseDouble(text, d)) {
         v = bits == 32 ? static_cast<int32_t>(static_cast<int64_t>(d)) : static_cast<int64_t>(d);
       } else {
         cause = "invalid conversion of [" + go_type + "] to " + type_name;
@@ -115,11 +64,11 @@ bool convertValue(Type type, const std::string& type_name, bool is_string, std::
     case Type::kFloat:
     case Type::kDouble: {
       double d = 0;
-      if ((is_string || is_number) && parseDouble(text, d)) {
+      if ((is_string || is_number) && goParseDouble(text, d)) {
         out.value = type == Type::kFloat ? goFloat(static_cast<float>(d)) : goFloat(d);
         return true;
       }
-      cause = is_string ? goSyntax("ParseFloat", text) : "invalid conversion of [" + go_type + "] to float";
+      cause = is_string ? goSyntaxError("ParseFloat", text) : "invalid conversion of [" + go_type + "] to float";
       return false;
     }
     case Type::kBoolean: {
@@ -131,11 +80,8 @@ bool convertValue(Type type, const std::string& type_name, bool is_string, std::
         cause = "invalid conversion of [" + go_type + "] to boolean";
         return false;
       }
-      for (const char* t : {"1", "t", "T", "TRUE", "true", "True"})
-        if (text == t) return out.value = "true", true;
-      for (const char* f : {"0", "f", "F", "FALSE", "false", "False"})
-        if (text == f) return out.value = "false", true;
-      cause = goSyntax("ParseBool", text);
+      if (const auto b = goParseBool(text)) return out.value = *b ? "true" : "false", true;
+      cause = goSyntaxError("ParseBool", text);
       return false;
     }
     case Type::kIp: {
@@ -143,13 +89,11 @@ bool convertValue(Type type, const std::string& type_name, bool is_string, std::
         cause = "invalid conversion of [" + go_type + "] to IP";
         return false;
       }
-      unsigned char buf[16];
-      const std::string s(text);
-      if (::inet_pton(AF_INET, s.c_str(), buf) != 1 && ::inet_pton(AF_INET6, s.c_str(), buf) != 1) {
+      if (!isIpAddress(text)) {
         cause = "value is not a valid IP address";
         return false;
       }
-      out.value = s;
+      out.value.assign(text);
       out.is_string = true;
       return true;
     }

@@ -28,6 +28,9 @@ std::unique_ptr<const Processor> parseTruncateFields(const config::Node& node);
 std::unique_ptr<const Processor> parseAddLocale(const config::Node& node);
 std::unique_ptr<const Processor> parseConvert(const config::Node& node);
 std::unique_ptr<const Processor> parseDecodeCsvFields(const config::Node& node);
+std::unique_ptr<const Processor> parseAddLabels(const config::Node& node);
+std::unique_ptr<const Processor> parseDissect(const config::Node& node);
+std::unique_ptr<const Processor> parseTimestamp(const config::Node& node);
 
 }  // namespace processors
 
@@ -54,6 +57,9 @@ const std::vector<ProcessorFactory>& processorFactories() {
       {"add_locale", &processors::parseAddLocale},
       {"convert", &processors::parseConvert},
       {"decode_csv_fields", &processors::parseDecodeCsvFields},
+      {"add_labels", &processors::parseAddLabels},
+      {"dissect", &processors::parseDissect},
+      {"timestamp", &processors::parseTimestamp},
   };
   return table;
 }
