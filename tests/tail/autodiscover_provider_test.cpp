@@ -185,6 +185,14 @@ TEST(DockerProvider, CheckRefusesATemplateThatCannotLoadNamingItInFilebeatYml) {
   EXPECT_NE(tcp.find("only unix:// hosts are implemented"), std::string::npos) << tcp;
 }
 
+TEST(DockerProvider, ExportConfigShowsDataReferencesAsWritten) {
+  TempDir dir;
+  load(dir, kTemplates);  // writes filebeat.yml
+  const std::string exported = exportTailConfig(LoadArgs{(dir / "filebeat.yml").string(), {}, dir.path().string(), {}});
+  EXPECT_NE(exported.find("/logs/${data.container.id}/*.log"), std::string::npos) << exported;
+  EXPECT_NE(exported.find("${data.container.labels.team:none}"), std::string::npos) << exported;
+}
+
 void append(const fs::path& p, int from, int to) {
   std::ofstream f(p, std::ios::app);
   for (int i = from; i < to; ++i) f << "line " << i << "\n";
