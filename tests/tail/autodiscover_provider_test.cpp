@@ -9,6 +9,8 @@
 
 #include "logship/tail/autodiscover/docker_autodiscover.h"
 #include "logship/tail/autodiscover/docker_provider.h"
+#include "logship/tail/event.h"
+#include "logship/tail/processor.h"
 #include "logship/tail/tail_config.h"
 #include "support/paths.h"
 #include "tail/input_set_rig.h"
@@ -138,6 +140,31 @@ TEST(DockerProvider, HintsAreMergedOverTheDefaultConfig) {
   EXPECT_TRUE(
       inputsForContainer(p, container("o1", "off", "busybox", {{"co.elastic.logs/enabled", "false"}}), errors).empty());
   EXPECT_TRUE(errors.empty());
+}
+
+TEST(DockerProvider, ProcessorAndLineHintsReachTheInput) {
+  TempDir dir;
+  const TailConfig c = load(dir, "filebeat.autodiscover.providers: [{type: docker, hints.enabled: true}]\n");
+  std::vector<std::string> errors;
+  const auto specs = inputsForContainer(*c.autodiscover[0],
+                                        container("p1", "p", "busybox",
+                                                  {{"co.elastic.logs/processors.1.add_fields.fields.hinted", "yes"},
+                                                   {"co.elastic.logs/include_lines", "^ERR, ^WARN"},
+                                                   {"co.elastic.logs/module", "nginx"}}),
+                                        errors);
+  ASSERT_EQ(specs.size(), 1u);
+  const InputConfig& in = *specs[0].config;
+  EXPECT_EQ(in.include_lines, (std::vector<std::string>{"^ERR", "^WARN"}));
+  ASSERT_EQ(in.processors.size(), 1u);
+  Event event;
+  in.processors[0].processor->run(event);
+  const Entry* hinted = event.find("fields.hinted");
+  ASSERT_NE(hinted, nullptr);
+  std::string scratch;
+  EXPECT_EQ(Event::text(*hinted, scratch), "yes");
+  // module is read but has no effect here: said once per container.
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("co.elastic.logs/module: hint not supported"), std::string::npos) << errors[0];
 }
 
 TEST(DockerProvider, DisabledDefaultConfigStartsOnlyContainersThatOptIn) {
