@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "logship/tail/autodiscover/docker_provider.h"
 #include "logship/tail/file_identity.h"
 
 namespace logship::tail {
@@ -24,25 +25,28 @@ std::shared_ptr<const config::ConfigError> errorAt(const Node& at, const std::st
   }
 }
 
-// filebeat.autodiscover: no provider can run yet. The one place that decides it: the docker
-// provider (issue 11) starts here by returning instead of failing for its type.
-void refuseAutodiscover(const Node& autodiscover) {
+// filebeat.autodiscover: the docker provider runs (autodiscover/docker_provider.h); any other is
+// refused, so a config relying on it does not start with fewer inputs than it means.
+void parseAutodiscover(const Node& autodiscover, TailConfig& c) {
   for (const auto& provider : autodiscover.child("providers").items()) {
     const Node type = provider.child("type");
     const std::string name = type.str();
+    if (name == "docker") {
+      auto p =
+          std::make_shared<autodiscover::DockerProviderConfig>(autodiscover::parseDockerProvider(provider, c.warnings));
+      p->general = c.general;
+      c.autodiscover.push_back(std::move(p));
+      continue;
+    }
     if (name == "kubernetes") {
       type.fail(
-          "the kubernetes autodiscover provider cannot run in logship-tail (no Kubernetes API client); "
-          "list the pods' log files under filebeat.inputs instead");
+          "the kubernetes autodiscover provider is not supported by logship-tail (only docker is); list the "
+          "pods' log files under filebeat.inputs (type: container, paths: [/var/log/containers/*.log]) with "
+          "add_kubernetes_metadata instead");
     }
-    if (name == "docker") {
-      type.fail(
-          "the docker autodiscover provider is not supported yet; list the containers' log files "
-          "(/var/lib/docker/containers/*/*.log) under filebeat.inputs instead");
-    }
-    type.fail("autodiscover provider \"" + name + "\" is not supported by logship-tail");
+    type.fail("autodiscover provider \"" + name + "\" is not supported by logship-tail (only docker is)");
   }
-  autodiscover.noEffect("no autodiscover provider is configured");
+  if (c.autodiscover.empty()) autodiscover.noEffect("no autodiscover provider is configured");
 }
 
 void parseConfigInputs(const Node& inputs, bool legacy, ConfigInputsSettings& s) {
@@ -112,10 +116,10 @@ void parseExternalConfig(const Node& root, TailConfig& c) {
   if (modules.exists() && modules.child("enabled").boolean(true))
     c.config_inputs.modules_path = modules.child("path").str();
   modules.noEffect("logship-tail has no modules; a module file enabled in its path is refused at start");
-  if (fb.child("autodiscover").exists()) refuseAutodiscover(fb.child("autodiscover"));
+  if (fb.child("autodiscover").exists()) parseAutodiscover(fb.child("autodiscover"), c);
   if (root.child("path").child("config").exists())
     c.config_inputs.builtins["path.config"] = root.child("path").child("config").str();
-  if (c.inputs.empty() && c.config_inputs.path.empty()) {
+  if (c.inputs.empty() && c.config_inputs.path.empty() && c.autodiscover.empty()) {
     const Node inputs = fb.child("inputs").exists() ? fb.child("inputs") : root;
     c.nothing_to_read = errorAt(inputs,
                                 "no enabled input, no filebeat.config.inputs path and no autodiscover "
@@ -139,7 +143,7 @@ void loadExternalInputs(const LoadArgs& args, const std::string& home, TailConfi
   }
   if (s.reload) return;
   for (auto& in : found) c.inputs.push_back(std::move(in));
-  c.nothing_to_read = c.inputs.empty() ? s.empty_error : nullptr;
+  c.nothing_to_read = c.inputs.empty() && c.autodiscover.empty() ? s.empty_error : nullptr;
 }
 
 std::vector<InputSpec> loadInputsFile(const std::string& file, const ConfigInputsSettings& settings,

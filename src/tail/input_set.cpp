@@ -16,6 +16,7 @@ struct InputSet::Entry {
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<Prospector> prospector;
   Clock::time_point next_scan{};
+  Clock::time_point last_scan{};
 };
 
 InputSet::InputSet(InputSetContext context)
@@ -89,6 +90,7 @@ void InputSet::scan(Clock::time_point now) {
   for (auto& e : running_) {
     if (now < e->next_scan) continue;
     e->prospector->scan(now);
+    e->last_scan = now;
     e->next_scan = now + std::max(e->spec.config->scan_frequency, milliseconds(100));
   }
 }
@@ -127,6 +129,13 @@ bool InputSet::atEof() const {
   if (!stopping_.empty()) return false;
   for (const auto& e : running_) {
     if (!e->prospector->atEof() || e->prospector->openFiles() != 0) return false;
+  }
+  return true;
+}
+
+bool InputSet::caughtUp(const std::string& id, Clock::time_point since) const {
+  for (const auto& e : running_) {
+    if (e->spec.id == id) return e->last_scan >= since && e->prospector->atEof();
   }
   return true;
 }

@@ -13,7 +13,7 @@
 #include "logship/kafka/client_config.h"
 #include "logship/tail/filebeat_registry.h"
 #include "logship/tail/input_set.h"
-#include "logship/tail/inputs_reloader.h"
+#include "logship/tail/input_sources.h"
 #include "logship/tail/kafka_output.h"
 #include "logship/tail/metrics_log.h"
 #include "logship/tail/registry.h"
@@ -113,31 +113,6 @@ std::unique_ptr<Registry> openRegistry(const TailConfig& config, const std::vect
   return registry;
 }
 
-// filebeat.yml's inputs (and, without reload, those of filebeat.config.inputs): they run for the
-// whole life of the process; the reloader's come and go.
-std::vector<InputSpec> fixedInputs(const TailConfig& config) {
-  std::vector<InputSpec> fixed;
-  for (size_t i = 0; i < config.inputs.size(); ++i) {
-    fixed.push_back(InputSpec{"filebeat.inputs[" + std::to_string(i) + "]",
-                              std::make_shared<const InputConfig>(config.inputs[i]), config.config_file});
-  }
-  return fixed;
-}
-
-// When the reload period has passed and the files changed: the fixed inputs plus the files' run.
-void reloadInputs(InputsReloader& reloader, const std::vector<InputSpec>& fixed, InputSet& inputs,
-                  std::chrono::steady_clock::time_point now) {
-  auto reloaded = reloader.poll(now);
-  if (!reloaded) return;
-  std::vector<InputSpec> wanted = fixed;
-  wanted.insert(wanted.end(), reloaded->begin(), reloaded->end());
-  const auto change = inputs.apply(wanted, now);
-  log::info(*log::get("tail"), "inputs reloaded",
-            {{"started", static_cast<uint64_t>(change.started)},
-             {"stopped", static_cast<uint64_t>(change.stopped)},
-             {"running", static_cast<uint64_t>(inputs.running())}});
-}
-
 std::unique_ptr<admin::AdminServer> startAdmin(const HttpConfig& http, metrics::Registry& metrics, Output& output) {
   admin::AdminOptions ao;
   ao.enabled = true;
@@ -187,14 +162,9 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
   agent.id = loadAgentId(config.path_data, !options.dry_run);
   agent.ephemeral_id = randomUuid();
 
-  const std::vector<InputSpec> fixed = fixedInputs(config);
-  std::unique_ptr<InputsReloader> reloader;
-  std::vector<InputSpec> specs = fixed;
-  if (config.config_inputs.reload) {
-    reloader = std::make_unique<InputsReloader>(config.config_inputs, config.general, metrics, time);
-    for (auto& s : reloader->load()) specs.push_back(std::move(s));
-  }
-  const bool reloads = reloader && !options.dry_run && !options.once;  // --once/--dry-run: the files as at start
+  // --once/--dry-run: the files and containers as at start.
+  InputSources sources(config, !options.dry_run && !options.once, metrics, time);
+  const std::vector<InputSpec> specs = sources.all();
 
   std::unique_ptr<Registry> registry = options.dry_run ? nullptr : openRegistry(config, specs, time);
   AckTracker acks;
@@ -227,13 +197,14 @@ int runTail(const TailConfig& config, const AppOptions& options, ShutdownSignal&
   bool paused_logged = false;
   log::info(*logger, "logship-tail started",
             {{"inputs", static_cast<uint64_t>(inputs.running())},
-             {"reload", reloads ? "enabled" : "disabled"},
+             {"reload", sources.reloads() ? "enabled" : "disabled"},
+             {"autodiscover_providers", static_cast<uint64_t>(sources.providers())},
              {"mode", options.dry_run ? "dry-run"
                       : options.once  ? "once"
                                       : "run"}});
   while (!shutdown.triggered()) {
     const auto now = time.monotonicTime();
-    if (reloads) reloadInputs(*reloader, fixed, inputs, now);
+    sources.poll(inputs, now);
     inputs.scan(now);
     const size_t budget = acks.inflight() < queue_limit && !output->full() ? queue_limit - acks.inflight() : 0;
     const size_t read = inputs.harvest(budget, now);

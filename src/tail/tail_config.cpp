@@ -350,6 +350,11 @@ YAML::Node resolved(const Node& n) {
     return out;
   }
   if (!n.exists()) return YAML::Node(YAML::NodeType::Null);
+  // An autodiscover template's ${data.*} is resolved per container, later: shown as written.
+  if (n.yaml().Scalar().find("${data.") != std::string::npos) {
+    n.markSubtreeUsed();
+    return YAML::Node(n.yaml().Scalar());
+  }
   return YAML::Node(n.str());
 }
 

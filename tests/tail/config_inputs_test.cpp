@@ -9,6 +9,7 @@
 #include "logship/tail/tail_config.h"
 #include "run_tail.h"
 #include "support/paths.h"
+#include "tail/tail_test_util.h"
 
 namespace logship::tail {
 namespace {
@@ -19,10 +20,7 @@ using logship::testing::writeFile;
 
 const std::string kOutput = "output.console: {}\n";
 
-TailConfig loadIn(const TempDir& dir, const std::string& yaml) {
-  writeFile(dir / "filebeat.yml", yaml);
-  return loadTailConfig(LoadArgs{(dir / "filebeat.yml").string(), {}, dir.path().string(), {}});
-}
+TailConfig loadIn(const TempDir& dir, const std::string& yaml) { return testing::loadConfigIn(dir, yaml); }
 
 // The one line a start would fail with (loading, or nothing to read); "" when it would start.
 std::string errorOf(const TempDir& dir, const std::string& yaml) {
@@ -98,16 +96,24 @@ TEST(ConfigInputs, NothingToReadIsRefused) {
   EXPECT_EQ(errorOf(dir, "filebeat.inputs:\n- paths: [/x]\n" + kOutput), "");
 }
 
-TEST(ConfigInputs, AutodiscoverProvidersAreRefusedNamingTheProvider) {
+TEST(ConfigInputs, AutodiscoverProvidersOtherThanDockerAreRefusedNamingTheProvider) {
   TempDir dir;
   const std::string inputs = "filebeat.inputs:\n- paths: [/x]\n";
   const std::string kubernetes =
       errorOf(dir, inputs + "filebeat.autodiscover:\n  providers:\n    - type: kubernetes\n      node: n\n" + kOutput);
   EXPECT_NE(kubernetes.find(":5:13: filebeat.autodiscover.providers[0].type: the kubernetes"), std::string::npos)
       << kubernetes;
-  const std::string docker =
-      errorOf(dir, inputs + "filebeat.autodiscover.providers:\n  - type: docker\n    hints.enabled: true\n" + kOutput);
-  EXPECT_NE(docker.find("docker autodiscover provider is not supported yet"), std::string::npos) << docker;
+  // The docker provider runs: it alone is something to read.
+  const TailConfig docker =
+      loadIn(dir, "filebeat.autodiscover.providers:\n  - type: docker\n    hints.enabled: true\n" + kOutput);
+  ASSERT_EQ(docker.autodiscover.size(), 1u);
+  EXPECT_EQ(errorOf(dir, "filebeat.autodiscover.providers:\n  - type: docker\n    hints.enabled: true\n" + kOutput),
+            "");
+  const std::string useless = errorOf(dir, "filebeat.autodiscover.providers:\n  - type: docker\n" + kOutput);
+  EXPECT_NE(useless.find("filebeat.yml:2:"), std::string::npos) << useless;
+  EXPECT_NE(useless.find(": filebeat.autodiscover.providers[0]: no templates and hints.enabled is false"),
+            std::string::npos)
+      << useless;
   EXPECT_NE(errorOf(dir, inputs + "filebeat.autodiscover.providers: [{type: nomad}]\n" + kOutput)
                 .find("autodiscover provider \"nomad\" is not supported"),
             std::string::npos);

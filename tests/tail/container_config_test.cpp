@@ -186,7 +186,8 @@ TEST(ContainerConfig, DryRunPrintsUnwrappedEventsOfADockerJsonFile) {
 // processor lands).
 TEST(ContainerConfig, ExampleConfigsPassCheck) {
   setenv("NODE_NAME", "node-1", 1);  // the DaemonSet sets it
-  for (const char* name : {"filebeat-docker-host.yml", "filebeat-kubernetes-node.yml"}) {
+  for (const char* name :
+       {"filebeat-docker-host.yml", "filebeat-kubernetes-node.yml", "filebeat-docker-autodiscover.yml"}) {
     const auto file = (logship::testing::sourceDir() / "config" / name).string();
     const auto check = testing::runTailBinary("-c " + file + " --check");
     SCOPED_TRACE(name);

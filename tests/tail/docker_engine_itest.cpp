@@ -235,5 +235,76 @@ TEST_F(DockerEngine, KillNineAmidPartialLinesLosesAndDuplicatesNothing) {
   EXPECT_EQ(again.terminate(60s), 0);
 }
 
+// Test 3 (issue 11): a container started while logship-tail runs is discovered from the engine's
+// event stream; its hint labels make its input decode JSON; once it is removed its input stops,
+// after its last line was shipped. Only containers that opt in (hints.default_config.enabled:
+// false) are read, so other containers on the engine do not matter.
+TEST_F(DockerEngine, AutodiscoverPicksUpAHintedContainerAndStopsAfterItsLastLine) {
+  constexpr int kLines = 300;  // half before logship-tail can have seen the container, half after
+  logship::testing::writeFile(
+      dir_ / "filebeat.yml",
+      "filebeat.autodiscover.providers:\n  - type: docker\n    cleanup_timeout: 1s\n    hints.enabled: true\n"
+      "    hints.default_config:\n      enabled: false\n      type: container\n      scan_frequency: 1s\n"
+      "      paths: ['" +
+          data_root_ +
+          "/containers/${data.container.id}/*-json.log']\n"
+          "filebeat.registry.flush: 200ms\npath.data: " +
+          (dir_ / "data").string() + "\noutput.kafka:\n  hosts: [\"" + env_.kafka_bootstrap +
+          "\"]\n  topic: " + topic_ + "\n");
+  auto tailer = tail();
+  ASSERT_TRUE(logship::testing::pollUntil([&] { return tailLog().find("logship-tail started") != std::string::npos; },
+                                          30s, 50ms))
+      << tailLog();
+  const std::string writes =
+      "i=$1; while [ $i -lt $2 ]; do echo \"{\\\"msg\\\":\\\"id=$i\\\",\\\"level\\\":\\\"warn\\\"}\"; "
+      "i=$((i+1)); done";
+  int status = 0;
+  container_ = lastLine(
+      shell("docker run -d --network none --log-driver json-file --label tier=ad --label co.elastic.logs/enabled=true "
+            "--label co.elastic.logs/json.keys_under_root=true --label co.elastic.logs/json.add_error_key=true "
+            "--name lt-ad-" +
+                topic_ + " " + kImage + " sh -c 'w() { " + writes + "; }; w 0 " + std::to_string(kLines / 2) +
+                "; while [ ! -e /tmp/go ]; do usleep 20000; done; w " + std::to_string(kLines / 2) + " " +
+                std::to_string(kLines) + "'",
+            &status));
+  ASSERT_EQ(status, 0) << container_;
+  const std::string input = "docker-autodiscover/" + container_ + "/";
+  ASSERT_TRUE(logship::testing::pollUntil(
+      [&] { return tailLog().find("input started input=" + input) != std::string::npos; }, 30s, 50ms))
+      << tailLog();
+  ASSERT_EQ(shell("docker exec " + container_ + " touch /tmp/go; echo $?"), "0\n");
+  ASSERT_EQ(shell("docker wait " + container_), "0\n");
+  ASSERT_EQ(shell("docker rm " + container_ + " >/dev/null; echo $?"), "0\n");
+  ASSERT_TRUE(logship::testing::pollUntil(
+      [&] {
+        return tailLog().find("stopped input drained: every event it read is acknowledged input=" + input) !=
+               std::string::npos;
+      },
+      60s, 100ms))
+      << tailLog();
+  const auto values = consume(kLines, 60s);
+  simdjson::dom::parser parser;
+  std::map<std::string, int> copies;
+  for (const auto& v : values) {
+    simdjson::dom::element doc;
+    ASSERT_EQ(parser.parse(v).get(doc), simdjson::SUCCESS) << v;
+    const std::string msg = field(doc, "msg");  // the hints: JSON decoded under the root
+    ASSERT_EQ(msg.rfind("id=", 0), 0u) << v;
+    ++copies[msg];
+    EXPECT_EQ(field(doc, "level"), "warn") << v;
+    EXPECT_EQ(field(doc, "stream"), "stdout") << v;
+    EXPECT_EQ(field(doc, "container.id"), container_) << v;  // autodiscover's metadata
+    EXPECT_EQ(field(doc, "container.name"), "lt-ad-" + topic_) << v;
+    EXPECT_EQ(field(doc, "docker.container.labels.tier"), "ad") << v;
+  }
+  EXPECT_EQ(copies.size(), static_cast<size_t>(kLines)) << tailLog();
+  for (const auto& [id, n] : copies) EXPECT_EQ(n, 1) << id;
+  // The input stopped only after the last line: its stop is logged after the read of all of them.
+  const std::string log = tailLog();
+  EXPECT_NE(log.find("input stopped: its files drain"), std::string::npos) << log;
+  container_.clear();  // removed already
+  EXPECT_EQ(tailer.terminate(60s), 0);
+}
+
 }  // namespace
 }  // namespace logship::tail

@@ -8,6 +8,7 @@
 #include "logship/common/time_source.h"
 #include "logship/tail/input_set.h"
 #include "support/paths.h"
+#include "tail/input_set_rig.h"
 #include "tail/tail_test_util.h"
 
 namespace logship::tail {
@@ -16,46 +17,12 @@ namespace {
 namespace fs = std::filesystem;
 using logship::testing::TempDir;
 using std::chrono::seconds;
+using testing::SetRig;
 
 void append(const fs::path& p, int from, int to) {
   std::ofstream f(p, std::ios::app);
   for (int i = from; i < to; ++i) f << "line " << i << "\n";
 }
-
-// An InputSet whose output acknowledges only when told to (events stay in flight).
-struct SetRig {
-  explicit SetRig(const fs::path& data) {
-    registry = std::make_unique<Registry>(data.string(), clock);
-    registry->load();
-    output = std::make_unique<testing::RecordingOutput>([this](AckToken t, bool) { acks.ack(t); }, false);
-    set = std::make_unique<InputSet>(InputSetContext{global, agent, OutputCodec{}, 0, acks, *output, registry.get(),
-                                                     ProspectorOptions{}, metrics, clock});
-  }
-  static InputSpec spec(const std::string& id, const fs::path& glob) {
-    auto in = std::make_shared<InputConfig>();
-    in->paths = {glob.string()};
-    return InputSpec{id, in, "test"};
-  }
-  void pump() {
-    for (int i = 0; i < 3; ++i) {
-      clock.advance(seconds(11));  // past scan_frequency
-      const auto now = clock.monotonicTime();
-      set->scan(now);
-      while (set->harvest(100000, now) > 0) {
-      }
-      set->tick(now);
-    }
-  }
-  std::vector<std::string> messages() const { return output->messages(); }
-  SimulatedTimeSource clock;
-  metrics::Registry metrics;
-  std::vector<ProcessorConfig> global;
-  AgentInfo agent{"h", "id", "eph"};
-  AckTracker acks;
-  std::unique_ptr<Registry> registry;
-  std::unique_ptr<testing::RecordingOutput> output;
-  std::unique_ptr<InputSet> set;
-};
 
 std::vector<std::string> expected(int from, int to) { return testing::lineMessages(from, to); }
 

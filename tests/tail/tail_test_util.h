@@ -4,8 +4,26 @@
 #include <vector>
 
 #include "logship/tail/output.h"
+#include "logship/tail/tail_config.h"
+#include "support/paths.h"
 
 namespace logship::tail::testing {
+
+// filebeat.yml in `dir` holding `yaml`, loaded as logship-tail loads it (path.home: `dir`).
+inline TailConfig loadConfigIn(const logship::testing::TempDir& dir, const std::string& yaml) {
+  logship::testing::writeFile(dir / "filebeat.yml", yaml);
+  return loadTailConfig(LoadArgs{(dir / "filebeat.yml").string(), {}, dir.path().string(), {}});
+}
+
+// The one line loadConfigIn fails with; "" when it loads.
+inline std::string configLoadError(const logship::testing::TempDir& dir, const std::string& yaml) {
+  try {
+    loadConfigIn(dir, yaml);
+  } catch (const config::ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
 
 // "line <from>" .. "line <to - 1>": the messages of the test files the tail tests write.
 inline std::vector<std::string> lineMessages(int from, int to) {

@@ -1,13 +1,17 @@
 #pragma once
 // A Docker Engine API client over the engine's unix socket (http_stream.h): list the running
 // containers, inspect one, follow container events. Blocking calls, for a watcher's own thread;
-// reusable by a Docker autodiscover later.
+// shared by add_docker_metadata and the docker autodiscover provider.
 #include <atomic>
 #include <functional>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace logship::config {
+class Node;
+}
 
 namespace logship::tail {
 
@@ -47,5 +51,9 @@ class DockerEngine {
  private:
   std::string socket_path_;
 };
+
+// `host: unix:///path` (add_docker_metadata, the docker autodiscover provider) -> the socket's
+// path; the default /var/run/docker.sock. Throws ConfigError for any other scheme.
+std::string dockerSocketPath(const config::Node& host);
 
 }  // namespace logship::tail

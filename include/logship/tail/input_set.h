@@ -1,6 +1,6 @@
 #pragma once
 // The inputs that run, as a set that can change while the tailer runs: filebeat.config.inputs
-// reloads (inputs_reloader.h) and, later, autodiscover hand it the inputs that should run now
+// reloads (inputs_reloader.h) and the docker autodiscover provider hand it the inputs that should run now
 // (apply); it starts the new ones and stops the ones that are gone. A stopped input stops
 // reading at once, but stays (draining) until every event it read is acknowledged and its files'
 // offsets are in the registry, so an input started again for the same files continues there: no
@@ -75,6 +75,9 @@ class InputSet {
   size_t openFiles() const;
   // --once: every running input at EOF with no file open, nothing draining.
   bool atEof() const;
+  // The running input `id` has scanned its paths at or after `since` and read every file it found
+  // to the end (autodiscover stops a dead container's input only then); true when `id` does not run.
+  bool caughtUp(const std::string& id, Clock::time_point since) const;
   size_t running() const { return running_.size(); }
   size_t draining() const { return stopping_.size(); }
   std::vector<std::string> runningIds() const;

@@ -142,11 +142,17 @@ struct HttpConfig {
   int port = 5066;
 };
 
+namespace autodiscover {
+struct DockerProviderConfig;  // autodiscover/docker_provider.h
+}
+
 struct TailConfig {
   std::string config_file;
   std::vector<InputConfig> inputs;
   ConfigInputsSettings config_inputs;
   GeneralFields general;
+  // filebeat.autodiscover.providers with `type: docker`, in order.
+  std::vector<std::shared_ptr<const autodiscover::DockerProviderConfig>> autodiscover;
   // Set when no input can ever run (none enabled, no filebeat.config.inputs, no autodiscover
   // provider): the error start and `--check` throw (requireAnInput), made while the file's
   // positions are known. Null: something can run.

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "logship/common/time_source.h"
@@ -27,6 +28,11 @@ class WatcherThread {
   // Waits `d` or until stop; true when stopping.
   bool waitFor(std::chrono::milliseconds d);
   const std::atomic<bool>& stopping() const { return stop_; }
+  // The body of a list-then-follow watcher (Docker): `session` again and again until stop; an
+  // Error is handed to `failed`; `after` runs after each session; between two, a back-off wait
+  // (1 s doubling to 30 s, back to 1 s after a session that did not fail).
+  void runSessions(const std::function<void()>& session, const std::function<void(const std::string&)>& failed,
+                   const std::function<void()>& after = {});
 
  private:
   TimeSource& clock_;

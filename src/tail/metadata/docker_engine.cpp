@@ -4,6 +4,7 @@
 
 #include <simdjson.h>
 
+#include "logship/common/config.h"
 #include "logship/common/error.h"
 #include "logship/tail/http_stream.h"
 
@@ -135,6 +136,16 @@ void DockerEngine::followEvents(int64_t since_unix, const std::function<void(con
       on_idle);
   if (status != 200 && !stop.load()) throw Error(ErrorCode::kIo, "GET /events answered " + std::to_string(status));
   if (!stop.load()) throw Error(ErrorCode::kIo, "the Docker engine closed the event stream");
+}
+
+std::string dockerSocketPath(const config::Node& host) {
+  const std::string value = host.str("unix:///var/run/docker.sock");
+  constexpr std::string_view kUnix = "unix://";
+  if (value.compare(0, kUnix.size(), kUnix) != 0 || value.size() == kUnix.size()) {
+    host.fail("only unix:// hosts are implemented (the engine's socket, e.g. unix:///var/run/docker.sock), got \"" +
+              value + "\"");
+  }
+  return value.substr(kUnix.size());
 }
 
 }  // namespace logship::tail

@@ -1,7 +1,6 @@
 // DockerMatcher and DockerMetadataWatcher: see docker_metadata.h.
 #include "logship/tail/docker_metadata.h"
 
-#include "logship/common/backoff.h"
 #include "logship/common/error.h"
 #include "logship/common/json.h"
 #include "logship/common/logging.h"
@@ -120,18 +119,8 @@ void DockerMetadataWatcher::runSession() {
 }
 
 void DockerMetadataWatcher::loop() {
-  BackoffSchedule backoff(std::chrono::seconds(1), std::chrono::seconds(30));
-  while (!thread_.stopping().load()) {
-    try {
-      runSession();
-      backoff.reset();
-    } catch (const Error& e) {
-      health_.failed(e.what());
-    }
-    thread_.firstAttemptDone();
-    store_.cleanup();
-    if (thread_.waitFor(backoff.next())) break;
-  }
+  thread_.runSessions([this] { runSession(); }, [this](const std::string& e) { health_.failed(e); },
+                      [this] { store_.cleanup(); });
 }
 
 }  // namespace logship::tail

@@ -1,6 +1,9 @@
 // WatcherThread: see watcher_thread.h.
 #include "logship/tail/watcher_thread.h"
 
+#include "logship/common/backoff.h"
+#include "logship/common/error.h"
+
 namespace logship::tail {
 
 void WatcherThread::start(const std::function<void()>& body, std::chrono::milliseconds first_wait) {
@@ -32,6 +35,23 @@ void WatcherThread::firstAttemptDone() {
 bool WatcherThread::waitFor(std::chrono::milliseconds d) {
   std::unique_lock<std::mutex> lock(mu_);
   return clock_.waitFor(lock, cv_, d, [this] { return stop_.load(); });
+}
+
+void WatcherThread::runSessions(const std::function<void()>& session,
+                                const std::function<void(const std::string&)>& failed,
+                                const std::function<void()>& after) {
+  BackoffSchedule backoff(std::chrono::seconds(1), std::chrono::seconds(30));
+  while (!stop_.load()) {
+    try {
+      session();
+      backoff.reset();
+    } catch (const Error& e) {
+      failed(e.what());
+    }
+    firstAttemptDone();
+    if (after) after();
+    if (waitFor(backoff.next())) break;
+  }
 }
 
 }  // namespace logship::tail

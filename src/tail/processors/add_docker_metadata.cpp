@@ -32,21 +32,11 @@ class AddDockerMetadata final : public Processor {
   mutable DockerMetadataWatcher watcher_;
 };
 
-std::string socketPath(const config::Node& host) {
-  const std::string value = host.str("unix:///var/run/docker.sock");
-  constexpr std::string_view kUnix = "unix://";
-  if (value.compare(0, kUnix.size(), kUnix) != 0 || value.size() == kUnix.size()) {
-    host.fail("only unix:// hosts are implemented (the engine's socket, e.g. unix:///var/run/docker.sock), got \"" +
-              value + "\"");
-  }
-  return value.substr(kUnix.size());
-}
-
 }  // namespace
 
 std::unique_ptr<const Processor> parseAddDockerMetadata(const config::Node& node) {
   DockerMetadataOptions o;
-  o.socket_path = socketPath(node.child("host"));
+  o.socket_path = dockerSocketPath(node.child("host"));
   o.match_source = node.child("match_source").boolean(true);
   const config::Node index = node.child("match_source_index");
   o.match_source_index = static_cast<int>(index.integer(4));
