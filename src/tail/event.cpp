@@ -34,14 +34,19 @@ bool Event::set(std::string_view key, std::string_view value, Entry::Kind kind) 
   Entry* slot = nullptr;
   Entry* parent = nullptr;
   bool below = false;  // entries under `key`: the new value replaces them
+  // Called for each decoded member of a JSON line: the first byte rules out most entries before
+  // any comparison of whole keys.
+  const char first = key.empty() ? '\0' : key.front();
   for (auto& e : entries_) {
-    if (e.removed) continue;
     const size_t n = e.key.size();
+    if (e.removed || n == 0 || e.key.front() != first) continue;
     if (n == key.size()) {
-      if (slot == nullptr && e.key == key) slot = &e;
+      if (slot == nullptr && std::memcmp(e.key.data(), key.data(), n) == 0) slot = &e;
     } else if (n < key.size()) {
-      if (key[n] == '.' && key.compare(0, n, e.key) == 0 && (parent == nullptr || n > parent->key.size())) parent = &e;
-    } else if (e.key[key.size()] == '.' && e.key.compare(0, key.size(), key) == 0) {
+      if (key[n] == '.' && std::memcmp(key.data(), e.key.data(), n) == 0 &&
+          (parent == nullptr || n > parent->key.size()))
+        parent = &e;
+    } else if (e.key[key.size()] == '.' && std::memcmp(e.key.data(), key.data(), key.size()) == 0) {
       below = true;
     }
   }

@@ -23,12 +23,11 @@ std::string encoded(Event& event) {
 TEST(EventWrites, SetBelowARawObjectSplicesIntoIt) {
   Event e;
   e.setRaw("json", R"({"level":"info","http":{"code":404}})");
-  EXPECT_TRUE(e.setString("json.level", "error"));      // replaced in place
-  EXPECT_TRUE(e.setRaw("json.http.bytes", "12"));       // appended one level down
-  EXPECT_TRUE(e.setRaw("json.new.deep.x", "true"));     // missing levels become objects
+  EXPECT_TRUE(e.setString("json.level", "error"));   // replaced in place
+  EXPECT_TRUE(e.setRaw("json.http.bytes", "12"));    // appended one level down
+  EXPECT_TRUE(e.setRaw("json.new.deep.x", "true"));  // missing levels become objects
   EXPECT_EQ(e.entries().size(), 1u);
-  EXPECT_EQ(encoded(e),
-            R"({"json":{"level":"error","http":{"code":404,"bytes":12},"new":{"deep":{"x":true}}}})");
+  EXPECT_EQ(encoded(e), R"({"json":{"level":"error","http":{"code":404,"bytes":12},"new":{"deep":{"x":true}}}})");
 }
 
 TEST(EventWrites, SetBelowAValueThatIsNotAnObjectFailsAndWritesNothing) {
@@ -102,10 +101,11 @@ class WritesBelowDecoded : public ProcessorTest {
 TEST_F(WritesBelowDecoded, RenameOutOfAndIntoTheDecodedObject) {
   run("rename", "{fields: [{from: json.http.code, to: status}, {from: json.user, to: json.http.user}]}");
   EXPECT_EQ(errorMessage(), "");
-  EXPECT_EQ(encoded(event_),
-            R"({"json":{"http":{"path":"/x","tags":["a"],"user":"bob"},"level":"info"},)"
-            R"("message":"{\"level\":\"info\",\"http\":{\"code\":404,\"path\":\"/x\",\"tags\":[\"a\"]},\"user\":\"bob\"}",)"
-            R"("status":404})");
+  EXPECT_EQ(
+      encoded(event_),
+      R"({"json":{"http":{"path":"/x","tags":["a"],"user":"bob"},"level":"info"},)"
+      R"("message":"{\"level\":\"info\",\"http\":{\"code\":404,\"path\":\"/x\",\"tags\":[\"a\"]},\"user\":\"bob\"}",)"
+      R"("status":404})");
 }
 
 TEST_F(WritesBelowDecoded, RenameOntoAnExistingDecodedFieldFails) {
