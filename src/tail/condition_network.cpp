@@ -43,9 +43,7 @@ bool isLinkLocalMulticast(const IpAddress& ip) {
 bool isInterfaceLocalMulticast(const IpAddress& ip) {
   return !ip.v4 && ip.bytes[0] == 0xff && (ip.bytes[1] & 0x0f) == 0x01;
 }
-bool isBroadcast(const IpAddress& ip) {
-  return ip.v4 && std::memcmp(v4Bytes(ip), "\xff\xff\xff\xff", 4) == 0;
-}
+bool isBroadcast(const IpAddress& ip) { return ip.v4 && std::memcmp(v4Bytes(ip), "\xff\xff\xff\xff", 4) == 0; }
 // RFC 1918 and RFC 4193 (fd00::/8, as libbeat's privateIPv6).
 bool isPrivate(const IpAddress& ip) {
   if (ip.v4) return inV4(ip, 10, 0, 8) || inV4(ip, 172, 16, 12) || inV4(ip, 192, 168, 16);
@@ -123,16 +121,26 @@ std::optional<NetworkMatcher> NetworkMatcher::parse(std::string_view text) {
 
 bool NetworkMatcher::contains(const IpAddress& ip) const {
   switch (named_) {
-    case Named::kLoopback: return isLoopback(ip);
-    case Named::kUnicast: return isGlobalUnicast(ip);
-    case Named::kLinkLocalUnicast: return isLinkLocalUnicast(ip);
-    case Named::kInterfaceLocalMulticast: return isInterfaceLocalMulticast(ip);
-    case Named::kLinkLocalMulticast: return isLinkLocalMulticast(ip);
-    case Named::kMulticast: return isMulticast(ip);
-    case Named::kUnspecified: return isUnspecified(ip);
-    case Named::kPrivate: return isPrivate(ip);
-    case Named::kPublic: return !isLocalOrPrivate(ip);
-    case Named::kNone: break;
+    case Named::kLoopback:
+      return isLoopback(ip);
+    case Named::kUnicast:
+      return isGlobalUnicast(ip);
+    case Named::kLinkLocalUnicast:
+      return isLinkLocalUnicast(ip);
+    case Named::kInterfaceLocalMulticast:
+      return isInterfaceLocalMulticast(ip);
+    case Named::kLinkLocalMulticast:
+      return isLinkLocalMulticast(ip);
+    case Named::kMulticast:
+      return isMulticast(ip);
+    case Named::kUnspecified:
+      return isUnspecified(ip);
+    case Named::kPrivate:
+      return isPrivate(ip);
+    case Named::kPublic:
+      return !isLocalOrPrivate(ip);
+    case Named::kNone:
+      break;
   }
   // Go's IPNet.Contains: an IPv4 network holds IPv4 addresses only, an IPv6 one IPv6 only.
   if (ip.v4 != network_.v4) return false;

@@ -25,8 +25,18 @@ class NetworkMatcher {
   bool contains(const IpAddress& ip) const;
 
  private:
-  enum class Named : uint8_t { kNone, kLoopback, kUnicast, kLinkLocalUnicast, kInterfaceLocalMulticast,
-                               kLinkLocalMulticast, kMulticast, kUnspecified, kPrivate, kPublic };
+  enum class Named : uint8_t {
+    kNone,
+    kLoopback,
+    kUnicast,
+    kLinkLocalUnicast,
+    kInterfaceLocalMulticast,
+    kLinkLocalMulticast,
+    kMulticast,
+    kUnspecified,
+    kPrivate,
+    kPublic
+  };
   Named named_ = Named::kNone;
   IpAddress network_;  // CIDR: masked address
   int prefix_ = 0;     // CIDR: bits, counted on the 16-byte form for IPv6, the 4-byte one for IPv4

@@ -61,7 +61,7 @@ TEST_F(ConditionTest, Range) {
   EXPECT_TRUE(matches("{range: {responsetime.lte: 30, responsetime.gt: 29.5}}"));
   EXPECT_FALSE(matches("{range: {proc.cpu.total_p.gt: 0.6}}"));
   EXPECT_TRUE(matches("{range: {proc.cpu.total_p.gte: 0.5, http.ratio.gte: 0.5}}"));  // a numeric string too
-  EXPECT_FALSE(matches("{range: {status.gte: 0}}"));                                 // not a number
+  EXPECT_FALSE(matches("{range: {status.gte: 0}}"));                                  // not a number
   EXPECT_FALSE(matches("{range: {missing.lt: 1}}"));
   EXPECT_TRUE(refused("{range: {gtr: 0.3}}"));
   EXPECT_TRUE(refused("{range: {http.code.gt: fdfdd}}"));
@@ -87,8 +87,8 @@ TEST(NetworkMatcher, NamedRangesAsGo) {
     const auto a = parseIp(ip);
     return m && a && m->contains(*a);
   };
-  for (const char* ip : {"10.0.0.0", "10.255.255.255", "192.168.0.0", "192.168.255.255", "172.16.0.0",
-                         "172.31.255.255", "fd11:3456:789a:1::1"})
+  for (const char* ip : {"10.0.0.0", "10.255.255.255", "192.168.0.0", "192.168.255.255", "172.16.0.0", "172.31.255.255",
+                         "fd11:3456:789a:1::1"})
     EXPECT_TRUE(in("private", ip)) << ip;
   for (const char* ip : {"192.0.2.1", "2001:db8:ffff:ffff:ffff:ffff:ffff:1", "172.32.0.0"})
     EXPECT_FALSE(in("private", ip)) << ip;
