@@ -3,18 +3,23 @@
 // output that acks at once.
 //   bench_tail_pipeline [lines] [json|container]   (defaults: 2000000; `json` decodes lines as
 //   `json.keys_under_root: true, overwrite_keys: true` does; `container` reads the same lines
-//   wrapped in Docker json-file envelopes through the container parser, as `type: container`)
+//   wrapped in Docker json-file envelopes through the container parser, as `type: container`;
+//   `processors`: plain input with decode_json_fields into the root + rename + drop_fields, the
+//   go-zero pipeline of issue 13)
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "logship/common/config.h"
 #include "logship/common/json.h"
 #include "logship/common/metrics.h"
 #include "logship/tail/container_parser.h"
 #include "logship/tail/harvester.h"
+#include "logship/tail/processors.h"
 
 namespace {
 
@@ -51,6 +56,7 @@ int main(int argc, char** argv) {
   const long n = argc > 1 ? std::atol(argv[1]) : 2000000;
   const bool json = argc > 2 && std::strcmp(argv[2], "json") == 0;
   const bool container = argc > 2 && std::strcmp(argv[2], "container") == 0;
+  const bool with_processors = argc > 2 && std::strcmp(argv[2], "processors") == 0;
   // Mixed lengths like bench/tail_bench.sh's corpus: 20-620 byte bodies inside a go-zero line.
   std::vector<std::string> lines;
   const std::string pad = "abcdefghijklmnopqrstuvwxyz0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ/:-_=.,";
@@ -75,6 +81,18 @@ int main(int argc, char** argv) {
     input.type = "container";
     input.container.enabled = true;
     for (size_t i = 0; i < lines.size(); ++i) lines[i] = dockerEnvelope(lines[i], static_cast<int>(i));
+  }
+  // Kept alive for the whole run: events hold views of the processors' configuration strings.
+  std::unique_ptr<logship::config::Document> processors_doc;
+  if (with_processors) {
+    processors_doc = logship::config::Document::loadString(R"(processors:
+  - decode_json_fields: {fields: [message], target: "", overwrite_keys: true}
+  - rename: {fields: [{from: content, to: msg}], ignore_missing: true}
+  - drop_fields: {fields: [message]}
+)",
+                                                           "bench.yml", {});
+    std::vector<std::string> warnings;
+    input.processors = parseProcessors(processors_doc->root().child("processors"), warnings);
   }
   logship::metrics::Registry metrics;
   AckTracker acks;

@@ -113,5 +113,4 @@ void formatJoda(std::string_view p, const date::local_time<std::chrono::millisec
   }
 }
 
-
 }  // namespace logship
