@@ -24,10 +24,18 @@ namespace {
 using namespace logship::tail;
 
 const char* const kSegments[] = {"a", "b", "json", "c.d", "x", "msg"};
-const char* const kRaw[] = {
-    "1", "-2.5e3", "\"s\"", "true", "null", "[]", "{}", "[1,{\"a\":2},\"x\"]", "{\"a\":{\"b\":1},\"c\":\"x\"}",
-    "{\"a.b\":1,\"x\":{\"y\":[{\"z\":1}]}}", "\"{\\\"a\\\":{\\\"b\\\":\\\"[1]\\\"},\\\"c.d\\\":2}\"",
-    "{ \"json\" : { \"msg\" : \"{\\\"x\\\":1}\" } , \"b\":\"\\u00e9\" }"};
+const char* const kRaw[] = {"1",
+                            "-2.5e3",
+                            "\"s\"",
+                            "true",
+                            "null",
+                            "[]",
+                            "{}",
+                            "[1,{\"a\":2},\"x\"]",
+                            "{\"a\":{\"b\":1},\"c\":\"x\"}",
+                            "{\"a.b\":1,\"x\":{\"y\":[{\"z\":1}]}}",
+                            "\"{\\\"a\\\":{\\\"b\\\":\\\"[1]\\\"},\\\"c.d\\\":2}\"",
+                            "{ \"json\" : { \"msg\" : \"{\\\"x\\\":1}\" } , \"b\":\"\\u00e9\" }"};
 
 // Processors parsed once: events keep views of their configuration strings.
 struct Processors {

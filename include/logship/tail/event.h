@@ -3,6 +3,7 @@
 // Values are views: into the line buffer, into the JSON decoder's buffer, into config-owned
 // strings, or into the event's Arena. Nothing is allocated per event once buffers have grown.
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -100,9 +101,11 @@ class Event {
 };
 
 // True when `key` equals `prefix` or starts with `prefix.`.
+// Processors call it per entry: the cheap byte checks come before the comparison of whole keys.
 inline bool keyUnder(std::string_view key, std::string_view prefix) {
-  return key.size() >= prefix.size() && key.compare(0, prefix.size(), prefix) == 0 &&
-         (key.size() == prefix.size() || key[prefix.size()] == '.');
+  const size_t n = prefix.size();
+  if (key.size() < n || (key.size() > n && key[n] != '.')) return false;
+  return n == 0 || (key[0] == prefix[0] && std::memcmp(key.data(), prefix.data(), n) == 0);
 }
 
 // The encoder's key order: "a.b" sorts right after "a" and before "a-b" ('.' counts as the lowest
