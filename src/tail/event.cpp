@@ -4,6 +4,8 @@
 
 #include <simdjson.h>
 
+#include "logship/common/json.h"
+#include "logship/tail/event_encoder.h"
 #include "logship/tail/raw_json.h"
 
 namespace logship::tail {
@@ -28,15 +30,63 @@ std::string_view Arena::copy(std::string_view s) {
   }
 }
 
-void Event::set(std::string_view key, std::string_view value, Entry::Kind kind) {
+bool Event::set(std::string_view key, std::string_view value, Entry::Kind kind) {
+  Entry* slot = nullptr;
+  Entry* parent = nullptr;
+  bool below = false;  // entries under `key`: the new value replaces them
+  // Called for each decoded member of a JSON line: the first byte rules out most entries before
+  // any comparison of whole keys.
+  const char first = key.empty() ? '\0' : key.front();
   for (auto& e : entries_) {
-    if (!e.removed && e.key == key) {
-      e.value = value;
-      e.kind = kind;
-      return;
+    const size_t n = e.key.size();
+    if (e.removed || n == 0 || e.key.front() != first) continue;
+    if (n == key.size()) {
+      if (slot == nullptr && std::memcmp(e.key.data(), key.data(), n) == 0) slot = &e;
+    } else if (n < key.size()) {
+      if (key[n] == '.' && std::memcmp(key.data(), e.key.data(), n) == 0 &&
+          (parent == nullptr || n > parent->key.size()))
+        parent = &e;
+    } else if (e.key[key.size()] == '.' && std::memcmp(e.key.data(), key.data(), key.size()) == 0) {
+      below = true;
     }
   }
+  if (slot == nullptr && parent != nullptr) return putBelow(*parent, key, value, kind);
+  if (below) {
+    for (auto& e : entries_)
+      if (!e.removed && e.key.size() > key.size() && keyUnder(e.key, key)) e.removed = true;
+  }
+  if (slot != nullptr) {
+    slot->value = value;
+    slot->kind = kind;
+    return true;
+  }
   entries_.push_back(Entry{key, value, kind, false});
+  return true;
+}
+
+bool Event::putBelow(Entry& parent, std::string_view key, std::string_view value, Entry::Kind kind) {
+  if (parent.kind != Entry::Kind::kRaw) return false;
+  thread_local std::string encoded;
+  thread_local std::string rewritten;
+  if (kind == Entry::Kind::kString) {
+    encoded.clear();
+    json::appendString(encoded, value);
+    value = encoded;
+  }
+  rewritten.clear();
+  if (!raw::put(parent.value, key.substr(parent.key.size() + 1), value, rewritten)) return false;
+  parent.value = arena_.copy(rewritten);
+  return true;
+}
+
+Entry* Event::ancestor(std::string_view key) {
+  Entry* parent = nullptr;
+  for (auto& e : entries_) {
+    const size_t n = e.key.size();
+    if (e.removed || n >= key.size() || key[n] != '.' || key.compare(0, n, e.key) != 0) continue;
+    if (parent == nullptr || n > parent->key.size()) parent = &e;
+  }
+  return parent;
 }
 
 const Entry* Event::find(std::string_view key) const {
@@ -88,7 +138,44 @@ bool Event::remove(std::string_view key) {
       any = true;
     }
   }
-  return any;
+  if (any) return true;
+  Entry* parent = ancestor(key);
+  if (parent == nullptr || parent->kind != Entry::Kind::kRaw) return false;
+  thread_local std::string rewritten;
+  rewritten.clear();
+  if (!raw::erase(parent->value, key.substr(parent->key.size() + 1), rewritten)) return false;
+  parent->value = arena_.copy(rewritten);
+  return true;
+}
+
+bool Event::subtree(std::string_view key, Entry& out) {
+  const Entry* exact = nullptr;
+  bool below = false;
+  for (const auto& e : entries_) {
+    if (e.removed || !keyUnder(e.key, key)) continue;
+    if (e.key.size() == key.size()) {
+      if (exact == nullptr) exact = &e;
+    } else {
+      below = true;
+    }
+  }
+  if (!below) {
+    if (exact == nullptr) return lookupInsideRaw(key, out);
+    out = *exact;
+    return true;
+  }
+  // Entries under `key` (`a.b`, `a.c.d` for `a`): one object, as mapstr holds them.
+  thread_local std::vector<Entry> members;
+  thread_local std::string text;
+  members.clear();
+  for (const auto& e : entries_)
+    if (!e.removed && e.key.size() > key.size() && keyUnder(e.key, key))
+      members.push_back(Entry{e.key.substr(key.size() + 1), e.value, e.kind, false});
+  text.assign("{");
+  EventEncoder::encodeMembers(members, text);
+  text.push_back('}');
+  out = Entry{key, arena_.copy(text), Entry::Kind::kRaw, false};
+  return true;
 }
 
 std::string_view Event::text(const Entry& e, std::string& scratch) {

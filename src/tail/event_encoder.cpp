@@ -8,19 +8,7 @@
 namespace logship::tail {
 namespace {
 
-// Orders keys so that "a.b" sorts right after "a" and before "a-b": '.' counts as the lowest byte.
-bool keyLess(const Entry& a, const Entry& b) {
-  const size_t n = std::min(a.key.size(), b.key.size());
-  for (size_t i = 0; i < n; ++i) {
-    unsigned char x = static_cast<unsigned char>(a.key[i]);
-    unsigned char y = static_cast<unsigned char>(b.key[i]);
-    if (x == y) continue;
-    if (x == '.') x = 0;
-    if (y == '.') y = 0;
-    return x < y;
-  }
-  return a.key.size() < b.key.size();
-}
+bool keyLess(const Entry& a, const Entry& b) { return dottedKeyLess(a.key, b.key); }
 
 void writeValue(const Entry& e, std::string& out) {
   if (e.kind == Entry::Kind::kString) {
@@ -68,7 +56,10 @@ void writeMembers(const std::vector<Entry>& entries, std::vector<uint32_t>& orde
   for (const uint32_t index : order) {
     const Entry& e = entries[index];
     if (e.key.empty()) continue;
-    if (e.key == prev_key) continue;  // duplicate key: the first one added wins
+    // A duplicate key, or a key below a value already written (`a.b` after `a`: sorted right
+    // after it): the first one wins, so the object never holds a key twice. Event::set keeps
+    // events free of both; this guards entries appended directly.
+    if (!prev_key.empty() && keyUnder(e.key, prev_key)) continue;
     prev_key = e.key;
     // Split into components (at most 16 levels; deeper keys keep their dots in the last one).
     std::string_view comps[16];

@@ -48,7 +48,7 @@ bool normalizeTimestamp(std::string_view s, std::string& out, int64_t* ms) {
 
 JsonDecoder::JsonDecoder(const JsonConfig& config) : config_(config) {}
 
-bool JsonDecoder::decode(std::string_view line, Event& event) {
+bool JsonDecoder::decode(std::string_view line, Event& event, bool append_only) {
   message_text_ = {};
   buffer_.assign(line);
   buffer_.append(simdjson::SIMDJSON_PADDING, '\0');
@@ -130,6 +130,10 @@ bool JsonDecoder::decode(std::string_view line, Event& event) {
         std::string_view unescaped;
         if (!value.get_string().get(unescaped)) message_text_ = event.arena().copy(unescaped);
       }
+    }
+    if (append_only) {
+      event.append(full_key, raw, Entry::Kind::kRaw);
+      continue;
     }
     if (under_root && !config_.overwrite_keys && event.find(full_key)) continue;
     event.setRaw(full_key, raw);

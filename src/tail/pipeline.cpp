@@ -247,12 +247,8 @@ void Pipeline::shrinkToFit(const Message& message) {
 
 bool Pipeline::encodePayload() {
   payload_.clear();
-  if (codec_.format) {
-    // Filebeat's format strings read @timestamp like a field (beat.Event.GetValue), as its
-    // "2006-01-02T15:04:05.000Z" text; here the timestamp is not an entry until it is added.
-    if (!event_.find("@timestamp")) event_.append("@timestamp", event_.timestamp_, Entry::Kind::kString);
-    return codec_.format->evaluate(event_, payload_);
-  }
+  // Format strings read @timestamp (and %{+...} dates) from the event's timestamp itself.
+  if (codec_.format) return codec_.format->evaluate(event_, payload_);
   encoder_.encode(event_, id_, payload_, codec_.pretty, preencoded_);
   if (codec_.escape_html) escapeHtml(payload_, escape_scratch_);
   return true;

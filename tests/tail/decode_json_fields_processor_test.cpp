@@ -70,14 +70,95 @@ TEST_F(DecodeJson, DecodedValuesOutliveTheNextDecode) {
   EXPECT_EQ(event_.find("a.x")->value, "\"first\"");
 }
 
-TEST_F(DecodeJson, RefusesWhatItCannotHonourAndNamesDocumentId) {
+TEST_F(DecodeJson, RefusesBadDepthAndNamesDocumentId) {
   EXPECT_THROW(parse("decode_json_fields", "{fields: []}"), config::ConfigError);
-  EXPECT_THROW(parse("decode_json_fields", "{fields: [m], max_depth: 2}"), config::ConfigError);
-  EXPECT_THROW(parse("decode_json_fields", "{fields: [m], process_array: true}"), config::ConfigError);
-  EXPECT_THROW(parse("decode_json_fields", "{fields: [m], expand_keys: true}"), config::ConfigError);
+  EXPECT_THROW(parse("decode_json_fields", "{fields: [m], max_depth: 0}"), config::ConfigError);
   parse("decode_json_fields", "{fields: [m], document_id: id}");
   ASSERT_EQ(doc_->noEffectKeys().size(), 1u);
   EXPECT_NE(doc_->noEffectKeys()[0].find("document_id"), std::string::npos);
+  // libbeat expands keys only when decoding into the root.
+  parse("decode_json_fields", "{fields: [m], expand_keys: true, target: x}");
+  ASSERT_EQ(doc_->noEffectKeys().size(), 1u);
+  EXPECT_NE(doc_->noEffectKeys()[0].find("expand_keys"), std::string::npos);
+}
+
+// TestValidJSONDepthTwo / TestTargetOption: the JSON string under "log" is decoded too.
+TEST_F(DecodeJson, MaxDepthTwoDecodesJsonHeldInStrings) {
+  event_.setString("msg", kMsg);
+  run("decode_json_fields", "{fields: [msg], max_depth: 2, target: doc}");
+  EXPECT_EQ(event_.find("doc.log")->value, R"({"level":"info"})");
+  EXPECT_EQ(event_.find("doc.log.level")->value, "\"info\"");
+  EXPECT_EQ(event_.find("doc.count")->value, "3");
+  EXPECT_EQ(event_.find("msg")->kind, Entry::Kind::kString);  // a target keeps the field
+}
+
+// TestNotJsonObjectOrArray: only structured strings are decoded; numbers in strings stay.
+TEST_F(DecodeJson, OnlyStructuredStringsAreDecoded) {
+  const std::string line = R"({"someNumberAsString":"1475026826760","someNumber":1475026826760,)"
+                           R"("someString2":"2017 is awesome","someMap":"{\"a\":\"b\"}","someArray":"[1,2,3]"})";
+  event_.setString("msg", line);
+  run("decode_json_fields", "{fields: [msg], max_depth: 1, process_array: true}");
+  EXPECT_EQ(event_.find("msg.someMap")->value, R"("{\"a\":\"b\"}")");
+  EXPECT_EQ(event_.find("msg.someArray")->value, R"("[1,2,3]")");
+  event_.clear();
+  event_.setString("msg", line);
+  run("decode_json_fields", "{fields: [msg], max_depth: 10, process_array: true}");
+  EXPECT_EQ(live(),
+            (Strings{R"(msg.someNumberAsString="1475026826760")", "msg.someNumber=1475026826760",
+                     R"(msg.someString2="2017 is awesome")", R"(msg.someMap={"a":"b"})", "msg.someArray=[1,2,3]"}));
+}
+
+// TestArrayWithArraysDisabled / Enabled / InvalidArray.
+TEST_F(DecodeJson, ArraysInStringsNeedProcessArray) {
+  const std::string line = R"({"arrayOfMap":"[{\"a\":\"b\"}]","bad":"[]]"})";
+  event_.setString("msg", line);
+  run("decode_json_fields", "{fields: [msg], max_depth: 10, process_array: false}");
+  EXPECT_EQ(event_.find("msg.arrayOfMap")->value, R"("[{\"a\":\"b\"}]")");
+  event_.clear();
+  event_.setString("msg", line);
+  run("decode_json_fields", "{fields: [msg], max_depth: 10, process_array: true}");
+  EXPECT_EQ(event_.find("msg.arrayOfMap")->value, R"([{"a":"b"}])");
+  EXPECT_EQ(event_.find("msg.bad")->value, R"("[]]")");  // invalid: kept as the string
+}
+
+// At the last level an array string is decoded even without process_array (libbeat returns
+// before looking at the decoded value's type).
+TEST_F(DecodeJson, AtTheLastLevelArraysAreDecodedAnyway) {
+  event_.setString("msg", R"({"a":"[1,2]","b":"{\"c\":\"[3]\"}"})");
+  run("decode_json_fields", "{fields: [msg], max_depth: 2}");
+  EXPECT_EQ(event_.find("msg.a")->value, "[1,2]");
+  EXPECT_EQ(event_.find("msg.b")->value, R"({"c":"[3]"})");
+}
+
+// TestExpandKeys: dotted keys merge into nested objects at the root.
+TEST_F(DecodeJson, ExpandKeysMergesDottedKeysIntoObjects) {
+  event_.setString("msg", R"({"a.b": {"c": "c"}, "a.b.d": "d", "x": {"y.z": 1}})");
+  run("decode_json_fields", "{fields: [msg], expand_keys: true, target: \"\"}");
+  EXPECT_EQ(event_.find("a.b.c")->value, "\"c\"");
+  EXPECT_EQ(event_.find("a.b.d")->value, "\"d\"");
+  EXPECT_EQ(event_.find("x.y.z")->value, "1");
+  EXPECT_EQ(event_.find("msg")->kind, Entry::Kind::kString);
+}
+
+// TestExpandKeysError: a value and an object at one key.
+TEST_F(DecodeJson, ExpandKeysConflictFlagsTheEventAndWritesNothing) {
+  event_.setString("msg", R"({"a.b": "c", "a.b.c": "d"})");
+  run("decode_json_fields", "{fields: [msg], expand_keys: true, add_error_key: true, target: \"\"}");
+  EXPECT_EQ(errorMessage(), "cannot expand \"a.b.c\": found conflicting key");
+  EXPECT_EQ(event_.find("error.type")->value, "json");
+  EXPECT_FALSE(event_.has("a"));
+}
+
+// Put semantics: the target is replaced as a whole, also below a decoded object.
+TEST_F(DecodeJson, ATargetIsReplacedWholeEvenInsideRawJson) {
+  event_.setRaw("doc.old", "1");
+  event_.setRaw("json", R"({"payload":"{\"k\":1}","keep":true})");
+  run("decode_json_fields", "{fields: [json.payload]}");
+  EXPECT_EQ(event_.find("json")->value, R"({"keep":true,"payload":{"k":1}})");
+  event_.setString("msg", kMsg);
+  run("decode_json_fields", "{fields: [msg], target: doc}");
+  EXPECT_FALSE(event_.has("doc.old"));
+  EXPECT_EQ(event_.find("doc.stream")->value, "\"stderr\"");
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include <date/tz.h>
 
+#include "logship/common/joda.h"
 #include "logship/common/timestamp.h"
 #include "logship/stash/event.h"
 
@@ -19,9 +20,7 @@ namespace logship::stash {
 // RFC 3339 parsing is shared with the tailer.
 using logship::parseRfc3339;  // common/timestamp.h
 
-// Formats `local` (a local wall time) with a Joda pattern (yyyy yy MM M MMM MMMM dd d HH H hh h mm
-// m ss s SSS a EEE EEEE D; 'quoted' literals; other characters copied).
-void formatJoda(std::string_view pattern, const date::local_time<std::chrono::milliseconds>& local, std::string& out);
+using logship::formatJoda;  // common/joda.h, shared with the tailer's format strings
 
 class IndexNamer {
  public:

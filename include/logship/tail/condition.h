@@ -1,6 +1,9 @@
 #pragma once
-// Filebeat's `when` conditions: equals, contains, regexp, has_fields, and, or, not.
+// Filebeat's `when` conditions (libbeat/conditions): equals (typed: strings, integers and bools
+// compare only with their own type), contains, regexp, range (gt/gte/lt/lte on numbers), network
+// (CIDRs and named ranges), has_fields, and, or, not. Fields are dotted paths, inside raw JSON too.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,10 +16,11 @@ class RE2;
 namespace logship::tail {
 
 class Event;
+class NetworkMatcher;
 
 class Condition {
  public:
-  enum class Kind { kEquals, kContains, kRegexp, kHasFields, kAnd, kOr, kNot };
+  enum class Kind { kEquals, kContains, kRegexp, kRange, kNetwork, kHasFields, kAnd, kOr, kNot };
   ~Condition();
   bool matches(const Event& event) const;
 
@@ -24,12 +28,18 @@ class Condition {
   static std::shared_ptr<const Condition> parse(const config::Node& node);
 
  private:
+  enum class Type { kString, kInteger, kBool };  // equals: the configured value's YAML type
   struct Check {
     std::string field;
-    std::string value;                 // equals / contains
-    std::shared_ptr<re2::RE2> regexp;  // regexp
+    std::string value;  // equals / contains
+    Type type = Type::kString;
+    std::shared_ptr<re2::RE2> regexp;                       // regexp
+    std::optional<double> gte, gt, lte, lt;                 // range
+    std::vector<std::shared_ptr<NetworkMatcher>> networks;  // network: any of them
   };
   static void addChecks(Condition& c, const config::Node& map, const std::string& prefix);
+  static void addCheck(Condition& c, const std::string& field, const config::Node& value);
+  bool checkMatches(const Check& check, const Event& event) const;
 
   Kind kind_ = Kind::kAnd;
   std::vector<Check> checks_;        // all must hold

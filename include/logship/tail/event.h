@@ -3,6 +3,7 @@
 // Values are views: into the line buffer, into the JSON decoder's buffer, into config-owned
 // strings, or into the event's Arena. Nothing is allocated per event once buffers have grown.
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -46,10 +47,13 @@ class Event {
     truncated = false;
     dropped = false;
   }
-  // Adds or replaces `key` (replacing keeps the slot).
-  void set(std::string_view key, std::string_view value, Entry::Kind kind);
-  void setString(std::string_view key, std::string_view v) { set(key, v, Entry::Kind::kString); }
-  void setRaw(std::string_view key, std::string_view v) { set(key, v, Entry::Kind::kRaw); }
+  // mapstr's Put: adds or replaces `key` (replacing keeps the slot) and drops what was below it.
+  // Below a raw JSON object entry (`json.a.b` with `json` raw) the object is rewritten into the
+  // arena with the value spliced in. False, writing nothing, when a non-object value lies on the
+  // way (`a.b` with `a` a string: mapstr's "expected map" error).
+  bool set(std::string_view key, std::string_view value, Entry::Kind kind);
+  bool setString(std::string_view key, std::string_view v) { return set(key, v, Entry::Kind::kString); }
+  bool setRaw(std::string_view key, std::string_view v) { return set(key, v, Entry::Kind::kRaw); }
   // Adds without checking for an existing key (callers that know the key is new).
   void append(std::string_view key, std::string_view value, Entry::Kind kind) {
     entries_.push_back(Entry{key, value, kind, false});
@@ -63,8 +67,14 @@ class Event {
   bool lookup(std::string_view key, Entry& out) const;
   // True when `key` or anything under it (`key.x`) exists, inside raw JSON objects too.
   bool has(std::string_view key) const;
-  // Removes `key` and everything under it; returns whether anything was removed.
+  // Removes `key` and everything under it, inside raw objects too; returns whether anything was
+  // removed.
   bool remove(std::string_view key);
+  // The whole value at `key` as one entry (for copies and moves): the entry itself, a value inside
+  // a raw object, or the entries under `key` encoded into one raw object (in the arena).
+  bool subtree(std::string_view key, Entry& out);
+  // The live entry whose key is the longest strict prefix of `key` (`a` or `a.b` for `a.b.c`).
+  Entry* ancestor(std::string_view key);
   // The value as text: a string's contents, or the raw JSON of other values. `scratch` holds an
   // unescaped copy when needed.
   static std::string_view text(const Entry& e, std::string& scratch);
@@ -85,14 +95,32 @@ class Event {
   std::vector<Entry> entries_;
   Arena arena_;
   bool lookupInsideRaw(std::string_view key, Entry& out) const;
+  bool putBelow(Entry& parent, std::string_view key, std::string_view value, Entry::Kind kind);
 
   mutable Entry found_;  // find()'s result when it lies inside a raw object
 };
 
 // True when `key` equals `prefix` or starts with `prefix.`.
+// Processors call it per entry: the cheap byte checks come before the comparison of whole keys.
 inline bool keyUnder(std::string_view key, std::string_view prefix) {
-  return key.size() >= prefix.size() && key.compare(0, prefix.size(), prefix) == 0 &&
-         (key.size() == prefix.size() || key[prefix.size()] == '.');
+  const size_t n = prefix.size();
+  if (key.size() < n || (key.size() > n && key[n] != '.')) return false;
+  return n == 0 || (key[0] == prefix[0] && std::memcmp(key.data(), prefix.data(), n) == 0);
+}
+
+// The encoder's key order: "a.b" sorts right after "a" and before "a-b" ('.' counts as the lowest
+// byte), so everything under a key follows it.
+inline bool dottedKeyLess(std::string_view a, std::string_view b) {
+  const size_t n = a.size() < b.size() ? a.size() : b.size();
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]);
+    unsigned char y = static_cast<unsigned char>(b[i]);
+    if (x == y) continue;
+    if (x == '.') x = 0;
+    if (y == '.') y = 0;
+    return x < y;
+  }
+  return a.size() < b.size();
 }
 
 }  // namespace logship::tail

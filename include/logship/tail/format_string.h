@@ -1,6 +1,8 @@
 #pragma once
-// Beats format strings: `%{[fields.log_topic]}`, `logs-%{[level]}`, `%{[fields.x]:default}`.
-// Compiled once; evaluation appends to a caller-owned buffer.
+// Beats format strings (libbeat/common/fmtstr): `%{[fields.log_topic]}`, `%{[a][b]}` (= a.b),
+// `logs-%{[level]}`, `%{[fields.x]:default}` (used when the field is missing or empty),
+// `%{+yyyy.MM.dd}` (the event's @timestamp in UTC, a Joda pattern), `%{[@timestamp]}` and
+// `%{[@metadata.beat]}`. Compiled once; evaluation appends to a caller-owned buffer.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,9 +18,12 @@ class FormatString {
   explicit FormatString(std::string_view text);
 
   bool empty() const { return parts_.empty(); }
-  bool isConstant() const { return parts_.size() <= 1 && (parts_.empty() || !parts_[0].is_field); }
+  bool isConstant() const {
+    return parts_.size() <= 1 && (parts_.empty() || (!parts_[0].is_field && !parts_[0].is_time));
+  }
   const std::string& source() const { return source_; }
-  // The fields referenced without a default: without any of them the string cannot be evaluated.
+  // The fields referenced without a default: without any of them the string cannot be evaluated
+  // (@timestamp and the @metadata every event has are not listed).
   std::vector<std::string> requiredFields() const;
   // Appends the value to `out`; returns false when a referenced field is missing and has no default.
   bool evaluate(const Event& event, std::string& out) const;
@@ -26,7 +31,8 @@ class FormatString {
  private:
   struct Part {
     bool is_field = false;
-    std::string text;  // literal, or the dotted field name
+    std::string text;  // literal, the dotted field name, or the Joda pattern of `%{+...}`
+    bool is_time = false;
     bool has_default = false;
     std::string fallback;
   };

@@ -19,7 +19,9 @@ class JsonDecoder {
   explicit JsonDecoder(const JsonConfig& config);
   // Returns false when the line is not a JSON object (the event keeps `message` and, with
   // add_error_key, gets error.message / error.type).
-  bool decode(std::string_view line, Event& event);
+  // `append_only`: the members are appended as they are, without Event::set's replacing (for a
+  // scratch event that holds only this line's members, dotted keys colliding or not).
+  bool decode(std::string_view line, Event& event, bool append_only = false);
   // The text for multiline/filters when message_key is set (empty otherwise or when missing).
   std::string_view messageText() const { return message_text_; }
   // Why the last decode() failed ("invalid JSON", "not a JSON object", ...).

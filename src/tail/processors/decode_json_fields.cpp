@@ -1,11 +1,15 @@
 // decode_json_fields: decodes the JSON object held as text in each listed field, with the
 // input-level JSON decoder (json_decoder.h): into the field itself (target unset), into the root
-// (target ""), or under `target`. Decoded values stay raw JSON; they are copied into the event's
-// arena (no heap allocation once it has grown) because the decoder's buffer is reused per field.
+// (target ""), or under `target`. Each field is decoded into a scratch event first, then put into
+// the event with mapstr's semantics (Event::set): a named target is replaced as a whole, even below
+// a raw object (`target: json.payload`). Decoded values stay raw JSON, copied into the event's
+// arena (no heap allocation once it has grown); max_depth / process_array / expand_keys rewrite
+// them as libbeat does (decoded_json.h).
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "decoded_json.h"
 #include "logship/tail/event.h"
 #include "logship/tail/json_decoder.h"
 #include "logship/tail/processor.h"
@@ -18,6 +22,9 @@ struct DecodeJsonOptions {
   std::optional<std::string> target;  // nullopt: each field itself; "": the root
   bool overwrite_keys = false;
   bool add_error_key = false;
+  int max_depth = 1;
+  bool process_array = false;
+  bool expand_keys = false;
 };
 
 class DecodeJsonFields final : public Processor {
@@ -26,7 +33,7 @@ class DecodeJsonFields final : public Processor {
     for (const auto& field : options_.fields) {
       JsonConfig c;
       c.enabled = true;
-      c.keys_under_root = options_.target && options_.target->empty();
+      c.keys_under_root = root();
       c.target = options_.target ? *options_.target : field;
       c.overwrite_keys = options_.overwrite_keys;
       c.add_error_key = options_.add_error_key;
@@ -42,23 +49,63 @@ class DecodeJsonFields final : public Processor {
   }
 
  private:
+  bool root() const { return options_.target && options_.target->empty(); }
+
   void decodeField(Event& event, std::string_view field, JsonDecoder& decoder) const {
-    const Entry* source = event.find(field);
-    if (!source) return;  // libbeat: a missing field is skipped silently
-    thread_local std::string scratch;
-    const std::string_view text = Event::text(*source, scratch);
-    const size_t source_index = static_cast<size_t>(source - event.entries().data());
-    const size_t mark = event.entries().size();
-    if (!decoder.decode(text, event)) return;  // the field keeps its text (error.* when asked)
-    auto& entries = event.entries();
-    // Without a target the object replaces the field's text; a decoded key landing on the field
-    // itself (target: the field's own name) already replaced it through set().
-    if (!options_.target && entries[source_index].key == field) entries[source_index].removed = true;
-    for (size_t i = mark; i < entries.size(); ++i) entries[i].value = event.arena().copy(entries[i].value);
-    // set() may have replaced existing entries in place (overwrite_keys): their values too.
-    for (size_t i = 0; i < mark; ++i)
-      if (!entries[i].removed && decoder.holds(entries[i].value))
-        entries[i].value = event.arena().copy(entries[i].value);
+    Entry source;
+    if (!event.lookup(field, source)) return;  // libbeat: a missing field is skipped silently
+    // libbeat decodes strings only (a number or an object already decoded stays as it is).
+    if (source.kind == Entry::Kind::kRaw && (source.value.empty() || source.value.front() != '"')) return;
+    thread_local std::string unescaped;
+    const std::string_view text = Event::text(source, unescaped);
+    thread_local Event decoded;
+    decoded.clear();
+    if (root()) decoded.timestamp_ = event.timestamp_;
+    const bool ok = decoder.decode(text, decoded, true);
+    if (root()) {
+      event.timestamp_ = decoded.timestamp_;
+      if (decoded.timestamp_ms != 0) event.timestamp_ms = decoded.timestamp_ms;
+    }
+    if (!ok) {  // the field keeps its text; error.* when asked
+      putAll(event, decoded.entries(), false);
+      return;
+    }
+    if (options_.max_depth > 1) decodeNested(decoded);
+    if (root() && options_.expand_keys) {
+      thread_local std::vector<Entry> leaves;
+      leaves.clear();
+      std::string error;
+      if (!expandKeys(decoded.entries(), decoded.arena(), leaves, error)) {
+        if (options_.add_error_key) {
+          event.setString("error.message", event.arena().copy(error));
+          event.setString("error.type", "json");
+        }
+        return;
+      }
+      putAll(event, leaves, !options_.overwrite_keys);
+      return;
+    }
+    // mapstr's Put of the decoded object at the target: what was there goes first.
+    if (!root()) event.remove(options_.target ? std::string_view(*options_.target) : field);
+    putAll(event, decoded.entries(), root() && !options_.overwrite_keys);
+  }
+
+  void decodeNested(Event& decoded) const {
+    thread_local std::string out;
+    for (auto& e : decoded.entries()) {
+      out.clear();
+      writeNestedDecoded(e.value, options_.max_depth - 1, options_.process_array, out);
+      if (out != e.value) e.value = decoded.arena().copy(out);
+    }
+  }
+
+  // Puts the scratch event's entries into `event` (keys and values copied into its arena, as the
+  // scratch event and the decoder's buffer are reused).
+  static void putAll(Event& event, const std::vector<Entry>& entries, bool keep_existing) {
+    for (const auto& e : entries) {
+      if (e.removed || (keep_existing && event.has(e.key))) continue;
+      event.set(event.arena().copy(e.key), event.arena().copy(e.value), e.kind);
+    }
   }
 
   DecodeJsonOptions options_;
@@ -75,12 +122,13 @@ std::unique_ptr<const Processor> parseDecodeJsonFields(const config::Node& node)
   if (node.child("target").present()) o.target = node.child("target").str();
   o.overwrite_keys = node.child("overwrite_keys").boolean(false);
   o.add_error_key = node.child("add_error_key").boolean(false);
-  if (node.child("max_depth").integer(1) != 1)
-    node.child("max_depth").fail("max_depth other than 1 is not supported yet (nested JSON strings stay text)");
-  if (node.child("process_array").boolean(false))
-    node.child("process_array").fail("process_array: true is not supported yet (arrays stay as decoded)");
-  if (node.child("expand_keys").boolean(false))
-    node.child("expand_keys").fail("expand_keys: true is not supported yet (decoded keys keep their dots)");
+  const int64_t max_depth = node.child("max_depth").integer(1);
+  if (max_depth < 1 || max_depth > 64) node.child("max_depth").fail("max_depth must be between 1 and 64");
+  o.max_depth = static_cast<int>(max_depth);
+  o.process_array = node.child("process_array").boolean(false);
+  o.expand_keys = node.child("expand_keys").boolean(false);
+  if (o.expand_keys && !(o.target && o.target->empty()))
+    node.child("expand_keys").noEffect("libbeat expands keys only when decoding into the root (target: \"\")");
   node.child("document_id").noEffect("logship always sets @metadata._id from the file and offset");
   return std::make_unique<DecodeJsonFields>(std::move(o));
 }

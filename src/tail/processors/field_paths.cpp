@@ -32,27 +32,48 @@ std::vector<FromTo> parseFromToList(const config::Node& node, std::string_view w
   return out;
 }
 
+namespace {
+
+// Whether rebasing entry keys moves or copies `from` to `to`: `from` is held by entries of its own
+// (not inside a raw object) and nothing lies above `to` (no raw object to write into, no value
+// that would make the put fail).
+bool rebasable(Event& event, std::string_view from, std::string_view to) {
+  if (event.ancestor(to) != nullptr) return false;
+  for (const auto& e : event.entries())
+    if (!e.removed && keyUnder(e.key, from)) return true;
+  return false;
+}
+
+}  // namespace
+
 bool moveField(Event& event, std::string_view from, std::string_view to) {
-  bool any = false;
+  if (!rebasable(event, from, to)) {
+    // libbeat's order: the value is read, deleted, then put (so `a` can become `a.b`).
+    Entry value;
+    if (!event.subtree(from, value)) return false;
+    event.remove(from);
+    return event.set(to, value.value, value.kind);
+  }
   for (auto& e : event.entries()) {
     if (e.removed || !keyUnder(e.key, from)) continue;
     e.key = rebasedKey(event, e.key, from, to);
-    any = true;
   }
-  return any;
+  return true;
 }
 
 bool copyField(Event& event, std::string_view from, std::string_view to) {
+  if (!rebasable(event, from, to)) {
+    Entry value;
+    return event.subtree(from, value) && event.set(to, value.value, value.kind);
+  }
   auto& entries = event.entries();
   const size_t n = entries.size();  // the copies appended below are not visited again
-  bool any = false;
   for (size_t i = 0; i < n; ++i) {
     if (entries[i].removed || !keyUnder(entries[i].key, from)) continue;
     const std::string_view key = rebasedKey(event, entries[i].key, from, to);
     event.append(key, entries[i].value, entries[i].kind);
-    any = true;
   }
-  return any;
+  return true;
 }
 
 namespace {
@@ -97,15 +118,18 @@ void applyFromTo(Event& event, const std::vector<FromTo>& fields, FromToOptions 
     bool skip = false;
     const std::string error = pairError(event, ft, options.ignore_missing, skip);
     if (skip) continue;
+    std::string put_error;
     if (error.empty()) {
-      op(event, ft.from, ft.to);
-      continue;
+      if (op(event, ft.from, ft.to)) continue;
+      // mapstr's Put failed: a value that is not an object lies on the way to `to`.
+      put_error = "could not put value: " + ft.to + ": expected map";
     }
+    const std::string& why = error.empty() ? put_error : error;
     static const auto logger = log::get("processors");
-    if (logger->should_log(spdlog::level::debug)) log::debug(*logger, std::string(error_prefix) + error, {});
+    if (logger->should_log(spdlog::level::debug)) log::debug(*logger, std::string(error_prefix) + why, {});
     if (!options.fail_on_error) continue;
     backup->restore(event);
-    flagProcessorError(event, std::string(error_prefix) + error);
+    flagProcessorError(event, std::string(error_prefix) + why);
     return;
   }
 }
