@@ -41,7 +41,8 @@ std::unique_ptr<RdKafka::KafkaConsumer> consumer(const std::string& bootstraps, 
   conf->set("enable.auto.commit", "false", err);
   std::unique_ptr<RdKafka::KafkaConsumer> c(RdKafka::KafkaConsumer::create(conf.get(), err));
   EXPECT_TRUE(c) << err;
-  std::vector<RdKafka::TopicPartition*> parts{RdKafka::TopicPartition::create(topic, 0, RdKafka::Topic::OFFSET_BEGINNING)};
+  std::vector<RdKafka::TopicPartition*> parts{
+      RdKafka::TopicPartition::create(topic, 0, RdKafka::Topic::OFFSET_BEGINNING)};
   c->assign(parts);
   RdKafka::TopicPartition::destroy(parts);
   return c;
