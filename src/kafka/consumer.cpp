@@ -206,16 +206,8 @@ void Consumer::commit(const std::vector<CommitPoint>& points, bool sync) {
 }
 
 void Consumer::lag(const std::function<void(const std::string&, int32_t, int64_t)>& fn) {
-  std::vector<RdKafka::TopicPartition*> parts;
-  if (consumer_->assignment(parts) != RdKafka::ERR_NO_ERROR) return;
-  consumer_->position(parts);
-  for (auto* p : parts) {
-    int64_t lo = 0, hi = 0;
-    if (consumer_->get_watermark_offsets(p->topic(), p->partition(), &lo, &hi) != RdKafka::ERR_NO_ERROR) continue;
-    if (p->offset() < 0 || hi < 0) continue;
-    fn(p->topic(), p->partition(), std::max<int64_t>(0, hi - p->offset()));
-  }
-  RdKafka::TopicPartition::destroy(parts);
+  forEachPartitionLag(*consumer_,
+                      [&](const RdKafka::TopicPartition& p, int64_t lag) { fn(p.topic(), p.partition(), lag); });
 }
 
 void Consumer::close() {

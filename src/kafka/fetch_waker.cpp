@@ -1,5 +1,6 @@
 #include "logship/kafka/fetch_waker.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace logship::kafka {
@@ -32,29 +33,34 @@ uint64_t FetchWaker::wakes() const {
   return wakes_;
 }
 
-bool FetchWaker::behind() {
+void forEachPartitionLag(RdKafka::KafkaConsumer& consumer,
+                         const std::function<void(const RdKafka::TopicPartition&, int64_t lag)>& fn) {
   std::vector<RdKafka::TopicPartition*> parts;
-  if (consumer_.assignment(parts) != RdKafka::ERR_NO_ERROR) return false;
-  bool behind = false;
-  if (!parts.empty() && consumer_.position(parts) == RdKafka::ERR_NO_ERROR) {
-    for (const auto* p : parts) {
-      int64_t low = 0, high = 0;  // librdkafka's cached watermarks, from its last fetch response
-      if (p->offset() >= 0 &&
-          consumer_.get_watermark_offsets(p->topic(), p->partition(), &low, &high) == RdKafka::ERR_NO_ERROR &&
-          high > p->offset()) {
-        behind = true;
-        break;
-      }
-    }
+  if (consumer.assignment(parts) != RdKafka::ERR_NO_ERROR) return;
+  consumer.position(parts);
+  for (const auto* p : parts) {
+    int64_t low = 0, high = 0;
+    if (p->offset() < 0 ||
+        consumer.get_watermark_offsets(p->topic(), p->partition(), &low, &high) != RdKafka::ERR_NO_ERROR || high < 0)
+      continue;
+    fn(*p, std::max<int64_t>(0, high - p->offset()));
   }
-  if (behind) {
-    // ListOffsets for the latest offset (timestamp -1) of every assigned partition: one request
-    // per leader, each queued to the broker thread that fetches those partitions.
+  RdKafka::TopicPartition::destroy(parts);
+}
+
+bool FetchWaker::behind() {
+  bool behind = false;
+  forEachPartitionLag(consumer_, [&](const RdKafka::TopicPartition&, int64_t lag) { behind = behind || lag > 0; });
+  if (!behind) return false;
+  // ListOffsets for the latest offset (timestamp -1) of every assigned partition: one request per
+  // leader, each queued to the broker thread that fetches those partitions.
+  std::vector<RdKafka::TopicPartition*> parts;
+  if (consumer_.assignment(parts) == RdKafka::ERR_NO_ERROR && !parts.empty()) {
     for (auto* p : parts) p->set_offset(-1);
     consumer_.offsetsForTimes(parts, 1000);
   }
   RdKafka::TopicPartition::destroy(parts);
-  return behind;
+  return true;
 }
 
 void FetchWaker::run() {

@@ -14,12 +14,18 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <thread>
 
 #include <librdkafka/rdkafkacpp.h>
 
 namespace logship::kafka {
+
+// Each assigned partition whose position and high watermark librdkafka knows (the watermark as
+// cached from its last fetch response: no request), with how many messages lie beyond the position.
+void forEachPartitionLag(RdKafka::KafkaConsumer& consumer,
+                         const std::function<void(const RdKafka::TopicPartition&, int64_t lag)>& fn);
 
 class FetchWaker {
  public:
