@@ -12,19 +12,24 @@ namespace logship::tail {
 
 std::string_view Arena::copy(std::string_view s) {
   if (s.empty()) return {};
+  char* p = allocate(s.size());
+  std::memcpy(p, s.data(), s.size());
+  return {p, s.size()};
+}
+
+char* Arena::allocate(size_t n) {
   while (true) {
     if (block_ < blocks_.size()) {
-      if (used_ + s.size() <= sizes_[block_]) {
+      if (used_ + n <= sizes_[block_]) {
         char* p = blocks_[block_].get() + used_;
-        std::memcpy(p, s.data(), s.size());
-        used_ += s.size();
-        return {p, s.size()};
+        used_ += n;
+        return p;
       }
       ++block_;
       used_ = 0;
       continue;
     }
-    const size_t size = s.size() > kBlock ? s.size() : kBlock;
+    const size_t size = n > kBlock ? n : kBlock;
     blocks_.emplace_back(new char[size]);
     sizes_.push_back(size);
   }

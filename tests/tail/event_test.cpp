@@ -115,13 +115,15 @@ TEST(JsonDecoder, GoZeroLineUnderRootWithTimestamp) {
   JsonDecoder d(c);
   Event e;
   ASSERT_TRUE(d.decode(
-      R"({"@timestamp":"2022-09-08T21:51:10.346+08:00","level":"error","content":"x\ty","n":{"a":[1,2]}})", e));
+      R"({"@timestamp":"2022-09-08T21:51:10.346+08:00","level":"error","content":"x\ty","n":{"a":[1,2]} , "e":[ ]})",
+      e));
   EXPECT_EQ(e.timestamp_, "2022-09-08T13:51:10.346Z");
   std::string scratch;
   ASSERT_NE(e.find("level"), nullptr);
   EXPECT_EQ(Event::text(*e.find("level"), scratch), "error");
   EXPECT_EQ(Event::text(*e.find("content"), scratch), "x\ty");
   EXPECT_EQ(e.find("n")->value, R"({"a":[1,2]})");
+  EXPECT_EQ(e.find("e")->value, "[ ]");
   EXPECT_EQ(e.find("@timestamp"), nullptr);
 }
 
@@ -153,12 +155,36 @@ TEST(JsonDecoder, InvalidTokensAnywhereRejectTheWholeLine) {
   c.target = "";
   c.add_error_key = true;
   JsonDecoder d(c);
-  for (const char* line : {R"({"a":02,"b":"x"})", R"({"a":{"n":[1,}},"b":1})", R"({"a":tru})", R"({"a":"x"y})"}) {
+  // The last four were accepted by on-demand iteration alone (found by tests/fuzz/json_decoder_fuzz
+  // once the whole-line DOM parse was gone): it can skip a malformed stretch without an error.
+  for (const char* line :
+       {R"({"a":02,"b":"x"})", R"({"a":{"n":[1,}},"b":1})", R"({"a":tru})", R"({"a":"x"y})", R"({"a":"b":"c"]})",
+        R"({"a":"b","n":{"a":1,2]}})", R"({"a":1,,"b":2})", R"({"a":1} {"b":2})", R"({"a":"\x"})", R"({"a":1.})",
+        R"({"a":-})", R"({"a" 1})", R"({"a":-1.5e+7777})"}) {
     Event e;
     EXPECT_FALSE(d.decode(line, e)) << line;
     EXPECT_EQ(e.find("a"), nullptr) << line;
     ASSERT_NE(e.find("error.message"), nullptr) << line;
   }
+}
+
+// Found by tests/fuzz/json_decoder_fuzz: unescaping a key consumed it, and reading its position
+// afterwards made every line with an escaped key invalid.
+TEST(JsonDecoder, EscapedKeysAreUnescaped) {
+  JsonConfig c;
+  c.enabled = true;
+  c.keys_under_root = true;
+  c.target = "";
+  JsonDecoder d(c);
+  Event e;
+  ASSERT_TRUE(d.decode(R"({"k\"ey":1, "t\u00e9st" : "v","plain":2})", e)) << d.error();
+  ASSERT_NE(e.find("k\"ey"), nullptr);
+  EXPECT_EQ(e.find("k\"ey")->value, "1");
+  ASSERT_NE(e.find("t\xc3\xa9st"), nullptr);
+  EXPECT_EQ(e.find("t\xc3\xa9st")->value, "\"v\"");
+  EXPECT_EQ(e.find("plain")->value, "2");
+  Event bad;
+  EXPECT_FALSE(d.decode(R"({"k\qey":1})", bad));
 }
 
 TEST(JsonDecoder, WithoutOverwriteKeepsExistingFieldsAndReadTime) {

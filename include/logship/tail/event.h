@@ -15,6 +15,8 @@ namespace logship::tail {
 class Arena {
  public:
   std::string_view copy(std::string_view s);
+  // `n` bytes of uninitialised storage (n > 0), valid until reset().
+  char* allocate(size_t n);
   void reset() {
     block_ = 0;
     used_ = 0;

@@ -2,9 +2,9 @@
 // input-level JSON decoder (json_decoder.h): into the field itself (target unset), into the root
 // (target ""), or under `target`. Each field is decoded into a scratch event first, then put into
 // the event with mapstr's semantics (Event::set): a named target is replaced as a whole, even below
-// a raw object (`target: json.payload`). Decoded values stay raw JSON, copied into the event's
-// arena (no heap allocation once it has grown); max_depth / process_array / expand_keys rewrite
-// them as libbeat does (decoded_json.h).
+// a raw object (`target: json.payload`). Decoded values stay raw JSON, views into one copy of the
+// field's text in the event's arena (no heap allocation once it has grown); max_depth /
+// process_array / expand_keys rewrite them as libbeat does (decoded_json.h).
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,14 +60,16 @@ class DecodeJsonFields final : public Processor {
     const std::string_view text = Event::text(source, unescaped);
     thread_local Event decoded;
     decoded.clear();
-    if (root()) decoded.timestamp_ = event.timestamp_;
-    const bool ok = decoder.decode(text, decoded, true);
+    // Into the root, a decoded @timestamp replaces the event's: the decoder works on the event's
+    // string, swapped in and out (no copies).
+    if (root()) decoded.timestamp_.swap(event.timestamp_);
+    const bool ok = decoder.decode(text, decoded, true, &event.arena());
     if (root()) {
-      event.timestamp_ = decoded.timestamp_;
+      event.timestamp_.swap(decoded.timestamp_);
       if (decoded.timestamp_ms != 0) event.timestamp_ms = decoded.timestamp_ms;
     }
     if (!ok) {  // the field keeps its text; error.* when asked
-      putAll(event, decoded.entries(), false);
+      putAll(event, decoder, decoded.entries(), false);
       return;
     }
     if (options_.max_depth > 1) decodeNested(decoded);
@@ -82,12 +84,12 @@ class DecodeJsonFields final : public Processor {
         }
         return;
       }
-      putAll(event, leaves, !options_.overwrite_keys);
+      putAll(event, decoder, leaves, !options_.overwrite_keys);
       return;
     }
     // mapstr's Put of the decoded object at the target: what was there goes first.
     if (!root()) event.remove(options_.target ? std::string_view(*options_.target) : field);
-    putAll(event, decoded.entries(), root() && !options_.overwrite_keys);
+    putAll(event, decoder, decoded.entries(), root() && !options_.overwrite_keys);
   }
 
   void decodeNested(Event& decoded) const {
@@ -99,12 +101,14 @@ class DecodeJsonFields final : public Processor {
     }
   }
 
-  // Puts the scratch event's entries into `event` (keys and values copied into its arena, as the
-  // scratch event and the decoder's buffer are reused).
-  static void putAll(Event& event, const std::vector<Entry>& entries, bool keep_existing) {
+  // Puts the scratch event's entries into `event`. Views into the decoded line are kept as they
+  // are: its copy lies in `event`'s arena. What lies in the scratch event's arena (escaped keys,
+  // values rewritten by max_depth, error texts) is copied, as the scratch event is reused.
+  static void putAll(Event& event, const JsonDecoder& decoder, const std::vector<Entry>& entries, bool keep_existing) {
+    auto keep = [&](std::string_view v) { return decoder.holds(v) ? v : event.arena().copy(v); };
     for (const auto& e : entries) {
       if (e.removed || (keep_existing && event.has(e.key))) continue;
-      event.set(event.arena().copy(e.key), event.arena().copy(e.value), e.kind);
+      event.set(keep(e.key), keep(e.value), e.kind);
     }
   }
 
