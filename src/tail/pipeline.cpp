@@ -64,13 +64,16 @@ Pipeline::Pipeline(const InputConfig& input, const std::vector<ProcessorConfig>&
     if (g == groups_.size()) groups_.push_back({top, {}});
     group_of_.push_back(g);
   }
+  for (size_t g : group_of_) group_bit_.push_back(g < 64 ? uint64_t{1} << g : 0);
+  for (size_t g = 0; g < groups_.size() && g < 64; ++g)
+    if (!groups_[g].name.empty())
+      groups_by_first_byte_[static_cast<unsigned char>(groups_[g].name.front())] |= uint64_t{1} << g;
   for (size_t g = 0; g < groups_.size(); ++g) {
     std::vector<Entry> members;
     for (size_t i = 0; i < static_.size(); ++i)
       if (group_of_[i] == g) members.push_back(static_[i]);
     EventEncoder::encodeMembers(members, groups_[g].json);
   }
-  intact_.resize(groups_.size());
   // The container parser adds stream/docker.attrs (or error.*): which groups are intact still
   // holds for every event unless a static group shares one of those top-level keys.
   container_keys_vary_ =
@@ -81,46 +84,57 @@ Pipeline::Pipeline(const InputConfig& input, const std::vector<ProcessorConfig>&
 
 void Pipeline::usePreencodedGroups() {
   auto& entries = event_.entries();
+  auto flagStatic = [&entries, this] {
+    for (size_t i = 0; i < static_.size(); ++i) entries[i].preencoded = (intact_ & group_bit_[i]) != 0;
+  };
   // Without JSON decoding and processors every event has the same keys (the static ones as they
   // are, plus message and log.*): which groups are intact is decided once.
   const bool same_keys_every_event = !json_ && processors_.empty() && !container_keys_vary_;
   if (same_keys_every_event && groups_decided_) {
-    for (size_t i = 0; i < static_.size(); ++i) entries[i].preencoded = intact_[group_of_[i]] != 0;
+    flagStatic();
     return;
   }
   groups_decided_ = same_keys_every_event;
   if (codec_.pretty || codec_.format || groups_.empty()) {
     preencoded_.clear();
-    std::fill(intact_.begin(), intact_.end(), 0);
+    intact_ = 0;
+    preencoded_valid_ = false;
     return;
   }
-  std::fill(intact_.begin(), intact_.end(), 1);
+  const size_t groups = std::min<size_t>(groups_.size(), 64);
+  uint64_t intact = groups == 64 ? ~uint64_t{0} : (uint64_t{1} << groups) - 1;
   // A group is reusable only when its entries are exactly the static ones (not removed, not
   // replaced) and no other entry shares its top-level key (it would need merging).
   for (size_t i = 0; i < static_.size(); ++i) {
     const Entry& e = entries[i];
     if (e.removed || e.key.data() != static_[i].key.data() || e.value.data() != static_[i].value.data() ||
         e.value.size() != static_[i].value.size())
-      intact_[group_of_[i]] = 0;
+      intact &= ~group_bit_[i];
   }
   for (size_t i = static_.size(); i < entries.size(); ++i) {
-    if (entries[i].removed) continue;
+    if (entries[i].removed || entries[i].key.empty()) continue;
     const std::string_view key = entries[i].key;
+    uint64_t candidates = groups_by_first_byte_[static_cast<unsigned char>(key.front())] & intact;
+    if (candidates == 0) continue;
     const std::string_view top = key.substr(0, key.find('.'));
-    for (size_t g = 0; g < groups_.size(); ++g)
-      if (groups_[g].name == top) intact_[g] = 0;
+    for (; candidates != 0; candidates &= candidates - 1) {
+      const auto g = static_cast<size_t>(__builtin_ctzll(candidates));
+      if (groups_[g].name == top) intact &= ~(uint64_t{1} << g);
+    }
   }
+  intact_ = intact;
   // Decoded lines mostly leave the same groups intact: rebuild the fragment only on a change.
-  if (intact_ != preencoded_for_) {
+  if (!preencoded_valid_ || intact_ != preencoded_for_) {
     preencoded_.clear();
-    for (size_t g = 0; g < groups_.size(); ++g) {
-      if (!intact_[g] || groups_[g].json.empty()) continue;
+    for (size_t g = 0; g < groups; ++g) {
+      if (((intact_ >> g) & 1) == 0 || groups_[g].json.empty()) continue;
       if (!preencoded_.empty()) preencoded_.push_back(',');
       preencoded_ += groups_[g].json;
     }
     preencoded_for_ = intact_;
+    preencoded_valid_ = true;
   }
-  for (size_t i = 0; i < static_.size(); ++i) entries[i].preencoded = intact_[group_of_[i]] != 0;
+  flagStatic();
 }
 
 void Pipeline::refreshReadTime() {

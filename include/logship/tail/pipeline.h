@@ -3,6 +3,7 @@
 // Order: JSON decoding -> include/exclude lines -> processors -> encode. A pure stage: it returns
 // what became of the message (PipelineOutcome) and the caller (the harvester's Shipper) tracks
 // the acknowledgement and publishes; filtered and dropped events only advance the file's offset.
+#include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -85,10 +86,17 @@ class Pipeline {
     std::string json;  // `"agent":{...}`
   };
   std::vector<StaticGroup> groups_;
-  std::vector<size_t> group_of_;  // per static entry
-  std::vector<char> intact_;      // per group, per event
+  std::vector<size_t> group_of_;     // per static entry
+  std::vector<uint64_t> group_bit_;  // per static entry: its group's bit in intact_ (0 past the 64th)
+  // Per first byte of a key, the groups (bit g) whose name starts with it: most decoded keys share
+  // no first byte with any group and are passed over without a comparison.
+  std::array<uint64_t, 256> groups_by_first_byte_{};
+  // Bit g: group g is intact in this event. Groups past the 64th are never pre-encoded (their
+  // entries are encoded with the event's others).
+  uint64_t intact_ = 0;
   std::string preencoded_;
-  std::vector<char> preencoded_for_;  // the intact_ that preencoded_ was built from
+  uint64_t preencoded_for_ = 0;  // the intact_ that preencoded_ was built from
+  bool preencoded_valid_ = false;
   bool groups_decided_ = false;       // intact_/preencoded_ hold for every event (no decoding, no processors)
   bool container_keys_vary_ = false;  // container fields may land in a static group
 

@@ -6,7 +6,8 @@
 namespace logship::tail::processors {
 
 std::unique_ptr<const Processor> parseCopyFields(const config::Node& node) {
-  return std::make_unique<FromToProcessor>(parseFromToList(node, "copy_fields"), parseFromToOptions(node), &copyField,
+  return std::make_unique<FromToProcessor>(parseFromToList(node, "copy_fields"), parseFromToOptions(node),
+                                           static_cast<FieldOp>(&copyField),
                                            "Failed to copy fields in copy_fields processor: ");
 }
 

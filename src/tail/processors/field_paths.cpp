@@ -32,22 +32,37 @@ std::vector<FromTo> parseFromToList(const config::Node& node, std::string_view w
   return out;
 }
 
-namespace {
-
-// Whether rebasing entry keys moves or copies `from` to `to`: `from` is held by entries of its own
-// (not inside a raw object) and nothing lies above `to` (no raw object to write into, no value
-// that would make the put fail).
-bool rebasable(Event& event, std::string_view from, std::string_view to) {
-  if (event.ancestor(to) != nullptr) return false;
-  for (const auto& e : event.entries())
-    if (!e.removed && keyUnder(e.key, from)) return true;
-  return false;
+PairScan scanPair(const Event& event, std::string_view from, std::string_view to) {
+  // One walk over the entries answers what has(to), has(from) and rebasable() asked in four.
+  bool to_below = false, from_below = false, to_above = false, from_above = false;
+  // Keys at, under or above a path start with its first byte: the others are passed over on one
+  // comparison (paths are never empty: the config refuses an empty from or to).
+  const char to_first = to.empty() ? '\0' : to.front(), from_first = from.empty() ? '\0' : from.front();
+  const bool filter = !to.empty() && !from.empty();
+  for (const auto& e : event.entries()) {
+    if (e.removed) continue;
+    if (filter && (e.key.empty() || (e.key.front() != to_first && e.key.front() != from_first))) continue;
+    if (keyUnder(e.key, to)) {
+      to_below = true;
+    } else if (e.key.size() < to.size() && keyUnder(to, e.key)) {
+      to_above = true;
+    }
+    if (keyUnder(e.key, from)) {
+      from_below = true;
+    } else if (e.key.size() < from.size() && keyUnder(from, e.key)) {
+      from_above = true;
+    }
+  }
+  PairScan scan;
+  // Only an entry above a path can hold it inside a raw object: look inside then (rare).
+  scan.to_exists = to_below || (to_above && event.has(to));
+  scan.from_exists = from_below || (from_above && event.has(from));
+  scan.rebasable = from_below && !to_above;
+  return scan;
 }
 
-}  // namespace
-
-bool moveField(Event& event, std::string_view from, std::string_view to) {
-  if (!rebasable(event, from, to)) {
+bool moveField(Event& event, std::string_view from, std::string_view to, bool rebasable) {
+  if (!rebasable) {
     // libbeat's order: the value is read, deleted, then put (so `a` can become `a.b`).
     Entry value;
     if (!event.subtree(from, value)) return false;
@@ -61,8 +76,8 @@ bool moveField(Event& event, std::string_view from, std::string_view to) {
   return true;
 }
 
-bool copyField(Event& event, std::string_view from, std::string_view to) {
-  if (!rebasable(event, from, to)) {
+bool copyField(Event& event, std::string_view from, std::string_view to, bool rebasable) {
+  if (!rebasable) {
     Entry value;
     return event.subtree(from, value) && event.set(to, value.value, value.kind);
   }
@@ -74,6 +89,14 @@ bool copyField(Event& event, std::string_view from, std::string_view to) {
     event.append(key, entries[i].value, entries[i].kind);
   }
   return true;
+}
+
+bool moveField(Event& event, std::string_view from, std::string_view to) {
+  return moveField(event, from, to, scanPair(event, from, to).rebasable);
+}
+
+bool copyField(Event& event, std::string_view from, std::string_view to) {
+  return copyField(event, from, to, scanPair(event, from, to).rebasable);
 }
 
 namespace {
@@ -98,10 +121,10 @@ FromToOptions parseFromToOptions(const config::Node& node) {
 
 namespace {
 // The failure of one pair, as libbeat words it; empty when the pair can be applied or skipped.
-std::string pairError(const Event& event, const FromTo& ft, bool ignore_missing, bool& skip) {
+std::string pairError(const PairScan& scan, const FromTo& ft, bool ignore_missing, bool& skip) {
   skip = false;
-  if (event.has(ft.to)) return "target field " + ft.to + " already exists, drop or rename this field first";
-  if (event.has(ft.from)) return {};
+  if (scan.to_exists) return "target field " + ft.to + " already exists, drop or rename this field first";
+  if (scan.from_exists) return {};
   if (ignore_missing) {
     skip = true;
     return {};
@@ -112,15 +135,21 @@ std::string pairError(const Event& event, const FromTo& ft, bool ignore_missing,
 
 void applyFromTo(Event& event, const std::vector<FromTo>& fields, FromToOptions options, FieldOp op,
                  std::string_view error_prefix) {
+  // The backup is taken before the first pair that changes the event, and only when a failure
+  // could follow: another pair, or a put that can fail (not rebasable). A rename of one field to a
+  // free key, the common case, needs none.
   std::optional<EntriesBackup> backup;
-  if (options.fail_on_error) backup.emplace(event);
-  for (const auto& ft : fields) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const FromTo& ft = fields[i];
+    const PairScan scan = scanPair(event, ft.from, ft.to);
     bool skip = false;
-    const std::string error = pairError(event, ft, options.ignore_missing, skip);
+    const std::string error = pairError(scan, ft, options.ignore_missing, skip);
     if (skip) continue;
     std::string put_error;
     if (error.empty()) {
-      if (op(event, ft.from, ft.to)) continue;
+      const bool last = i + 1 == fields.size();
+      if (options.fail_on_error && !backup && (!last || !scan.rebasable)) backup.emplace(event);
+      if (op(event, ft.from, ft.to, scan.rebasable)) continue;
       // mapstr's Put failed: a value that is not an object lies on the way to `to`.
       put_error = "could not put value: " + ft.to + ": expected map";
     }
@@ -128,7 +157,7 @@ void applyFromTo(Event& event, const std::vector<FromTo>& fields, FromToOptions 
     static const auto logger = log::get("processors");
     if (logger->should_log(spdlog::level::debug)) log::debug(*logger, std::string(error_prefix) + why, {});
     if (!options.fail_on_error) continue;
-    backup->restore(event);
+    if (backup) backup->restore(event);  // none: nothing was changed yet
     flagProcessorError(event, std::string(error_prefix) + why);
     return;
   }

@@ -22,10 +22,24 @@ struct FromTo {
 // an item lacks from (or to, when `require_to`; urldecode's `to` defaults to `from`).
 std::vector<FromTo> parseFromToList(const config::Node& node, std::string_view what, bool require_to = true);
 
+// What one walk over the entries tells about a {from, to} pair.
+struct PairScan {
+  bool to_exists = false;    // Event::has(to)
+  bool from_exists = false;  // Event::has(from)
+  // `from` is held by entries of its own (not inside a raw object) and nothing lies above `to` (no
+  // raw object to write into, no value that would make the put fail): moving or copying is
+  // rebasing entry keys, and cannot fail.
+  bool rebasable = false;
+};
+PairScan scanPair(const Event& event, std::string_view from, std::string_view to);
+
 // Gives every live entry at or under `from` the key `to` + its rest; false when there is none.
+// `rebasable` as scanPair() found it (the three-argument form scans itself).
+bool moveField(Event& event, std::string_view from, std::string_view to, bool rebasable);
 bool moveField(Event& event, std::string_view from, std::string_view to);
 // Appends a copy of every live entry at or under `from` under `to` (values are shared views);
 // false when there is none.
+bool copyField(Event& event, std::string_view from, std::string_view to, bool rebasable);
 bool copyField(Event& event, std::string_view from, std::string_view to);
 
 struct FromToOptions {
@@ -35,7 +49,7 @@ struct FromToOptions {
 // `ignore_missing` and `fail_on_error` of node, with libbeat's defaults (false, true).
 FromToOptions parseFromToOptions(const config::Node& node);
 
-using FieldOp = bool (*)(Event&, std::string_view from, std::string_view to);
+using FieldOp = bool (*)(Event&, std::string_view from, std::string_view to, bool rebasable);
 
 // libbeat's rename/copy_fields loop: each pair in order; an existing `to` or a missing `from` is
 // a failure ("target field b already exists, drop or rename this field first", "could not fetch

@@ -6,8 +6,8 @@
 namespace logship::tail::processors {
 
 std::unique_ptr<const Processor> parseRename(const config::Node& node) {
-  return std::make_unique<FromToProcessor>(parseFromToList(node, "rename"), parseFromToOptions(node), &moveField,
-                                           "Failed to rename fields in processor: ");
+  return std::make_unique<FromToProcessor>(parseFromToList(node, "rename"), parseFromToOptions(node),
+                                           static_cast<FieldOp>(&moveField), "Failed to rename fields in processor: ");
 }
 
 }  // namespace logship::tail::processors
