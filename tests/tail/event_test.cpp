@@ -172,9 +172,7 @@ TEST(JsonDecoder, InvalidTokensAnywhereRejectTheWholeLine) {
 // afterwards made every line with an escaped key invalid.
 TEST(JsonDecoder, EscapedKeysAreUnescaped) {
   JsonConfig c;
-  c.enabled = true;
-  c.keys_under_root = true;
-  c.target = "";
+  c.enabled = c.keys_under_root = true;
   JsonDecoder d(c);
   Event e;
   ASSERT_TRUE(d.decode(R"({"k\"ey":1, "t\u00e9st" : "v","plain":2})", e)) << d.error();
