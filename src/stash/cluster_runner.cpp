@@ -304,6 +304,11 @@ void ClusterRunner::run() {
     log::error(*logger, "cannot start kafka consumer", {{"cluster", config_.name}, {"error", e.what()}});
     setReachable(kafka_down_since_, false);
     writer_->drain(std::chrono::steady_clock::now());
+    // Consumer creation fails only on the config (a TLS file that cannot be read, a SASL
+    // mechanism this librdkafka lacks): running on without consuming would look healthy to a
+    // supervisor that only watches the process.
+    const auto* error = dynamic_cast<const Error*>(&e);
+    if (seams_.fatal && error != nullptr && error->code() == ErrorCode::kConfigInvalid) seams_.fatal(e.what());
     return;
   }
   log::info(*logger, "consuming",

@@ -1,6 +1,7 @@
 #include "logship/stash/stash_app.h"
 
 #include <iostream>
+#include <mutex>
 #include <stdexcept>
 
 #include "logship/admin/admin_server.h"
@@ -97,8 +98,19 @@ int runDaemon(const StashConfig& cfg, TimeSource& time) {
   metrics::Registry registry;
   std::vector<std::unique_ptr<ClusterRunner>> runners;
   std::vector<admin::HealthCheck> checks;
+  ShutdownSignal shutdown;
+  std::mutex fatal_mutex;
+  std::string fatal;  // the first cluster's unrecoverable problem: exit 2
   for (const auto& c : cfg.clusters) {
-    runners.push_back(std::make_unique<ClusterRunner>(c, registry, cfg.unhealthy_after, realSeams(c, time)));
+    ClusterSeams seams = realSeams(c, time);
+    seams.fatal = [&, name = c.name](const std::string& why) {
+      {
+        std::lock_guard<std::mutex> lock(fatal_mutex);
+        if (fatal.empty()) fatal = "cluster " + name + ": " + why;
+      }
+      shutdown.trigger();
+    };
+    runners.push_back(std::make_unique<ClusterRunner>(c, registry, cfg.unhealthy_after, std::move(seams)));
     for (auto& h : runners.back()->healthChecks()) checks.push_back(std::move(h));
   }
   std::unique_ptr<admin::AdminServer> admin;
@@ -111,7 +123,6 @@ int runDaemon(const StashConfig& cfg, TimeSource& time) {
     admin = std::make_unique<admin::AdminServer>(ao, registry, checks);
     admin->start();
   }
-  ShutdownSignal shutdown;
   SignalWatcher watcher(shutdown);
   for (auto& r : runners) r->start();
   log::info(*logger, "logship-stash started",
@@ -125,6 +136,11 @@ int runDaemon(const StashConfig& cfg, TimeSource& time) {
   for (auto& t : stoppers) t.join();
   if (admin) admin->stop();
   log::info(*logger, "stopped");
+  std::lock_guard<std::mutex> lock(fatal_mutex);
+  if (!fatal.empty()) {
+    std::cerr << "logship-stash: " << fatal << "\n";
+    return 2;
+  }
   return 0;
 }
 

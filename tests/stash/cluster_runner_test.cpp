@@ -81,6 +81,10 @@ struct World {
   std::string gated_marker;  // empty: none
   bool gate_open = true;
 
+  // --- consumer creation: the Error its start() throws, if any, and how often it was called
+  std::optional<Error> start_error;
+  int starts = 0;
+
   // --- dead letter
   std::vector<DeadLetterRecord> dead;
   int dead_letter_failures = 0;  // the next writes that fail
@@ -98,7 +102,10 @@ struct World {
 class ScriptedSource : public kafka::MessageSource {
  public:
   ScriptedSource(World& w, kafka::ConsumerHooks hooks) : w_(w), hooks_(std::move(hooks)) {}
-  void start() override {}
+  void start() override {
+    w_.update([&] { ++w_.starts; });
+    if (w_.start_error) throw *w_.start_error;
+  }
   bool poll(int timeout_ms, kafka::PolledMessage& out) override {
     std::unique_lock<std::mutex> lock(w_.mutex);
     // Nothing to deliver: time passes as it would while librdkafka waits (the real wait is short).
@@ -275,6 +282,30 @@ void push(World& w, std::vector<std::variant<World::Message, World::Assign, Worl
   w.update([&] {
     for (auto& s : steps) w.steps.push_back(std::move(s));
   });
+}
+
+// librdkafka refusing to create the consumer is a config problem: the daemon is told to exit (2)
+// instead of running on without consuming; a transport problem at start is not fatal.
+TEST(ClusterRunner, AConsumerRefusedForItsConfigIsFatal) {
+  for (const auto code : {ErrorCode::kConfigInvalid, ErrorCode::kKafkaTransport}) {
+    World w;
+    w.start_error = Error(code, "cannot create kafka consumer", "ssl.ca.location failed: No such file");
+    std::string fatal;
+    ClusterSeams seams = seamsFor(w);
+    seams.fatal = [&](const std::string& why) { w.update([&] { fatal = why; }); };
+    metrics::Registry registry;
+    ClusterRunner runner(referenceCluster(), registry, 30s, std::move(seams));
+    runner.start();
+    ASSERT_TRUE(w.await([&] { return w.starts > 0; }));
+    if (code == ErrorCode::kConfigInvalid) {
+      ASSERT_TRUE(w.await([&] { return !fatal.empty(); }));
+      EXPECT_NE(fatal.find("ssl.ca.location failed"), std::string::npos) << fatal;
+    }
+    runner.stop(std::chrono::steady_clock::now() + 5s);  // joins: start()'s catch has run
+    if (code != ErrorCode::kConfigInvalid) {
+      EXPECT_TRUE(fatal.empty()) << fatal;
+    }
+  }
 }
 
 TEST(ClusterRunner, CommitsOnlyTheContiguousPrefixOfDoneMessages) {

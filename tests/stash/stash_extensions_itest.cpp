@@ -329,5 +329,21 @@ TEST_F(StashExtensions, TwoClustersInOneProcessEachIndexExactlyItsOwnEvents) {
   EXPECT_FALSE(std::filesystem::exists(dir / "dead-b.ndjson"));
 }
 
+// A config librdkafka refuses only when the consumer is created (the CA file cannot be read): the
+// daemon must not run on healthy-looking without consuming; it stops and exits 2 naming the
+// cluster and librdkafka's reason. Elasticsearch is up, so the runner gets that far.
+TEST_F(StashExtensions, AConsumerLibrdkafkaRefusesEndsTheDaemonWithExit2) {
+  s.topic = topic(uniqueTopic("ext-refused"), 1);
+  s.extra_kafka =
+      "        Librdkafka: {security.protocol: ssl, ssl.ca.location: \"" + (dir / "missing-ca.pem").string() + "\"}\n";
+  writeFile(dir / "stash.yml", configYaml(env, s));
+  StashProcess stash(dir / "stash.yml", dir / "stash.log");
+  ASSERT_TRUE(pollUntil([&] { return !stash.running(); }, 60s, 200ms)) << readFile(dir / "stash.log");
+  EXPECT_EQ(stash.exitStatus(), 2) << readFile(dir / "stash.log");
+  const std::string log = readFile(dir / "stash.log");
+  EXPECT_NE(log.find("logship-stash: cluster itest: cannot create kafka consumer"), std::string::npos) << log;
+  EXPECT_NE(log.find("ssl.ca.location"), std::string::npos) << log;
+}
+
 }  // namespace
 }  // namespace logship::testing::stash

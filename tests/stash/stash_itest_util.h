@@ -98,6 +98,7 @@ class StashProcess {
   // SIGTERM, then the exit status (or -1 when it did not exit in time, after which it is killed).
   int terminate(std::chrono::seconds timeout) { return child_.terminate(timeout); }
   bool running() { return child_.alive(); }
+  int exitStatus() const { return child_.exitStatus(); }  // -1 while running
 
  private:
   ChildProcess child_;

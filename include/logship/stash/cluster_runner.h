@@ -41,6 +41,9 @@ struct ClusterSeams {
   // Built once Elasticsearch answered; the hooks run inside its poll().
   std::function<std::unique_ptr<kafka::MessageSource>(kafka::ConsumerHooks)> source;
   std::function<std::unique_ptr<DeadLetter>()> dead_letter;
+  // A problem no retry can fix (librdkafka refused to create the consumer from this config): the
+  // daemon stops and exits 2. Unset: the runner only logs it and reports Kafka unreachable.
+  std::function<void(const std::string& why)> fatal;
 };
 
 // The real ones: an EsClient, a kafka::Consumer and the configured dead letter.
