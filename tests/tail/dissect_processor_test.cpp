@@ -201,6 +201,27 @@ TEST_F(DissectTest, AScalarAboveOrAKeyBelowTheTargetConflicts) {
   EXPECT_EQ(errorMessage(), "cannot override existing key with `dissect.y`");
 }
 
+TEST_F(DissectTest, KeysBelowADecodedObjectAreWrittenIntoIt) {
+  // decode_json_fields left `json` as one raw object; dissect with target_prefix json adds to it.
+  const std::string into_json = "{tokenizer: 'hello %{key}', target_prefix: json";
+  event_.setRaw("json", R"({"level":"info"})");
+  withMessage("hello world", into_json + "}");
+  EXPECT_EQ(errorMessage(), "");
+  EXPECT_EQ(event_.find("json.key")->value, "\"world\"");
+  EXPECT_EQ(event_.find("json.level")->value, "\"info\"");
+  // A key the object already holds is a conflict, unless overwritten.
+  event_.clear();
+  event_.setRaw("json", R"({"key":"old"})");
+  withMessage("hello world", into_json + "}");
+  EXPECT_EQ(errorMessage(), "cannot override existing key with `json.key`");
+  EXPECT_EQ(event_.find("json.key")->value, "\"old\"");
+  event_.clear();
+  event_.setRaw("json", R"({"key":"old"})");
+  withMessage("hello world", into_json + ", overwrite_keys: true}");
+  EXPECT_EQ(errorMessage(), "");
+  EXPECT_EQ(event_.find("json.key")->value, "\"world\"");
+}
+
 TEST_F(DissectTest, ParsingErrorFlagsAndIgnoreFailure) {
   dissect("hello world", "{tokenizer: '%{ok} - %{notvalid}'}");
   EXPECT_EQ(flags(), "[\"dissect_parsing_error\"]");

@@ -4,7 +4,8 @@
 // (none|left|right|all), trim_chars (" "), `|type` suffixes converted as libbeat (a value that does
 // not convert stays a string). A text the tokenizer does not match adds `dissect_parsing_error` to
 // `log.flags` and, unless ignore_failure, sets error.message (libbeat returns the error); a key
-// that already exists (without overwrite_keys) leaves the event as it was, flagged.
+// that already exists (without overwrite_keys) leaves the event as it was, flagged. Keys below a
+// decoded JSON object (target_prefix: json after decode_json_fields) are written into it.
 #include <bitset>
 #include <charconv>
 
@@ -96,11 +97,19 @@ class Dissect final : public Processor {
       kept.push_back(v);
       targets.push_back(target(event, v));
     }
-    if (const std::string failure = makeRoom(event, targets); !failure.empty())
+    bool into_object = false;
+    if (const std::string failure = makeRoom(event, targets, into_object); !failure.empty())
       return flagProcessorError(event, failure);
     for (size_t i = 0; i < kept.size(); ++i) {
       const Entry e = convertValue(event, kept[i].value, kept[i].type);
-      event.append(targets[i], e.value, e.kind);
+      // Below a decoded JSON object the value is spliced into it (mapstr's Put); elsewhere the key is
+      // known to be free.
+      if (into_object) {
+        // A scalar inside the object where the key needs an object: mapstr's "expected map".
+        if (!event.set(targets[i], e.value, e.kind))
+          flagProcessorError(event, "cannot override existing key with `" + std::string(targets[i]) + "`");
+      } else
+        event.append(targets[i], e.value, e.kind);
     }
   }
 
@@ -136,12 +145,15 @@ class Dissect final : public Processor {
 
   // libbeat checks every key before writing any: an existing one fails unless overwrite_keys, which
   // replaces it (and a non-object value where a key needs an object). A decoded JSON object above a
-  // key cannot be written into yet: a failure either way.
-  std::string makeRoom(Event& event, const std::vector<std::string_view>& targets) const {
+  // key is written into (`into_object`), failing only when it already holds the key.
+  std::string makeRoom(Event& event, const std::vector<std::string_view>& targets, bool& into_object) const {
     // Passes over the event compare an entry with the targets only when a target starts with its
     // first byte (most entries, agent, host, log, ..., share none).
     std::bitset<256> first;
     for (const std::string_view t : targets) first.set(static_cast<unsigned char>(t[0]));
+    const auto conflict = [](std::string_view t) {
+      return "cannot override existing key with `" + std::string(t) + "`";
+    };
     const auto pass = [&](bool remove) -> std::string {
       for (auto& e : event.entries()) {
         if (e.removed || e.key.empty() || !first.test(static_cast<unsigned char>(e.key[0]))) continue;
@@ -149,17 +161,24 @@ class Dissect final : public Processor {
           const bool at_or_below = keyUnder(e.key, t);
           const bool above = !at_or_below && keyUnder(t, e.key);
           if (!at_or_below && !above) continue;
+          const bool object = above && e.kind == Entry::Kind::kRaw && !e.value.empty() && e.value.front() == '{';
+          if (object) {
+            into_object = true;
+            continue;
+          }
           if (remove) {
             e.removed = true;
             break;
           }
-          const bool object = above && e.kind == Entry::Kind::kRaw && !e.value.empty() && e.value.front() == '{';
-          if (!overwrite_keys_ || object) return "cannot override existing key with `" + std::string(t) + "`";
+          if (!overwrite_keys_) return conflict(t);
         }
       }
       return {};
     };
     std::string failure = pass(false);
+    if (failure.empty() && into_object && !overwrite_keys_)
+      for (const std::string_view t : targets)
+        if (event.has(t)) return conflict(t);            // inside the object
     if (failure.empty() && overwrite_keys_) pass(true);  // replaced only once every key may be
     return failure;
   }
