@@ -46,7 +46,6 @@ class Event {
     arena_.reset();
     timestamp_.clear();
     timestamp_ms = 0;
-    truncated = false;
     dropped = false;
   }
   // mapstr's Put: adds or replaces `key` (replacing keeps the slot) and drops what was below it.
@@ -90,8 +89,7 @@ class Event {
   // The same instant in ms since the epoch when known (0: unknown); the Kafka message timestamp,
   // as Filebeat sets it from the event's @timestamp.
   int64_t timestamp_ms = 0;
-  bool truncated = false;  // max_bytes hit: log.flags: ["truncated"]
-  bool dropped = false;    // drop_event
+  bool dropped = false;  // drop_event
 
  private:
   std::vector<Entry> entries_;

@@ -1,10 +1,12 @@
 // truncate_fields: `fields`, `max_bytes` or `max_characters` (exactly one), ignore_missing,
-// fail_on_error (both false by default, as libbeat). A cut value flags the event
-// `log.flags: ["truncated"]`, as libbeat's AddTagsWithKey does.
+// fail_on_error (both false by default, as libbeat). Each cut value appends "truncated" to
+// `log.flags`, as libbeat's AddTagsWithKey does (after a max_bytes cut of the line, or two cut
+// fields, the flag appears twice, as in Filebeat).
 #include <optional>
 
 #include "field_paths.h"
 #include "logship/tail/event.h"
+#include "logship/tail/processor.h"
 
 namespace logship::tail::processors {
 namespace {
@@ -17,12 +19,10 @@ class TruncateFields final : public Processor {
   void run(Event& event) const override {
     std::optional<EntriesBackup> backup;
     if (options_.fail_on_error) backup.emplace(event);
-    const bool was_truncated = event.truncated;
     for (const auto& field : fields_) {
       const std::string failure = truncate(event, field);
       if (failure.empty() || !options_.fail_on_error) continue;
       backup->restore(event);
-      event.truncated = was_truncated;
       // libbeat returns the error without setting error.message; logship flags it so the
       // failure is visible in the event (docs/tail.md).
       flagProcessorError(event, "Failed to truncate fields: " + failure);
@@ -56,7 +56,7 @@ class TruncateFields final : public Processor {
     const size_t cut = cutAt(text);
     if (cut == text.size()) return {};
     event.setString(field, event.arena().copy(text.substr(0, cut)));
-    event.truncated = true;
+    addTags(event, "log.flags", "\"truncated\"");  // per field cut, as libbeat's AddTagsWithKey
     return {};
   }
 
