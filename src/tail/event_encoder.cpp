@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <simdjson.h>
+
 #include "logship/common/json.h"
 #include "logship/tail/event.h"
 
@@ -108,20 +110,75 @@ void EventEncoder::encodeMembers(std::vector<Entry>& entries, std::string& out) 
   writeMembers(entries, order, out, true, nullptr);
 }
 
-void EventEncoder::encode(Event& event, std::string_view id, std::string& out, bool pretty,
-                          std::string_view preencoded) {
-  static const std::string metadata =
+namespace {
+
+constexpr std::string_view kMeta = "@metadata";
+
+// What takeMetadata keeps of a key below @metadata: not the encoder's own members.
+bool keptMetadataKey(std::string_view rest) {
+  const std::string_view top = rest.substr(0, rest.find('.'));
+  return top != "beat" && top != "type" && top != "version";
+}
+
+// The members of a whole `@metadata` object (libbeat merges a decoded "@metadata" key into the
+// event's metadata), as entries whose keys and values live in the event's arena. Rare: the
+// object is parsed here, not on any usual path.
+void flattenMetadataObject(Event& event, std::string_view object, std::vector<Entry>& out) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::object members;
+  if (parser.parse(object.data(), object.size()).get_object().get(members) != simdjson::SUCCESS) return;
+  for (const auto field : members) {
+    if (!keptMetadataKey(field.key)) continue;
+    const std::string value = simdjson::minify(field.value);
+    out.push_back(Entry{event.arena().copy(field.key), event.arena().copy(value), Entry::Kind::kRaw});
+  }
+}
+
+}  // namespace
+
+bool EventEncoder::takeMetadata(Event& event, std::string& members) {
+  thread_local std::vector<Entry> below;  // re-keyed without "@metadata."; reused across events
+  below.clear();
+  for (auto& e : event.entries()) {
+    if (e.removed || e.key.empty() || e.key[0] != '@' || !keyUnder(e.key, kMeta)) continue;
+    e.removed = true;
+    if (e.key.size() == kMeta.size()) {
+      if (e.kind == Entry::Kind::kRaw && !e.value.empty() && e.value.front() == '{')
+        flattenMetadataObject(event, e.value, below);
+      continue;
+    }
+    const std::string_view rest = e.key.substr(kMeta.size() + 1);
+    if (keptMetadataKey(rest)) below.push_back(Entry{rest, e.value, e.kind});
+  }
+  if (below.empty()) return false;
+  // A key written twice (the whole object, then a processor's key below it) is written once: the
+  // later entry wins, as the later write does in libbeat.
+  for (size_t i = 0; i < below.size(); ++i)
+    for (size_t k = i + 1; k < below.size() && !below[i].removed; ++k)
+      if (keyUnder(below[i].key, below[k].key) || keyUnder(below[k].key, below[i].key)) below[i].removed = true;
+  bool has_id = false;
+  for (const auto& e : below) has_id = has_id || (!e.removed && e.key == "_id");
+  encodeMembers(below, members);
+  return has_id;
+}
+
+void EventEncoder::encode(Event& event, std::string_view id, std::string& out, bool pretty, std::string_view preencoded,
+                          std::string_view metadata) {
+  static const std::string metadata_head =
       "\",\"@metadata\":{\"beat\":\"filebeat\",\"type\":\"_doc\",\"version\":\"" + std::string(kBeatVersion) + "\"";
   out.append("{\"@timestamp\":\"", 15);
   out.append(event.timestamp_);
-  out.append(metadata);
+  out.append(metadata_head);
   if (!id.empty()) {
     out.append(",\"_id\":\"", 8);
     out.append(id);
-    out.append("\"}", 2);
-  } else {
-    out.push_back('}');
+    out.push_back('"');
   }
+  if (!metadata.empty()) {
+    out.push_back(',');
+    out.append(metadata);
+  }
+  out.push_back('}');
   if (!preencoded.empty()) {
     out.push_back(',');
     out.append(preencoded);

@@ -7,6 +7,7 @@
 #include "logship/common/json.h"
 #include "logship/common/logging.h"
 #include "logship/tail/container_parser.h"
+#include "processors/decoded_json.h"
 
 namespace logship::tail {
 
@@ -182,6 +183,53 @@ void Pipeline::addContainerFields(const Message& message, const HarvesterContext
   event_.timestamp_ms = c.timestamp_ms;
 }
 
+bool Pipeline::finishDecoded(size_t first) {
+  const JsonConfig& j = input_.json;
+  if (j.expand_keys && !expandDecodedKeys(first)) return false;
+  if (!j.document_id.empty()) {
+    // libbeat's MergeJSONFields: the key is taken out of the decoded object and becomes the id.
+    thread_local std::string key;
+    key.clear();
+    if (!j.keys_under_root) key.append(j.target).push_back('.');
+    key.append(j.document_id);
+    Entry id;
+    if (event_.lookup(key, id) && (id.kind == Entry::Kind::kString || id.value.front() == '"')) {
+      thread_local std::string scratch;
+      const std::string_view text = event_.arena().copy(Event::text(id, scratch));
+      event_.remove(key);
+      event_.setString("@metadata._id", text);
+    }
+  }
+  return true;
+}
+
+bool Pipeline::expandDecodedKeys(size_t first) {
+  // jsontransform.ExpandFields on the decoded members (appended from `first`): dotted keys and
+  // objects merge into one tree of leaves; a value meeting an object is a decoding error.
+  thread_local std::vector<Entry> members, leaves;
+  members.clear();
+  leaves.clear();
+  auto& entries = event_.entries();
+  for (size_t i = first; i < entries.size(); ++i)
+    if (!entries[i].removed) members.push_back(entries[i]);
+  std::string error;
+  if (!processors::expandKeys(members, event_.arena(), leaves, error)) {
+    entries.resize(first);
+    if (input_.json.add_error_key) {
+      event_.setString("error.message", event_.arena().copy(error));
+      event_.setString("error.type", "json");
+    }
+    return false;
+  }
+  entries.resize(first);
+  // Into the root, keys the event has (agent, host, ...) win unless overwrite_keys, as the
+  // decoder's own writes.
+  const bool keep_existing = input_.json.keys_under_root && !input_.json.overwrite_keys;
+  for (const auto& leaf : leaves)
+    if (!keep_existing || !event_.has(leaf.key)) event_.set(leaf.key, leaf.value, leaf.kind);
+  return true;
+}
+
 PipelineOutcome Pipeline::process(const Message& message, const HarvesterContext& ctx) {
   event_.clear();
   auto& entries = event_.entries();
@@ -190,7 +238,9 @@ PipelineOutcome Pipeline::process(const Message& message, const HarvesterContext
 
   std::string_view filter_text = message.text;
   if (json_) {
-    if (json_->decode(message.text, event_)) {
+    const size_t first_decoded = entries.size();
+    // expand_keys merges the members itself: they are appended as they are, colliding or not.
+    if (json_->decode(message.text, event_, input_.json.expand_keys) && finishDecoded(first_decoded)) {
       if (!input_.json.message_key.empty()) filter_text = json_->messageText();
     } else {
       event_.setString("message", message.text);
@@ -231,6 +281,11 @@ PipelineOutcome Pipeline::process(const Message& message, const HarvesterContext
   }
   id_.resize(id_prefix_);
   json::appendUint(id_, message.offset);
+  // Keys processors or a decoded line put under @metadata join the one @metadata object; an
+  // `_id` among them (fingerprint's, add_id's) replaces the file-and-offset id.
+  metadata_.clear();
+  own_id_ = true;
+  if ((json_ || !processors_.empty()) && !codec_.format) own_id_ = !EventEncoder::takeMetadata(event_, metadata_);
   usePreencodedGroups();
   if (!encodePayload()) {
     metrics_.dropped->inc();
@@ -263,7 +318,8 @@ bool Pipeline::encodePayload() {
   payload_.clear();
   // Format strings read @timestamp (and %{+...} dates) from the event's timestamp itself.
   if (codec_.format) return codec_.format->evaluate(event_, payload_);
-  encoder_.encode(event_, id_, payload_, codec_.pretty, preencoded_);
+  encoder_.encode(event_, own_id_ ? std::string_view(id_) : std::string_view(), payload_, codec_.pretty, preencoded_,
+                  metadata_);
   if (codec_.escape_html) escapeHtml(payload_, escape_scratch_);
   return true;
 }

@@ -21,9 +21,15 @@ class EventEncoder {
  public:
   // `id` is @metadata._id (empty: none). Appends to `out` (callers clear it per event).
   // `preencoded`: members already encoded (`"agent":{...},"ecs":{...}`) written after @metadata;
-  // the entries they came from are flagged `preencoded` and skipped.
+  // the entries they came from are flagged `preencoded` and skipped. `metadata`: more members of
+  // @metadata (takeMetadata's), written after the id.
   void encode(Event& event, std::string_view id, std::string& out, bool pretty = false,
-              std::string_view preencoded = {});
+              std::string_view preencoded = {}, std::string_view metadata = {});
+  // Moves what processors put under `@metadata` (`@metadata.index`, add_id's or fingerprint's
+  // `@metadata._id`) out of the entries into `members` (encoded, ready for encode's `metadata`),
+  // so the event has one @metadata object as in Filebeat. `beat`, `type` and `version` stay the
+  // encoder's. Returns whether `_id` was among them (it then replaces the event's own id).
+  static bool takeMetadata(Event& event, std::string& members);
   // The members of `entries` (dotted keys nested into objects) without the enclosing braces.
   static void encodeMembers(std::vector<Entry>& entries, std::string& out);
 

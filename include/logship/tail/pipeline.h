@@ -69,6 +69,10 @@ class Pipeline {
 
  private:
   void stampReadTime();
+  // expand_keys and document_id on the members the JSON decoder appended from entry `first`;
+  // false when expanding failed (the line then ships as text, as one that is not JSON).
+  bool finishDecoded(size_t first);
+  bool expandDecodedKeys(size_t first);
   void noteDecodeError(const Message& message, const HarvesterContext& ctx);
   // stream, docker.attrs and the container's time as @timestamp, or the parse error.
   void addContainerFields(const Message& message, const HarvesterContext& ctx);
@@ -114,6 +118,8 @@ class Pipeline {
   Event event_;
   std::string payload_;
   std::string id_;
+  std::string metadata_;  // members processors put under @metadata (EventEncoder::takeMetadata)
+  bool own_id_ = true;    // id_ is @metadata._id (no processor set one)
   uint64_t id_hash_ = 0;  // the file hash id_'s prefix was made for
   size_t id_prefix_ = 0;  // length of "<file hash>-" in id_
   char offset_buf_[24];
