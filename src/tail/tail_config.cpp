@@ -87,10 +87,8 @@ void parseMultiline(const Node& n, MultilineConfig& m) {
 
 void parseJsonCommon(const Node& n, JsonConfig& j) {
   j.log_errors = !n.child("ignore_decoding_error").boolean(false);
-  // Refused rather than ignored: with it Filebeat nests `a.b` keys, without it they stay flat, so
-  // accepting it would change where fields land without saying so.
-  if (n.child("expand_keys").boolean(false))
-    n.child("expand_keys").fail("expand_keys: true is not supported yet (decoded keys keep their dots)");
+  j.expand_keys = n.child("expand_keys").boolean(false);
+  j.document_id = n.child("document_id").str();
 }
 
 void parseJsonLogInput(const Node& n, JsonConfig& j) {

@@ -119,7 +119,7 @@ TEST(TailConfig, EveryConfigErrorExits2WithOneLineNamingFileLineAndKey) {
       {input + "  multiline.pattern: '['\noutput.console: {}\n", "filebeat.inputs[0].multiline.pattern", 4},
       {input + "  exclude_files: ['*.gz']\noutput.console: {}\n", "filebeat.inputs[0].exclude_files[0]", 4},
       {input + "  close_inactive: -5m\noutput.console: {}\n", "filebeat.inputs[0].close_inactive", 4},
-      {input + "  json.expand_keys: true\noutput.console: {}\n", "filebeat.inputs[0].json.expand_keys", 4},
+      {input + "  json.expand_keys: maybe\noutput.console: {}\n", "filebeat.inputs[0].json.expand_keys", 4},
       {input + "  processors:\n    - drop_event.when.contains: {message: [1]}\noutput.console: {}\n",
        "filebeat.inputs[0].processors[0].drop_event.when.contains.message", 5},
       {input + "output.console: {}\nfilebeat.registry.flush: 1e400\n", "filebeat.registry.flush", 5},

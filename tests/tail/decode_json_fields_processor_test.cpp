@@ -70,12 +70,11 @@ TEST_F(DecodeJson, DecodedValuesOutliveTheNextDecode) {
   EXPECT_EQ(event_.find("a.x")->value, "\"first\"");
 }
 
-TEST_F(DecodeJson, RefusesBadDepthAndNamesDocumentId) {
+TEST_F(DecodeJson, RefusesBadDepthAndNamesKeysWithoutEffect) {
   EXPECT_THROW(parse("decode_json_fields", "{fields: []}"), config::ConfigError);
   EXPECT_THROW(parse("decode_json_fields", "{fields: [m], max_depth: 0}"), config::ConfigError);
   parse("decode_json_fields", "{fields: [m], document_id: id}");
-  ASSERT_EQ(doc_->noEffectKeys().size(), 1u);
-  EXPECT_NE(doc_->noEffectKeys()[0].find("document_id"), std::string::npos);
+  EXPECT_TRUE(doc_->noEffectKeys().empty());
   // libbeat expands keys only when decoding into the root.
   parse("decode_json_fields", "{fields: [m], expand_keys: true, target: x}");
   ASSERT_EQ(doc_->noEffectKeys().size(), 1u);
@@ -147,6 +146,21 @@ TEST_F(DecodeJson, ExpandKeysConflictFlagsTheEventAndWritesNothing) {
   EXPECT_EQ(errorMessage(), "cannot expand \"a.b.c\": found conflicting key");
   EXPECT_EQ(event_.find("error.type")->value, "json");
   EXPECT_FALSE(event_.has("a"));
+}
+
+// TestDocumentID: the string at document_id leaves the decoded object and becomes the event's id.
+TEST_F(DecodeJson, DocumentIdMovesTheKeyIntoMetadata) {
+  event_.setString("msg", R"({"id":"doc-7","level":"info"})");
+  run("decode_json_fields", "{fields: [msg], target: \"\", document_id: id}");
+  EXPECT_EQ(event_.find("@metadata._id")->value, "doc-7");
+  EXPECT_FALSE(event_.has("id"));
+  EXPECT_EQ(event_.find("level")->value, "\"info\"");
+  // Not a string: stays where it is, no id.
+  event_.clear();
+  event_.setString("msg", R"({"id":7})");
+  run("decode_json_fields", "{fields: [msg], target: doc, document_id: id}");
+  EXPECT_EQ(event_.find("@metadata._id"), nullptr);
+  EXPECT_EQ(event_.find("doc.id")->value, "7");
 }
 
 // Put semantics: the target is replaced as a whole, also below a decoded object.

@@ -18,11 +18,13 @@ namespace logship::tail {
 class ProcessorPipeline {
  public:
   // `processors`: the YAML list under `processors:` ("- dissect: {...}\n- ...").
-  explicit ProcessorPipeline(const std::string& processors)
+  // `json`: the input's own JSON decoding (json.* / ndjson), off by default.
+  explicit ProcessorPipeline(const std::string& processors, const JsonConfig& json = {})
       : doc_(config::Document::loadString("processors:\n" + processors, "p.yml", {})) {
     std::vector<std::string> warnings;
     list_ = parseProcessors(doc_->root().child("processors"), warnings);
     input_.paths = {"/x/*.log"};
+    input_.json = json;
     pipeline_ = std::make_unique<Pipeline>(input_, list_, AgentInfo{"h", "id", "eph"}, PipelineMetrics::in(metrics_));
   }
   // The outcome of one line (the payload and event stay valid until the next call).

@@ -35,8 +35,10 @@ struct JsonConfig {
   std::string target = "json";   // where decoded keys go when not under root
   bool overwrite_keys = false;
   bool add_error_key = false;
-  std::string message_key;  // the key that holds the text (multiline/filters apply to it)
-  bool log_errors = true;   // !ignore_decoding_error: lines that are not JSON are logged
+  std::string message_key;   // the key that holds the text (multiline/filters apply to it)
+  bool log_errors = true;    // !ignore_decoding_error: lines that are not JSON are logged
+  bool expand_keys = false;  // dotted keys merge into objects; conflicts are decoding errors
+  std::string document_id;   // the decoded key moved to @metadata._id (a string value only)
 };
 
 // The container parser (Filebeat's docker-json reader: container/docker inputs, filestream's

@@ -4,7 +4,8 @@
 // the event with mapstr's semantics (Event::set): a named target is replaced as a whole, even below
 // a raw object (`target: json.payload`). Decoded values stay raw JSON, views into one copy of the
 // field's text in the event's arena (no heap allocation once it has grown); max_depth /
-// process_array / expand_keys rewrite them as libbeat does (decoded_json.h).
+// process_array / expand_keys rewrite them as libbeat does (decoded_json.h). document_id moves a
+// decoded string into @metadata._id (the document id then, instead of the file and offset).
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@ struct DecodeJsonOptions {
   int max_depth = 1;
   bool process_array = false;
   bool expand_keys = false;
+  std::string document_id;  // a decoded key whose string value becomes @metadata._id
 };
 
 class DecodeJsonFields final : public Processor {
@@ -72,6 +74,8 @@ class DecodeJsonFields final : public Processor {
       putAll(event, decoder, decoded.entries(), false);
       return;
     }
+    std::string_view id;
+    if (!options_.document_id.empty()) id = takeDocumentId(event, decoded);
     if (options_.max_depth > 1) decodeNested(decoded);
     if (root() && options_.expand_keys) {
       thread_local std::vector<Entry> leaves;
@@ -85,11 +89,24 @@ class DecodeJsonFields final : public Processor {
         return;
       }
       putAll(event, decoder, leaves, !options_.overwrite_keys);
-      return;
+    } else {
+      // mapstr's Put of the decoded object at the target: what was there goes first.
+      if (!root()) event.remove(options_.target ? std::string_view(*options_.target) : field);
+      putAll(event, decoder, decoded.entries(), root() && !options_.overwrite_keys);
     }
-    // mapstr's Put of the decoded object at the target: what was there goes first.
-    if (!root()) event.remove(options_.target ? std::string_view(*options_.target) : field);
-    putAll(event, decoder, decoded.entries(), root() && !options_.overwrite_keys);
+    if (!id.empty()) event.setString("@metadata._id", id);  // libbeat's event.SetID
+  }
+
+  // libbeat takes a string at document_id out of the decoded object; the id lives in `event`'s
+  // arena (empty: none).
+  std::string_view takeDocumentId(Event& event, Event& decoded) const {
+    Entry e;
+    if (!decoded.lookup(options_.document_id, e)) return {};
+    if (e.kind != Entry::Kind::kString && (e.value.empty() || e.value.front() != '"')) return {};
+    thread_local std::string scratch;
+    const std::string_view id = event.arena().copy(Event::text(e, scratch));
+    decoded.remove(options_.document_id);
+    return id;
   }
 
   void decodeNested(Event& decoded) const {
@@ -133,7 +150,7 @@ std::unique_ptr<const Processor> parseDecodeJsonFields(const config::Node& node)
   o.expand_keys = node.child("expand_keys").boolean(false);
   if (o.expand_keys && !(o.target && o.target->empty()))
     node.child("expand_keys").noEffect("libbeat expands keys only when decoding into the root (target: \"\")");
-  node.child("document_id").noEffect("logship always sets @metadata._id from the file and offset");
+  o.document_id = node.child("document_id").str();
   return std::make_unique<DecodeJsonFields>(std::move(o));
 }
 
