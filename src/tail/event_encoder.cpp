@@ -157,7 +157,7 @@ bool EventEncoder::takeMetadata(Event& event, std::string& members) {
     for (size_t k = i + 1; k < below.size() && !below[i].removed; ++k)
       if (keyUnder(below[i].key, below[k].key) || keyUnder(below[k].key, below[i].key)) below[i].removed = true;
   bool has_id = false;
-  for (const auto& e : below) has_id = has_id || (!e.removed && e.key == "_id");
+  for (const auto& e : below) has_id = has_id || (!e.removed && keyUnder(e.key, "_id"));  // `_id.x` too
   encodeMembers(below, members);
   return has_id;
 }

@@ -21,11 +21,20 @@ void Harvester::makeStages(uint64_t offset) {
   container_.reset();
   if (in.container.enabled) container_.emplace(in.container, in.max_bytes);
   multiline_.reset();
+  json_text_.reset();
   if (in.multiline.enabled) multiline_.emplace(in.multiline, in.max_bytes);
+  if (multiline_ && in.json.enabled && in.json.before_multiline) json_text_.emplace(in.json);
 }
 
 void Harvester::toMultiline(const Message& m, Clock::time_point now) {
-  if (multiline_) {
+  if (json_text_) {
+    // Filebeat decodes each line first: multiline joins the lines' message_key texts, the event
+    // takes its other fields from the JSON line.
+    Message decoded = m;
+    decoded.json = m.text;
+    decoded.text = json_text_->of(m.text);
+    multiline_->feed(decoded, now, [this](const Message& joined) { ship(joined); });
+  } else if (multiline_) {
     multiline_->feed(m, now, [this](const Message& joined) { ship(joined); });
   } else {
     ship(m);

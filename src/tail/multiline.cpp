@@ -21,6 +21,7 @@ bool Multiline::matches(std::string_view text) const {
 
 void Multiline::start(const Message& line, Clock::time_point now) {
   buffer_.assign(line.text);
+  json_.assign(line.json);
   message_.container = nullptr;
   if (line.container) {
     if (!container_) container_ = std::make_unique<OwnedContainerMeta>();
@@ -37,6 +38,7 @@ void Multiline::start(const Message& line, Clock::time_point now) {
 void Multiline::append(const Message& line, Clock::time_point now) {
   message_.end_offset = line.end_offset;
   last_ = now;
+  if (!line.json.empty()) json_.assign(line.json);
   if (lines_ >= config_.max_lines || buffer_.size() >= max_bytes_) {
     message_.truncated = true;  // consumed, not kept (Filebeat's max_lines / max_bytes)
     ++lines_;
@@ -55,6 +57,7 @@ void Multiline::append(const Message& line, Clock::time_point now) {
 void Multiline::flush(const Emit& emit) {
   if (lines_ == 0) return;
   message_.text = buffer_;
+  message_.json = json_;
   message_.lines = lines_;
   lines_ = 0;
   emit(message_);

@@ -7,6 +7,7 @@
 #include "logship/common/json.h"
 #include "logship/common/logging.h"
 #include "logship/tail/container_parser.h"
+#include "logship/tail/json_message_text.h"
 #include "processors/decoded_json.h"
 
 namespace logship::tail {
@@ -34,6 +35,9 @@ Pipeline::Pipeline(const InputConfig& input, const std::vector<ProcessorConfig>&
       filter_(input.include_lines, input.exclude_lines),
       processors_(&input.processors, &global) {
   if (input.json.enabled) json_.emplace(input.json);
+  if (!input.json.message_key.empty())
+    message_key_path_ =
+        input.json.keys_under_root ? input.json.message_key : input.json.target + "." + input.json.message_key;
   auto str = [](std::string_view s) {
     std::string out;
     json::appendString(out, s);
@@ -183,6 +187,16 @@ void Pipeline::addContainerFields(const Message& message, const HarvesterContext
   event_.timestamp_ms = c.timestamp_ms;
 }
 
+std::string_view Pipeline::messageKeyText(const Message& message) {
+  const std::string_view decoded = json_->messageText();
+  std::string_view text = message.json.empty() ? decoded : message.text;  // what multiline joined
+  if (input_.json.strip_message_newline) text = stripLineEnding(text);
+  // libbeat's MergeJSONFields writes the (joined, stripped) text back to the key.
+  const bool changed = text.data() != decoded.data() || text.size() != decoded.size();
+  if (changed && (!decoded.empty() || message.lines > 1)) event_.setString(message_key_path_, text);
+  return text;
+}
+
 bool Pipeline::finishDecoded(size_t first) {
   const JsonConfig& j = input_.json;
   if (j.expand_keys && !expandDecodedKeys(first)) return false;
@@ -240,8 +254,10 @@ PipelineOutcome Pipeline::process(const Message& message, const HarvesterContext
   if (json_) {
     const size_t first_decoded = entries.size();
     // expand_keys merges the members itself: they are appended as they are, colliding or not.
-    if (json_->decode(message.text, event_, input_.json.expand_keys) && finishDecoded(first_decoded)) {
-      if (!input_.json.message_key.empty()) filter_text = json_->messageText();
+    // Decoded before multiline, the line's fields come from its (last) JSON line.
+    const std::string_view source = message.json.empty() ? message.text : message.json;
+    if (json_->decode(source, event_, input_.json.expand_keys) && finishDecoded(first_decoded)) {
+      if (!input_.json.message_key.empty()) filter_text = messageKeyText(message);
     } else {
       event_.setString("message", message.text);
       noteDecodeError(message, ctx);

@@ -153,6 +153,9 @@ InputConfig parseInput(const Node& n, std::vector<std::string>& warnings, bool l
     in.max_bytes = n.child("max_bytes").bytes(10 * 1024 * 1024);
     parseMultiline(n.child("multiline"), in.multiline);
     parseJsonLogInput(n.child("json"), in.json);
+    // Filebeat's log harvester: JSON reader, StripNewline, then multiline.
+    in.json.before_multiline = in.json.enabled && in.multiline.enabled;
+    in.json.strip_message_newline = in.json.enabled;
   } else {
     const Node scanner = n.child("prospector").child("scanner");
     in.exclude_files = regexList(n.child("exclude_files"));
@@ -174,12 +177,7 @@ InputConfig parseInput(const Node& n, std::vector<std::string>& warnings, bool l
           ndjson_seen = true;
         } else if (name == "multiline") {
           parseMultiline(body, in.multiline);
-          // Filebeat would decode each line, then join the decoded messages.
-          if (ndjson_seen) {
-            warnings.push_back(body.path() +
-                               ": listed after ndjson, but logship joins the raw lines first and decodes "
-                               "the joined text (docs/tail.md, \"Parsers order\")");
-          }
+          in.json.before_multiline = ndjson_seen;  // decode each line, then join the decoded messages
         } else {
           body.markSubtreeUsed();
           warnings.push_back(body.path() + ": parser \"" + name + "\" is not supported and is skipped");

@@ -1,7 +1,8 @@
 // The tailer's event model on arbitrary programs: events built from fuzzed paths, raw JSON values
 // (a fixed set plus any valid JSON the input holds) and strings, then a sequence of set / remove /
 // rename / copy of parents and children and decode_json_fields / include_fields / drop_fields,
-// as processors apply them. The encoded event must always be valid JSON; while all raw values
+// as processors apply them, and the pipeline's gathering of @metadata keys. The encoded event must
+// always be valid JSON; while all raw values
 // come from the fixed set (none with a key twice), no object in it may hold a key twice.
 #include <cstddef>
 #include <cstdint>
@@ -23,7 +24,7 @@ namespace {
 
 using namespace logship::tail;
 
-const char* const kSegments[] = {"a", "b", "json", "c.d", "x", "msg"};
+const char* const kSegments[] = {"a", "b", "json", "c.d", "x", "msg", "@metadata", "_id"};
 const char* const kRaw[] = {"1",
                             "-2.5e3",
                             "\"s\"",
@@ -47,6 +48,7 @@ struct Processors {
         {"decode_json_fields", "{fields: [json.msg, a], max_depth: 4, process_array: true}"},
         {"decode_json_fields", "{fields: [msg, b], target: \"\", expand_keys: true, overwrite_keys: true}"},
         {"decode_json_fields", "{fields: [a.b], target: json.a}"},
+        {"decode_json_fields", "{fields: [msg], target: \"\", document_id: a}"},
         {"include_fields", "{fields: [json.a, x, msg]}"},
         {"drop_fields", "{fields: [json.a.b, /^c/]}"},
         {"rename", "{fields: [{from: json.a, to: json.a.b}, {from: x, to: json.x}], fail_on_error: false}"},
@@ -169,7 +171,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   static std::string out;
   out.clear();
-  encoder.encode(event, "", out);
+  // As the pipeline: what lies under @metadata joins the one @metadata object.
+  static std::string metadata;
+  metadata.clear();
+  const bool own_id = !EventEncoder::takeMetadata(event, metadata);
+  encoder.encode(event, own_id ? "f-0" : "", out, false, {}, metadata);
   logship::fuzz::requireValidJson(out, "encoded event");
   if (only_known_raw) {
     static simdjson::dom::parser parser;

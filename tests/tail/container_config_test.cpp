@@ -98,18 +98,20 @@ TEST(ContainerConfig, FilestreamParsersAcceptContainerFirst) {
 // Filebeat runs parsers in the listed order; logship always runs container -> multiline -> JSON
 // decoding, so [ndjson, multiline] (decode, then join decoded messages) is run in another order:
 // said, not silent. [multiline, ndjson] is the order logship runs.
-TEST(ContainerConfig, NdjsonBeforeMultilineIsNamedAsRunInAnotherOrder) {
+TEST(ContainerConfig, ParsersRunInTheOrderListed) {
   const std::string head = "- type: filestream\n  id: a\n  paths: [/x]\n  parsers:\n    - container: ~\n";
   const auto decode_first = load(head + "    - ndjson: {target: ''}\n    - multiline: {pattern: '^\\s'}\n");
-  EXPECT_TRUE(warned(decode_first, "filebeat.inputs[0].parsers[2].multiline: listed after ndjson")) << [&] {
-    std::string all;
-    for (const auto& w : decode_first.warnings) all += w + "\n";
-    return all;
-  }();
+  EXPECT_TRUE(decode_first.inputs[0].json.before_multiline);
+  EXPECT_TRUE(decode_first.warnings.empty());
   const auto join_first = load(head + "    - multiline: {pattern: '^\\s'}\n    - ndjson: {target: ''}\n");
-  EXPECT_FALSE(warned(join_first, "listed after ndjson"));
+  EXPECT_FALSE(join_first.inputs[0].json.before_multiline);
   EXPECT_TRUE(join_first.inputs[0].multiline.enabled);
   EXPECT_TRUE(join_first.inputs[0].json.enabled);
+  // The log input decodes JSON before multiline whatever the order of its keys, and strips the
+  // message_key text's line ending (its StripNewline comes after the JSON reader).
+  const auto log = load("- type: log\n  paths: [/x]\n  multiline.pattern: '^\\s'\n  json.message_key: log\n");
+  EXPECT_TRUE(log.inputs[0].json.before_multiline);
+  EXPECT_TRUE(log.inputs[0].json.strip_message_newline);
 }
 
 TEST(ContainerConfig, BadValuesExit2WithOneLineNamingFileLineAndKey) {

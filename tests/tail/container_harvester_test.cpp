@@ -267,6 +267,7 @@ TEST(ContainerHarvester, LegacyLogInputUnwrapsDockerLinesWithJsonMessageKeyLog) 
   in.json.keys_under_root = true;
   in.json.target = "";
   in.json.message_key = "log";
+  in.json.strip_message_newline = true;  // as parseInputConfig sets it for the log input
   in.exclude_lines = {"^skip"};
   Rig rig(in);
   logship::testing::writeFile(rig.path(), R"({"log":"skip me\n","stream":"stdout","time":"2024-05-01T10:00:00Z"})"
@@ -276,8 +277,79 @@ TEST(ContainerHarvester, LegacyLogInputUnwrapsDockerLinesWithJsonMessageKeyLog) 
   rig.readFrom(0);
   ASSERT_EQ(rig.output->payloads.size(), 1u);  // exclude_lines ran on the `log` text
   const std::string& e = rig.output->payloads[0];
-  EXPECT_EQ(field(e, "log"), R"("kept \"q\"\n")") << e;
+  EXPECT_EQ(field(e, "log"), R"("kept \"q\"")") << e;  // StripNewline, as Filebeat's log input
   EXPECT_EQ(field(e, "stream"), "\"stderr\"");
+}
+
+InputConfig inputFromYml(const std::string& input_yaml) {
+  TempDir cfg;
+  logship::testing::writeFile(cfg / "filebeat.yml", "filebeat.inputs:\n" + input_yaml + "output.console: {}\n");
+  const TailConfig config = loadTailConfig(LoadArgs{(cfg / "filebeat.yml").string(), {}, cfg.path().string(), {}});
+  EXPECT_TRUE(config.warnings.empty());
+  return config.inputs.at(0);
+}
+
+// Filebeat's log input decodes each line before multiline: a Java stack trace written by Docker
+// one line per JSON envelope is joined from the `log` texts, without their line endings.
+TEST(JsonBeforeMultiline, LegacyDockerLinesJoinTheirLogTexts) {
+  Rig rig(
+      inputFromYml("- type: log\n  paths: [/x/*.log]\n  json.message_key: log\n"
+                   "  multiline: {pattern: '^\\s', match: after}\n"));
+  const std::string first = R"({"log":"Exception: boom\n","stream":"stderr","time":"2024-05-01T10:00:00Z"})";
+  const std::string second = R"x({"log":"\tat a.B.c(B.java:1)\n","stream":"stderr","time":"2024-05-01T10:00:01Z"})x";
+  logship::testing::writeFile(
+      rig.path(),
+      first + "\n" + second + "\n" + R"({"log":"next\n","stream":"stdout","time":"2024-05-01T10:00:02Z"})" + "\n");
+  rig.readFrom(0);
+  rig.harvester->flushMultiline(Harvester::Clock::now(), true);
+  ASSERT_EQ(rig.output->payloads.size(), 2u);
+  const std::string& joined = rig.output->payloads[0];
+  EXPECT_NE(joined.find(R"x("json":{"log":"Exception: boom\n\tat a.B.c(B.java:1)",)x"), std::string::npos) << joined;
+  EXPECT_EQ(field(joined, "time"), R"("2024-05-01T10:00:01Z")");  // the last line's fields
+  EXPECT_NE(joined.find(R"("flags":["multiline"])"), std::string::npos) << joined;
+  EXPECT_NE(joined.find(R"("offset":0)"), std::string::npos) << joined;
+  EXPECT_NE(rig.output->payloads[1].find(R"("log":"next")"), std::string::npos) << rig.output->payloads[1];
+  EXPECT_NE(rig.output->payloads[1].find(R"("offset":)" + std::to_string(first.size() + second.size() + 2)),
+            std::string::npos);
+  EXPECT_EQ(rig.committed(), std::filesystem::file_size(rig.path()));
+}
+
+// filestream `parsers: [container, ndjson, multiline]`: a go-zero JSON line inside the Docker
+// envelope is decoded, then continuation lines are joined on the ndjson message_key text.
+TEST(JsonBeforeMultiline, FilestreamNdjsonThenMultilineJoinsDecodedMessages) {
+  Rig rig(
+      inputFromYml("- type: filestream\n  id: k8s\n  paths: [/x/*.log]\n  parsers:\n    - container: ~\n"
+                   "    - ndjson: {target: '', message_key: content}\n"
+                   "    - multiline: {pattern: '^\\s', match: after}\n"));
+  logship::testing::writeFile(
+      rig.path(),
+      R"({"log":"{\"level\":\"error\",\"content\":\"panic: x\"}\n","stream":"stdout","time":"2024-05-01T10:00:00Z"})"
+      "\n"
+      R"({"log":"{\"level\":\"error\",\"content\":\"  goroutine 1\"}\n","stream":"stdout","time":"2024-05-01T10:00:00Z"})"
+      "\n"
+      R"({"log":"{\"level\":\"info\",\"content\":\"ok\"}\n","stream":"stdout","time":"2024-05-01T10:00:01Z"})"
+      "\n");
+  rig.readFrom(0);
+  rig.harvester->flushMultiline(Harvester::Clock::now(), true);
+  ASSERT_EQ(rig.output->payloads.size(), 2u);
+  const std::string& joined = rig.output->payloads[0];
+  EXPECT_EQ(field(joined, "content"), R"("panic: x\n  goroutine 1")") << joined;
+  EXPECT_EQ(field(joined, "level"), R"("error")");
+  EXPECT_EQ(field(joined, "stream"), R"("stdout")");
+  EXPECT_EQ(field(rig.output->payloads[1], "content"), R"("ok")");
+}
+
+// A line that is not JSON is matched and joined as its raw text, and shipped as text.
+TEST(JsonBeforeMultiline, LinesThatAreNotJsonJoinAsText) {
+  Rig rig(
+      inputFromYml("- type: log\n  paths: [/x/*.log]\n  json.message_key: msg\n"
+                   "  multiline: {pattern: '^\\s', match: after}\n"));
+  logship::testing::writeFile(rig.path(), "plain start\n  plain more\n{\"msg\":\"json\"}\n");
+  rig.readFrom(0);
+  rig.harvester->flushMultiline(Harvester::Clock::now(), true);
+  ASSERT_EQ(rig.output->payloads.size(), 2u);
+  EXPECT_EQ(field(rig.output->payloads[0], "message"), R"("plain start\n  plain more")") << rig.output->payloads[0];
+  EXPECT_EQ(field(rig.output->payloads[1], "json"), R"({"msg":"json"})") << rig.output->payloads[1];
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "logship/tail/ack_tracker.h"
 #include "logship/tail/container_parser.h"
 #include "logship/tail/file_identity.h"
+#include "logship/tail/json_message_text.h"
 #include "logship/tail/line_reader.h"
 #include "logship/tail/multiline.h"
 #include "logship/tail/output.h"
@@ -90,6 +91,7 @@ class Harvester {
   std::unique_ptr<LineReader> reader_;
   std::optional<ContainerParser> container_;
   std::optional<Multiline> multiline_;
+  std::optional<JsonMessageText> json_text_;  // lines decoded before multiline: what it matches
   State state_ = State::kReading;
   Clock::time_point last_activity_;
   uint64_t lines_read_ = 0;

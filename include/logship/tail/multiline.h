@@ -31,6 +31,10 @@ struct Message {
   bool truncated = false;
   int lines = 1;
   const ContainerMeta* container = nullptr;  // set by the container parser
+  // With JSON decoded before multiline: the raw JSON line whose fields the event takes (a joined
+  // message's last line, as libbeat's field merge lets later lines win), while `text` is what
+  // multiline matched and joined (JsonMessageText). Empty otherwise.
+  std::string_view json = {};
 };
 
 class Multiline {
@@ -64,6 +68,7 @@ class Multiline {
   uint64_t max_bytes_;
   std::unique_ptr<re2::RE2> re_;
   std::string buffer_;
+  std::string json_;                               // the pending message's last Message::json
   std::unique_ptr<OwnedContainerMeta> container_;  // the first message's, when it had any
   Message message_;
   int lines_ = 0;

@@ -72,6 +72,9 @@ class Pipeline {
   // expand_keys and document_id on the members the JSON decoder appended from entry `first`;
   // false when expanding failed (the line then ships as text, as one that is not JSON).
   bool finishDecoded(size_t first);
+  // The message_key text for filters (and written back to the key): multiline's joined text when
+  // lines were decoded before it, without its line ending for the log input.
+  std::string_view messageKeyText(const Message& message);
   bool expandDecodedKeys(size_t first);
   void noteDecodeError(const Message& message, const HarvesterContext& ctx);
   // stream, docker.attrs and the container's time as @timestamp, or the parse error.
@@ -118,10 +121,11 @@ class Pipeline {
   Event event_;
   std::string payload_;
   std::string id_;
-  std::string metadata_;  // members processors put under @metadata (EventEncoder::takeMetadata)
-  bool own_id_ = true;    // id_ is @metadata._id (no processor set one)
-  uint64_t id_hash_ = 0;  // the file hash id_'s prefix was made for
-  size_t id_prefix_ = 0;  // length of "<file hash>-" in id_
+  std::string message_key_path_;  // json.message_key where the decoder puts it (target.key)
+  std::string metadata_;          // members processors put under @metadata (EventEncoder::takeMetadata)
+  bool own_id_ = true;            // id_ is @metadata._id (no processor set one)
+  uint64_t id_hash_ = 0;          // the file hash id_'s prefix was made for
+  size_t id_prefix_ = 0;          // length of "<file hash>-" in id_
   char offset_buf_[24];
   int64_t ts_ms_ = -1;
   std::string ts_text_;

@@ -38,7 +38,13 @@ struct JsonConfig {
   std::string message_key;   // the key that holds the text (multiline/filters apply to it)
   bool log_errors = true;    // !ignore_decoding_error: lines that are not JSON are logged
   bool expand_keys = false;  // dotted keys merge into objects; conflicts are decoding errors
-  std::string document_id;   // the decoded key moved to @metadata._id (a string value only)
+  // Each line is decoded before multiline joins them (the log input always; filestream when
+  // ndjson is listed before multiline): multiline sees the message_key text of each line.
+  bool before_multiline = false;
+  // The message_key text loses its trailing line ending (the log input's StripNewline after its
+  // JSON reader; filestream strips the raw line before its parsers instead).
+  bool strip_message_newline = false;
+  std::string document_id;  // the decoded key moved to @metadata._id (a string value only)
 };
 
 // The container parser (Filebeat's docker-json reader: container/docker inputs, filestream's
