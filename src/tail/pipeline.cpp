@@ -62,6 +62,7 @@ Pipeline::Pipeline(const InputConfig& input, const std::vector<ProcessorConfig>&
     static_raw_.emplace_back("tags", tags);
   }
   for (const auto& [k, v] : static_raw_) static_.push_back(Entry{k, v, Entry::Kind::kRaw, false});
+  for (const auto& e : static_) static_metadata_ = static_metadata_ || (!e.key.empty() && e.key[0] == '@');
   for (const auto& e : static_) {
     const std::string_view top = e.key.substr(0, e.key.find('.'));
     size_t g = 0;
@@ -100,7 +101,9 @@ void Pipeline::usePreencodedGroups() {
     return;
   }
   groups_decided_ = same_keys_every_event;
+  maybe_metadata_ = static_metadata_;
   if (codec_.pretty || codec_.format || groups_.empty()) {
+    maybe_metadata_ = true;  // not scanned here: takeMetadata looks
     preencoded_.clear();
     intact_ = 0;
     preencoded_valid_ = false;
@@ -113,12 +116,15 @@ void Pipeline::usePreencodedGroups() {
   for (size_t i = 0; i < static_.size(); ++i) {
     const Entry& e = entries[i];
     if (e.removed || e.key.data() != static_[i].key.data() || e.value.data() != static_[i].value.data() ||
-        e.value.size() != static_[i].value.size())
+        e.value.size() != static_[i].value.size()) {
       intact &= ~group_bit_[i];
+      if (!e.removed && !e.key.empty() && e.key[0] == '@') maybe_metadata_ = true;  // renamed there
+    }
   }
   for (size_t i = static_.size(); i < entries.size(); ++i) {
     if (entries[i].removed || entries[i].key.empty()) continue;
     const std::string_view key = entries[i].key;
+    if (key.front() == '@') maybe_metadata_ = true;
     uint64_t candidates = groups_by_first_byte_[static_cast<unsigned char>(key.front())] & intact;
     if (candidates == 0) continue;
     const std::string_view top = key.substr(0, key.find('.'));
@@ -301,8 +307,9 @@ PipelineOutcome Pipeline::process(const Message& message, const HarvesterContext
   // `_id` among them (fingerprint's, add_id's) replaces the file-and-offset id.
   metadata_.clear();
   own_id_ = true;
-  if ((json_ || !processors_.empty()) && !codec_.format) own_id_ = !EventEncoder::takeMetadata(event_, metadata_);
-  usePreencodedGroups();
+  usePreencodedGroups();  // also tells whether any key may start with '@' (maybe_metadata_)
+  if (maybe_metadata_ && (json_ || !processors_.empty()) && !codec_.format)
+    own_id_ = !EventEncoder::takeMetadata(event_, metadata_);
   if (!encodePayload()) {
     metrics_.dropped->inc();
     return {PipelineOutcome::Kind::kDropped, {}, nullptr};

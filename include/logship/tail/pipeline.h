@@ -124,6 +124,9 @@ class Pipeline {
   std::string message_key_path_;  // json.message_key where the decoder puts it (target.key)
   std::string metadata_;          // members processors put under @metadata (EventEncoder::takeMetadata)
   bool own_id_ = true;            // id_ is @metadata._id (no processor set one)
+  // usePreencodedGroups saw a live key starting with '@' (or did not look): takeMetadata runs.
+  bool maybe_metadata_ = true;
+  bool static_metadata_ = false;  // a configured field lies under '@' (fields_under_root: @metadata.x)
   uint64_t id_hash_ = 0;          // the file hash id_'s prefix was made for
   size_t id_prefix_ = 0;          // length of "<file hash>-" in id_
   char offset_buf_[24];
