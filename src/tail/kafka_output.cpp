@@ -19,7 +19,7 @@ std::optional<uint32_t> partitionHash(const Event& event, const std::vector<std:
   for (const auto& field : fields) {
     const Entry* e = event.find(field);
     if (!e) return std::nullopt;
-    if (e->kind == Entry::Kind::kString || (!e->value.empty() && e->value.front() == '"')) {
+    if (e->isString()) {
       h.add(Event::text(*e, scratch));
     } else if (!kafka::hashJsonValue(e->value, h)) {
       return std::nullopt;

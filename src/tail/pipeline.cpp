@@ -212,13 +212,8 @@ bool Pipeline::finishDecoded(size_t first) {
     key.clear();
     if (!j.keys_under_root) key.append(j.target).push_back('.');
     key.append(j.document_id);
-    Entry id;
-    if (event_.lookup(key, id) && (id.kind == Entry::Kind::kString || id.value.front() == '"')) {
-      thread_local std::string scratch;
-      const std::string_view text = event_.arena().copy(Event::text(id, scratch));
-      event_.remove(key);
-      event_.setString("@metadata._id", text);
-    }
+    if (const std::string_view id = processors::takeDocumentId(event_, key, event_.arena()); !id.empty())
+      event_.setString("@metadata._id", id);
   }
   return true;
 }

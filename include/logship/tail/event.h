@@ -37,6 +37,8 @@ struct Entry {
   Kind kind = Kind::kString;
   bool removed = false;
   bool preencoded = false;  // written from the pipeline's cached fragment: the encoder skips it
+  // A string value: text, or raw JSON holding a string (a value decoded from a line).
+  bool isString() const { return kind == Kind::kString || (!value.empty() && value.front() == '"'); }
 };
 
 class Event {

@@ -156,7 +156,7 @@ class Convert final : public Processor {
       }
       return prefix() + "field [" + c.from + "] is missing: key not found";
     }
-    const bool is_string = e->kind == Entry::Kind::kString || (!e->value.empty() && e->value.front() == '"');
+    const bool is_string = e->isString();
     thread_local std::string scratch;
     const std::string_view text = is_string ? Event::text(*e, scratch) : e->value;
     std::string cause;

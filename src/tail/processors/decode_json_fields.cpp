@@ -75,7 +75,7 @@ class DecodeJsonFields final : public Processor {
       return;
     }
     std::string_view id;
-    if (!options_.document_id.empty()) id = takeDocumentId(event, decoded);
+    if (!options_.document_id.empty()) id = takeDocumentId(decoded, options_.document_id, event.arena());
     if (options_.max_depth > 1) decodeNested(decoded);
     if (root() && options_.expand_keys) {
       thread_local std::vector<Entry> leaves;
@@ -95,18 +95,6 @@ class DecodeJsonFields final : public Processor {
       putAll(event, decoder, decoded.entries(), root() && !options_.overwrite_keys);
     }
     if (!id.empty()) event.setString("@metadata._id", id);  // libbeat's event.SetID
-  }
-
-  // libbeat takes a string at document_id out of the decoded object; the id lives in `event`'s
-  // arena (empty: none).
-  std::string_view takeDocumentId(Event& event, Event& decoded) const {
-    Entry e;
-    if (!decoded.lookup(options_.document_id, e)) return {};
-    if (e.kind != Entry::Kind::kString && (e.value.empty() || e.value.front() != '"')) return {};
-    thread_local std::string scratch;
-    const std::string_view id = event.arena().copy(Event::text(e, scratch));
-    decoded.remove(options_.document_id);
-    return id;
   }
 
   void decodeNested(Event& decoded) const {

@@ -117,4 +117,13 @@ bool expandKeys(const std::vector<Entry>& members, Arena& arena, std::vector<Ent
   return true;
 }
 
+std::string_view takeDocumentId(Event& event, std::string_view key, Arena& storage) {
+  Entry e;
+  if (!event.lookup(key, e) || !e.isString()) return {};
+  thread_local std::string scratch;
+  const std::string_view id = storage.copy(Event::text(e, scratch));
+  event.remove(key);
+  return id;
+}
+
 }  // namespace logship::tail::processors

@@ -21,4 +21,9 @@ void writeNestedDecoded(std::string_view value, int levels, bool process_array, 
 // key") when a value and an object, or two values, meet at one key.
 bool expandKeys(const std::vector<Entry>& members, Arena& arena, std::vector<Entry>& leaves, std::string& error);
 
+// libbeat's document_id: the string at `key` of the decoded `event` is taken out of it and returned
+// (copied into `storage`) to become @metadata._id; empty, and nothing removed, when `key` is missing
+// or not a string.
+std::string_view takeDocumentId(Event& event, std::string_view key, Arena& storage);
+
 }  // namespace logship::tail::processors

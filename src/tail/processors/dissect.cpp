@@ -19,6 +19,8 @@ namespace {
 
 constexpr std::string_view kParsingFlag = "\"dissect_parsing_error\"";
 
+std::string conflict(std::string_view key) { return "cannot override existing key with `" + std::string(key) + "`"; }
+
 // A value after its `|type`: JSON text (kRaw) or a string; unconverted values stay strings.
 Entry convertValue(Event& event, std::string_view value, DissectType type) {
   Entry out{{}, value, Entry::Kind::kString};
@@ -106,8 +108,7 @@ class Dissect final : public Processor {
       // known to be free.
       if (into_object) {
         // A scalar inside the object where the key needs an object: mapstr's "expected map".
-        if (!event.set(targets[i], e.value, e.kind))
-          flagProcessorError(event, "cannot override existing key with `" + std::string(targets[i]) + "`");
+        if (!event.set(targets[i], e.value, e.kind)) flagProcessorError(event, conflict(targets[i]));
       } else
         event.append(targets[i], e.value, e.kind);
     }
@@ -126,7 +127,7 @@ class Dissect final : public Processor {
   std::string source(Event& event, std::string_view& text) const {
     const Entry* e = event.find(field_);
     if (!e) return "could not fetch value for key: " + field_ + ", Error: key not found";
-    const bool is_string = e->kind == Entry::Kind::kString || (!e->value.empty() && e->value.front() == '"');
+    const bool is_string = e->isString();
     if (!is_string) return "field is not a string, value: `" + std::string(e->value) + "`, field: `" + field_ + "`";
     thread_local std::string scratch;
     const std::string_view raw = e->value;
@@ -151,9 +152,6 @@ class Dissect final : public Processor {
     // first byte (most entries, agent, host, log, ..., share none).
     std::bitset<256> first;
     for (const std::string_view t : targets) first.set(static_cast<unsigned char>(t[0]));
-    const auto conflict = [](std::string_view t) {
-      return "cannot override existing key with `" + std::string(t) + "`";
-    };
     const auto pass = [&](bool remove) -> std::string {
       for (auto& e : event.entries()) {
         if (e.removed || e.key.empty() || !first.test(static_cast<unsigned char>(e.key[0]))) continue;

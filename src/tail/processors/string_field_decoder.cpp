@@ -28,7 +28,7 @@ std::string StringFieldDecoder::decodeOne(Event& event, const StringFieldStep& s
     if (options_.ignore_missing) return {};
     return std::string(texts_.fetch_error) + field.from + ", Error: key not found";
   }
-  const bool is_string = e->kind == Entry::Kind::kString || (!e->value.empty() && e->value.front() == '"');
+  const bool is_string = e->isString();
   if (!is_string) {
     if (texts_.type_error) return texts_.type_error(field.from, e->value);
     return "invalid type for `from`, expecting a string received " + std::string(goTypeOfRaw(e->value));

@@ -138,7 +138,7 @@ class Timestamp final : public Processor {
         flagProcessorError(event, "failed to get time field " + field_ + ": key not found");
       return;
     }
-    const bool is_string = e->kind == Entry::Kind::kString || (!e->value.empty() && e->value.front() == '"');
+    const bool is_string = e->isString();
     thread_local std::string scratch;
     const std::string_view text = is_string ? Event::text(*e, scratch) : e->value;
     int64_t ms = 0;

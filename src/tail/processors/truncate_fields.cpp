@@ -49,7 +49,7 @@ class TruncateFields final : public Processor {
     const Entry* e = event.find(field);
     if (!e)
       return options_.ignore_missing ? std::string() : "could not fetch value for key: " + field + ": key not found";
-    const bool is_string = e->kind == Entry::Kind::kString || (!e->value.empty() && e->value.front() == '"');
+    const bool is_string = e->isString();
     if (!is_string) return "value cannot be truncated: " + std::string(e->value);
     thread_local std::string scratch;
     const std::string_view text = Event::text(*e, scratch);
