@@ -1,9 +1,11 @@
 #include "logship/tail/filebeat_registry.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string_view>
 
@@ -16,6 +18,7 @@
 #include "logship/common/logging.h"
 #include "logship/tail/file_identity.h"
 #include "logship/tail/scanner.h"
+#include "logship/tail/state_scope.h"
 
 namespace logship::tail {
 namespace fs = std::filesystem;
@@ -45,6 +48,10 @@ bool logInputState(simdjson::dom::element v, FilebeatFileState& out) {
     return false;
   std::string_view source;
   if (v["source"].get(source) == simdjson::SUCCESS) out.source = std::string(source);
+  // The container and docker inputs with one stream put it in the state's meta (state_scope.h).
+  std::string_view stream;
+  if (v["meta"]["stream"].get(stream) == simdjson::SUCCESS && !stream.empty())
+    out.scope = "stream::" + std::string(stream);
   return true;
 }
 
@@ -58,6 +65,8 @@ std::string filestreamState(const std::string& key, simdjson::dom::element v, Fi
   const size_t prev = last == std::string::npos || last == 0 ? std::string::npos : key.rfind("::", last - 1);
   if (prev == std::string::npos) return "malformed filestream key";
   identifier = std::string_view(key).substr(prev + 2, last - prev - 2);
+  if (prev < kFilestreamPrefix.size() + 1) return "malformed filestream key";
+  out.scope = key.substr(0, prev);  // filestream::<input id>
   const std::string os = key.substr(last + 2);
   if (identifier == "fingerprint") {
     if (os.size() != 64 || os.find_first_not_of("0123456789abcdef") != std::string::npos)
@@ -292,67 +301,128 @@ void moveLegacyFilebeatRegistryFile(const TailConfig& config) {
   }
 }
 
+namespace {
+
+// A file the inputs see now, under the scope of one input that finds it.
+struct SeenFile {
+  FoundFile file;
+  std::string scope;     // logship's (stateScope)
+  std::string fb_scope;  // Filebeat's (filebeatStateScope)
+};
+
+enum class Seedable { kYes, kGone, kTruncated };
+
+// Identifies `f` for an entry at `offset`: kTruncated when the file is shorter (or has no first
+// line yet while Filebeat had read some), kGone when it cannot be read.
+Seedable identifyForTakeOver(const FoundFile& f, uint64_t offset, FileIdentity& identity) {
+  Identify identified = Identify::kIoError;
+  if (offset <= f.size) {
+    const int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      identified = identify(fd, identity);
+      ::close(fd);
+    }
+  }
+  // A file shorter than Filebeat's offset was truncated since; one without a complete first
+  // line cannot have had lines shipped (offset 0 leaves nothing to take over).
+  if (offset > f.size || (identified == Identify::kTooShort && offset > 0)) return Seedable::kTruncated;
+  return identified == Identify::kOk ? Seedable::kYes : Seedable::kGone;
+}
+
+// "dev-inode" -> the file under each input (scope) that finds it now.
+std::map<std::string, std::vector<SeenFile>> filesSeenNow(const std::vector<InputConfig>& inputs) {
+  std::map<std::string, std::vector<SeenFile>> current;
+  for (const auto& in : inputs) {
+    const std::string fb_scope = filebeatStateScope(in), scope = stateScope(in);
+    for (auto& f : Scanner(in.paths, in.exclude_files).scan()) {
+      auto& seen = current[FileIdentity{f.dev, f.inode, 0, 0}.key()];
+      const bool known = std::any_of(seen.begin(), seen.end(),
+                                     [&](const SeenFile& s) { return s.scope == scope && s.fb_scope == fb_scope; });
+      if (!known) seen.push_back(SeenFile{std::move(f), scope, fb_scope});
+    }
+  }
+  return current;
+}
+
+// fingerprint -> "dev-inode" of the files seen now; computed only when an entry has a fingerprint.
+std::map<std::string, std::string> fingerprintsOf(const FilebeatRegistryData& data,
+                                                  const std::map<std::string, std::vector<SeenFile>>& current) {
+  std::map<std::string, std::string> by_fingerprint;
+  if (std::none_of(data.states.begin(), data.states.end(), [](const auto& s) { return !s.fingerprint.empty(); }))
+    return by_fingerprint;
+  for (const auto& [inode, seen] : current) {
+    const std::string fp = fingerprintOf(seen.front().file.path);
+    if (!fp.empty()) by_fingerprint.emplace(fp, inode);
+  }
+  return by_fingerprint;
+}
+
+}  // namespace
+
 TakeOverSummary takeOverFromFilebeat(const FilebeatRegistryData& data, const std::vector<InputConfig>& inputs,
                                      Registry& registry, TimeSource& time) {
   auto logger = log::get("registry");
   TakeOverSummary sum;
-  std::map<std::string, FoundFile> current;  // "dev-inode" -> the file the inputs see now
-  for (const auto& in : inputs) {
-    for (auto& f : Scanner(in.paths, in.exclude_files).scan())
-      current.emplace(FileIdentity{f.dev, f.inode, 0, 0}.key(), std::move(f));
-  }
-  std::map<std::string, std::string> by_fingerprint;  // fingerprint -> "dev-inode", only if needed
-  for (const auto& s : data.states) {
-    if (s.fingerprint.empty()) continue;
-    for (const auto& [key, f] : current) {
-      const std::string fp = fingerprintOf(f.path);
-      if (!fp.empty()) by_fingerprint.emplace(fp, key);
-    }
-    break;
-  }
-  const int64_t now_ms = time.unixMillis();
+  const auto current = filesSeenNow(inputs);
+  const auto by_fingerprint = fingerprintsOf(data, current);
   for (const auto& [key, why] : data.unmatchable) {
     ++sum.unmatchable;
     log::info(*logger, "Filebeat registry entry skipped", {{"key", key}, {"reason", why}});
   }
+  // An entry seeds the inputs of its own scope (a stdout state the stdout input). One that no
+  // input of its scope finds (the config changed since, e.g. a filestream id added) seeds every
+  // input finding the file that no entry of its own scope seeded, at the lowest such offset.
+  std::set<std::string> seeded_exactly;
+  std::vector<std::pair<const FilebeatFileState*, const std::vector<SeenFile>*>> inexact;
+  const int64_t now_ms = time.unixMillis();
+  auto seed = [&](const FilebeatFileState& s, const std::vector<SeenFile>& seen, bool exact) {
+    const FoundFile& f = seen.front().file;
+    FileIdentity identity;
+    const Seedable seedable = identifyForTakeOver(f, s.offset, identity);
+    if (seedable != Seedable::kYes) {
+      ++(seedable == Seedable::kTruncated ? sum.truncated : sum.gone);
+      if (seedable == Seedable::kTruncated)
+        log::info(*logger, "Filebeat registry entry skipped: file is shorter than Filebeat's offset (truncated)",
+                  {{"file", f.path}, {"offset", s.offset}, {"size", f.size}});
+      return;
+    }
+    bool taken = false;
+    for (const auto& one : seen) {
+      if (exact != (one.fb_scope == s.scope)) continue;
+      const std::string key = Registry::keyOf(one.scope, identity);
+      if (!exact && seeded_exactly.count(key)) continue;
+      const FileState* was = registry.find(one.scope, identity);
+      if (was && !was->legacy && was->offset <= s.offset) continue;  // twice: the lower offset skips nothing
+      if (exact) seeded_exactly.insert(key);
+      taken = taken || !was;
+      registry.update(FileState{identity, f.path, s.offset, now_ms, one.scope});
+      log::info(*logger, "file taken over from Filebeat",
+                {{"file", f.path}, {"offset", s.offset}, {"scope", one.scope}});
+    }
+    if (taken) ++sum.taken_over;
+  };
   for (const auto& s : data.states) {
-    auto fp = s.fingerprint.empty() ? by_fingerprint.end() : by_fingerprint.find(s.fingerprint);
-    auto it = current.find(fp != by_fingerprint.end() ? fp->second : FileIdentity{s.dev, s.inode, 0, 0}.key());
-    if (!s.fingerprint.empty() && fp == by_fingerprint.end()) it = current.end();
+    std::string inode = FileIdentity{s.dev, s.inode, 0, 0}.key();
+    if (!s.fingerprint.empty()) {
+      auto fp = by_fingerprint.find(s.fingerprint);
+      inode = fp == by_fingerprint.end() ? "" : fp->second;
+    }
+    auto it = inode.empty() ? current.end() : current.find(inode);
     if (it == current.end()) {
       ++sum.gone;
       log::debug(*logger, "Filebeat registry entry skipped: no such file now",
                  {{"source", s.source}, {"inode", s.inode}, {"device", s.dev}, {"offset", s.offset}});
       continue;
     }
-    const FoundFile& f = it->second;
-    FileIdentity identity;
-    Identify identified = Identify::kIoError;
-    if (s.offset <= f.size) {
-      const int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd >= 0) {
-        identified = identify(fd, identity);
-        ::close(fd);
-      }
+    const bool exact =
+        std::any_of(it->second.begin(), it->second.end(), [&](const SeenFile& one) { return one.fb_scope == s.scope; });
+    if (exact) {
+      seed(s, it->second, true);
+    } else {
+      inexact.emplace_back(&s, &it->second);
     }
-    // A file shorter than Filebeat's offset was truncated since; one without a complete first
-    // line cannot have had lines shipped (offset 0 leaves nothing to take over).
-    if (s.offset > f.size || (identified == Identify::kTooShort && s.offset > 0)) {
-      ++sum.truncated;
-      log::info(*logger, "Filebeat registry entry skipped: file is shorter than Filebeat's offset (truncated)",
-                {{"file", f.path}, {"offset", s.offset}, {"size", f.size}});
-      continue;
-    }
-    if (identified != Identify::kOk) {
-      ++sum.gone;
-      continue;
-    }
-    const FileState* seeded = registry.find(identity);
-    if (seeded && seeded->offset <= s.offset) continue;  // the file twice: the lower offset skips nothing
-    if (!seeded) ++sum.taken_over;
-    registry.update(FileState{identity, f.path, s.offset, now_ms});
-    log::info(*logger, "file taken over from Filebeat", {{"file", f.path}, {"offset", s.offset}});
   }
+  for (const auto& [s, seen] : inexact) seed(*s, *seen, false);
   log::info(*logger, "Filebeat registry taken over",
             {{"registry", data.location},
              {"taken_over", static_cast<uint64_t>(sum.taken_over)},

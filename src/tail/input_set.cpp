@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <set>
 
+#include <fnmatch.h>
+
 #include "logship/common/logging.h"
+#include "logship/tail/registry_cleaner.h"
 
 namespace logship::tail {
 
@@ -78,12 +81,34 @@ void InputSet::start(const InputSpec& spec, Clock::time_point now) {
 }
 
 bool InputSet::heldByOther(const Entry* self, uint64_t dev, uint64_t inode) const {
+  return held(self->prospector->scope(), dev, inode, self);
+}
+
+bool InputSet::held(const std::string& scope, uint64_t dev, uint64_t inode, const Entry* except) const {
   for (const auto* list : {&running_, &stopping_}) {
     for (const auto& e : *list) {
-      if (e.get() != self && e->prospector->holds(dev, inode)) return true;
+      if (e.get() != except && e->prospector->scope() == scope && e->prospector->holds(dev, inode)) return true;
     }
   }
   return false;
+}
+
+void InputSet::forgetOrphanStates(Clock::time_point now) {
+  if (!context_.registry || now - last_orphan_check_ < kOrphanCheckEvery) return;
+  last_orphan_check_ = now;
+  RegistryCleaner cleaner;
+  cleaner.held = [this](const FileState& s) { return held(s.scope, s.identity.dev, s.identity.inode, nullptr); };
+  cleaner.kept = [this](const FileState& s) {
+    for (const auto& e : running_) {
+      const InputConfig& in = *e->spec.config;
+      if (in.clean_removed || e->prospector->scope() != s.scope) continue;
+      for (const auto& pattern : in.paths) {
+        if (::fnmatch(pattern.c_str(), s.path.c_str(), 0) == 0) return true;
+      }
+    }
+    return false;
+  };
+  cleaner.forgetOrphans(*context_.registry);
 }
 
 void InputSet::scan(Clock::time_point now) {
@@ -112,6 +137,7 @@ void InputSet::tick(Clock::time_point now) {
               {{"input", stopping_[i]->spec.id}, {"origin", stopping_[i]->spec.origin}});
     stopping_.erase(stopping_.begin() + static_cast<std::ptrdiff_t>(i));
   }
+  forgetOrphanStates(now);
 }
 
 void InputSet::syncRegistry() {

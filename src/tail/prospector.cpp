@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "logship/common/logging.h"
+#include "logship/tail/state_scope.h"
 
 namespace logship::tail {
 
@@ -26,15 +27,11 @@ Prospector::Prospector(const InputConfig& input, const Shipper& shipper, Registr
       registry_(registry),
       options_(options),
       time_(time),
+      scope_(stateScope(input)),
       scanner_(input.paths, input.exclude_files),
       metrics_(ProspectorMetrics::in(m)) {}
 
 Prospector::~Prospector() = default;
-
-void Prospector::activeKeys(std::set<std::string>& out) const {
-  for (const auto& h : harvesters_) out.insert(h->identity().key());
-  for (const auto& d : draining_) out.insert(d.identity.key());
-}
 
 void Prospector::scan(Clock::time_point now) {
   scanned_ = true;
@@ -84,7 +81,7 @@ bool Prospector::consider(const FoundFile& f, Clock::time_point now) {
   if (known || (held_elsewhere_ && held_elsewhere_(f.dev, f.inode))) return true;
   if (options_.once && done_once_.count(f.path)) return true;
   if (input_.harvester_limit > 0 && harvesters_.size() >= static_cast<size_t>(input_.harvester_limit)) return false;
-  const FileState* state = registry_ ? registry_->find(FileIdentity{f.dev, f.inode, 0, 0}) : nullptr;
+  const FileState* state = registry_ ? registry_->find(scope_, FileIdentity{f.dev, f.inode, 0, 0}) : nullptr;
   if (state && state->offset == f.size) return true;  // fully shipped, unchanged
   if (!state && !options_.from_start && input_.ignore_older.count() > 0 &&
       now_ms - f.mtime_ms > input_.ignore_older.count())
@@ -107,7 +104,7 @@ Prospector::Opened Prospector::open(const FoundFile& f, Clock::time_point now) {
     return Opened::kNo;
   }
   uint64_t offset = 0;
-  const FileState* state = registry_ && !options_.from_start ? registry_->find(identity) : nullptr;
+  const FileState* state = registry_ && !options_.from_start ? registry_->find(scope_, identity) : nullptr;
   // A registry entry keeps its stored fingerprint (entries written before fingerprints covered
   // only the first line hash a different prefix): the ids of its events stay what they were.
   const bool resumed = state && fingerprintMatches(fd, state->identity) && state->offset <= f.size;
@@ -127,7 +124,7 @@ Prospector::Opened Prospector::open(const FoundFile& f, Clock::time_point now) {
   harvesters_.push_back(std::make_unique<Harvester>(shipper_, fd, f.path, identity, offset, slot, now));
   metrics_.opened->inc();
   log::info(*logger, "harvester started", {{"file", f.path}, {"offset", offset}, {"inode", identity.inode}});
-  if (registry_) registry_->update(FileState{identity, f.path, offset, time_.unixMillis()});
+  if (registry_) registry_->update(FileState{identity, f.path, offset, time_.unixMillis(), scope_});
   return Opened::kYes;
 }
 
@@ -237,7 +234,8 @@ void Prospector::tick(Clock::time_point now) {
 void Prospector::syncRegistry() {
   const int64_t now_ms = time_.unixMillis();
   for (const auto& h : harvesters_) {
-    if (registry_) registry_->update(FileState{h->identity(), h->path(), acks_.committed(h->ackFile()), now_ms});
+    if (registry_)
+      registry_->update(FileState{h->identity(), h->path(), acks_.committed(h->ackFile()), now_ms, scope_});
   }
   for (size_t i = draining_.size(); i-- > 0;) {
     const auto& d = draining_[i];
@@ -247,12 +245,13 @@ void Prospector::syncRegistry() {
       }
       return false;
     }();
-    if (registry_ && !superseded) registry_->update(FileState{d.identity, d.path, acks_.committed(d.file), now_ms});
+    if (registry_ && !superseded)
+      registry_->update(FileState{d.identity, d.path, acks_.committed(d.file), now_ms, scope_});
     if (acks_.pending(d.file) == 0) {
       // Filebeat's clean_removed: a deleted file whose every line is acknowledged leaves the
       // registry, so it does not grow with each day's rotated-and-deleted files.
       if (registry_ && !superseded && d.removed && input_.clean_removed) {
-        registry_->remove(d.identity);
+        registry_->remove(scope_, d.identity);
         log::info(*log::get("registry"), "removed file forgotten (clean_removed)", {{"file", d.path}});
       }
       acks_.close(d.file);

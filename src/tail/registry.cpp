@@ -41,6 +41,8 @@ bool Registry::load() {
   simdjson::dom::array files;
   bool ok = parser.parse(text).get(doc) == simdjson::SUCCESS && doc.is_object() &&
             doc["files"].get(files) == simdjson::SUCCESS;
+  uint64_t version = 1;
+  if (ok && doc["version"].get(version) != simdjson::SUCCESS) version = 1;
   std::map<std::string, FileState> states;
   if (ok) {
     for (simdjson::dom::element f : files) {
@@ -59,7 +61,11 @@ bool Registry::load() {
       if (f["path"].get(str) == simdjson::SUCCESS) s.path = std::string(str);
       int64_t updated_ms = 0;
       if (f["updated_ms"].get(updated_ms) == simdjson::SUCCESS) s.updated_ms = updated_ms;
-      states[s.identity.key()] = std::move(s);
+      if (f["scope"].get(str) == simdjson::SUCCESS) s.scope = std::string(str);
+      bool legacy = false;
+      s.legacy = version < 2 || (f["legacy"].get(legacy) == simdjson::SUCCESS && legacy);
+      if (s.legacy) s.scope.clear();
+      states[keyOf(s.scope, s.identity)] = std::move(s);
     }
   }
   if (!ok) {
@@ -73,22 +79,40 @@ bool Registry::load() {
   return true;
 }
 
-const FileState* Registry::find(const FileIdentity& id) const {
-  auto it = states_.find(id.key());
-  return it == states_.end() ? nullptr : &it->second;
+std::string Registry::keyOf(const std::string& scope, const FileIdentity& id) {
+  return scope.empty() ? id.key() : scope + "::" + id.key();
+}
+
+const FileState* Registry::find(const std::string& scope, const FileIdentity& id) const {
+  auto it = states_.find(keyOf(scope, id));
+  if (it != states_.end()) return &it->second;
+  if (scope.empty()) return nullptr;
+  it = states_.find(id.key());
+  return it != states_.end() && it->second.legacy ? &it->second : nullptr;
 }
 
 void Registry::update(const FileState& state) {
-  auto& slot = states_[state.identity.key()];
-  if (slot.offset == state.offset && slot.path == state.path && slot.identity.fp_hash == state.identity.fp_hash &&
-      slot.identity.fp_len == state.identity.fp_len && slot.identity.inode == state.identity.inode)
+  auto& slot = states_[keyOf(state.scope, state.identity)];
+  if (!slot.legacy && slot.offset == state.offset && slot.path == state.path &&
+      slot.identity.fp_hash == state.identity.fp_hash && slot.identity.fp_len == state.identity.fp_len &&
+      slot.identity.inode == state.identity.inode && slot.scope == state.scope)
     return;
   slot = state;
+  slot.legacy = false;
   dirty_ = true;
 }
 
-void Registry::remove(const FileIdentity& id) {
-  if (states_.erase(id.key())) dirty_ = true;
+void Registry::remove(const std::string& scope, const FileIdentity& id) {
+  if (states_.erase(keyOf(scope, id))) dirty_ = true;
+  auto it = states_.find(id.key());
+  if (it != states_.end() && it->second.legacy) {
+    states_.erase(it);
+    dirty_ = true;
+  }
+}
+
+void Registry::erase(const std::string& key) {
+  if (states_.erase(key)) dirty_ = true;
 }
 
 bool Registry::flushIfDue(Clock::time_point now, std::chrono::milliseconds interval) {
@@ -99,7 +123,7 @@ bool Registry::flushIfDue(Clock::time_point now, std::chrono::milliseconds inter
 
 void Registry::flush() {
   if (!dirty_) return;
-  std::string out = "{\"version\":1,\"files\":[";
+  std::string out = "{\"version\":2,\"files\":[";
   bool first = true;
   char fp[32];
   for (const auto& [key, s] : states_) {
@@ -117,6 +141,8 @@ void Registry::flush() {
     json::appendUint(out, s.identity.fp_len);
     std::snprintf(fp, sizeof(fp), "%016llx", static_cast<unsigned long long>(s.identity.fp_hash));
     w.field("fp", fp).fieldInt("updated_ms", s.updated_ms);
+    if (!s.scope.empty()) w.field("scope", s.scope);
+    if (s.legacy) w.fieldBool("legacy", true);
     w.close();
   }
   out += "]}\n";

@@ -74,7 +74,7 @@ TEST(Registry, RoundTripsAtomically) {
   }
   Registry r2((dir / "reg").string());
   ASSERT_TRUE(r2.load());
-  const FileState* got = r2.find(FileIdentity{1, 2, 0, 0});
+  const FileState* got = r2.find("", FileIdentity{1, 2, 0, 0});
   ASSERT_NE(got, nullptr);
   EXPECT_EQ(got->offset, 12345u);
   EXPECT_EQ(got->path, "/var/log/a.log");
@@ -96,12 +96,12 @@ TEST(Registry, FileFormatIsStableAndReadBack) {
     r.flush();
   }
   EXPECT_EQ(logship::testing::readFile(dir / "registry.json"),
-            "{\"version\":1,\"files\":[{\"key\":\"2049-131\",\"path\":\"/var/log/\\\"quoted\\\"\\\\ü.log\","
+            "{\"version\":2,\"files\":[{\"key\":\"2049-131\",\"path\":\"/var/log/\\\"quoted\\\"\\\\ü.log\","
             "\"dev\":2049,\"inode\":131,\"offset\":18446744073709551615,\"fp_len\":27,"
             "\"fp\":\"00c0ffee1234abcd\",\"updated_ms\":-5}]}\n");
   Registry r(dir.path().string());
   ASSERT_TRUE(r.load());
-  const FileState* got = r.find(s.identity);
+  const FileState* got = r.find("", s.identity);
   ASSERT_NE(got, nullptr);
   EXPECT_EQ(got->path, s.path);
   EXPECT_EQ(got->offset, s.offset);
@@ -128,7 +128,7 @@ TEST(Registry, WrongTypesAreCorruptOrIgnored) {
       R"({"files":[{"dev":1,"inode":2,"offset":3,"fp_len":4294967296,"fp":7,"path":1,"updated_ms":"x"}]})");
   Registry r(dir.path().string());
   ASSERT_TRUE(r.load());
-  const FileState* got = r.find(FileIdentity{1, 2, 0, 0});
+  const FileState* got = r.find("", FileIdentity{1, 2, 0, 0});
   ASSERT_NE(got, nullptr);
   EXPECT_EQ(got->offset, 3u);
   EXPECT_EQ(got->identity.fp_len, 0u);

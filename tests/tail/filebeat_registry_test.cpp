@@ -217,5 +217,58 @@ TEST(FilebeatRegistry, FirstStartContinuesAtFilebeatsOffsetsAndASecondStartIgnor
   EXPECT_EQ(runOnce(cfg.path(), yaml), (std::vector<std::string>{"a 5"}));
 }
 
+// The container input's stdout and stderr states of one file (meta.stream, keys prefixed by
+// the meta's hash) and filestream states under two ids: each logship input continues at its own.
+TEST(FilebeatRegistry, EachInputContinuesAtTheStateOfItsOwnScope) {
+  TempDir dir, data, cfg;
+  std::string docker;
+  std::vector<uint64_t> ends;
+  for (int i = 0; i < 3; ++i) {
+    for (const char* stream : {"stdout", "stderr"}) {
+      docker += std::string(R"({"log":")") + stream + " " + std::to_string(i) + R"(\n","stream":")" + stream +
+                R"(","time":"2024-05-01T10:00:00Z"})" + "\n";
+      ends.push_back(docker.size());
+    }
+  }
+  writeFile(dir / "c-json.log", docker);
+  writeFile(dir / "app.log", lines("app", 0, 4));
+  struct stat c {
+  }, app{};
+  ::stat((dir / "c-json.log").c_str(), &c);
+  ::stat((dir / "app.log").c_str(), &app);
+  const auto withStream = [&](const char* stream, uint64_t offset) {
+    return "{\"meta\":{\"stream\":\"" + std::string(stream) + "\"}," +
+           logValue((dir / "c-json.log").string(), offset, c.st_ino, c.st_dev).substr(1);
+  };
+  const std::string os = std::to_string(c.st_ino) + "-" + std::to_string(c.st_dev);
+  const std::string app_os = std::to_string(app.st_ino) + "-" + std::to_string(app.st_dev);
+  const auto cursor = [&](uint64_t offset) {
+    return "{\"ttl\":-1,\"cursor\":{\"offset\":" + std::to_string(offset) + "},\"meta\":{\"source\":\"" +
+           (dir / "app.log").string() + "\",\"identifier_name\":\"native\"}}";
+  };
+  fs::create_directories(data / "registry/filebeat");
+  writeFile(data / "registry/filebeat/meta.json", "{\"version\":\"1\"}");
+  writeFile(data / "registry/filebeat/log.json",
+            op("set", 1, "filebeat::logs::5c2a11d5b9b2f2d1-native::" + os, withStream("stdout", ends[2])) +
+                op("set", 2, "filebeat::logs::9e0f7a33c41d07b8-native::" + os, withStream("stderr", ends[1])) +
+                op("set", 3, "filestream::app::native::" + app_os, cursor(lines("app", 0, 3).size())) +
+                op("set", 4, "filestream::other::native::" + app_os, cursor(0)));
+  const std::string yaml =
+      "filebeat.inputs:\n"
+      "- {type: container, stream: stdout, paths: ['" +
+      (dir / "*-json.log").string() +
+      "']}\n"
+      "- {type: container, stream: stderr, paths: ['" +
+      (dir / "*-json.log").string() +
+      "']}\n"
+      "- {type: filestream, id: app, paths: ['" +
+      (dir / "app.log").string() +
+      "']}\n"
+      "path.data: " +
+      data.path().string() + "\noutput.console.pretty: false\n";
+  // stdout was shipped through "stdout 1", stderr through "stderr 0"; app.log through "app 2".
+  EXPECT_EQ(runOnce(cfg.path(), yaml), (std::vector<std::string>{"app 3", "stderr 1", "stderr 2", "stdout 2"}));
+}
+
 }  // namespace
 }  // namespace logship::tail

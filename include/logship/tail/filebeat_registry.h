@@ -22,6 +22,8 @@ struct FilebeatFileState {
   // filestream's fingerprint identity: hex SHA-256 of the first 1024 bytes (Filebeat's default
   // prospector.scanner.fingerprint); when set, the file is matched by it instead of dev + inode.
   std::string fingerprint;
+  // Which input's state this is, as filebeatStateScope (state_scope.h) names it.
+  std::string scope;
 };
 
 struct FilebeatRegistryData {
@@ -55,9 +57,9 @@ struct TakeOverSummary {
   size_t truncated = 0;  // the file is shorter than Filebeat's offset
   size_t unmatchable = 0;
 };
-// Seeds `registry` (which must have no state of its own) with one FileState per Filebeat entry
-// matched by device + inode (or fingerprint) to a file the inputs' paths find now, at Filebeat's
-// offset. Logs each file and a summary.
+// Seeds `registry` (which must have no state of its own) with a FileState per Filebeat entry
+// matched by device + inode (or fingerprint) to a file the paths of an input of the entry's scope
+// find now, at Filebeat's offset, in that input's scope (stateScope). Logs each file and a summary.
 TakeOverSummary takeOverFromFilebeat(const FilebeatRegistryData& data, const std::vector<InputConfig>& inputs,
                                      Registry& registry, TimeSource& time);
 

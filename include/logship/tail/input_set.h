@@ -4,9 +4,9 @@
 // (apply); it starts the new ones and stops the ones that are gone. A stopped input stops
 // reading at once, but stays (draining) until every event it read is acknowledged and its files'
 // offsets are in the registry, so an input started again for the same files continues there: no
-// line twice, none skipped. No two inputs hold the same file at once (an input started while
-// another still holds or drains a file waits for it, as Filebeat's "all related states are
-// finished" rule). Single-threaded: the tailer's loop thread calls everything.
+// line twice, none skipped. No two inputs of one registry scope (state_scope.h) hold the same file at once (an input
+// started while another still holds or drains a file waits for it, as Filebeat's "all related states are finished"
+// rule). Single-threaded: the tailer's loop thread calls everything.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -86,11 +86,17 @@ class InputSet {
   struct Entry;
   void start(const InputSpec& spec, Clock::time_point now);
   bool heldByOther(const Entry* self, uint64_t dev, uint64_t inode) const;
+  // An input of `scope` other than `except` holds the file (prospector.h: holds).
+  bool held(const std::string& scope, uint64_t dev, uint64_t inode, const Entry* except) const;
+  void forgetOrphanStates(Clock::time_point now);
+
+  static constexpr std::chrono::seconds kOrphanCheckEvery{10};
 
   InputSetContext context_;
   PipelineMetrics pipeline_metrics_;
   std::vector<std::unique_ptr<Entry>> running_;
   std::vector<std::unique_ptr<Entry>> stopping_;
+  Clock::time_point last_orphan_check_{};
 };
 
 }  // namespace logship::tail

@@ -52,8 +52,6 @@ class Prospector {
   // --once: every file at EOF with nothing pending in multiline.
   bool atEof() const;
   size_t openFiles() const { return harvesters_.size(); }
-  // Registry keys of files still open or waiting for acks.
-  void activeKeys(std::set<std::string>& out) const;
   // Writes the current committed offsets into the registry (also done by tick()).
   void syncRegistry();
 
@@ -62,10 +60,12 @@ class Prospector {
   void stop(Clock::time_point now);
   // No file open and none waiting for acknowledgements.
   bool drained() const { return harvesters_.empty() && draining_.empty(); }
+  // The registry scope of this input's states (state_scope.h).
+  const std::string& scope() const { return scope_; }
   // This input has the file (device, inode) open or waits for its acknowledgements.
   bool holds(uint64_t dev, uint64_t inode) const;
-  // Files another input holds are not opened (InputSet: an input started while another drains
-  // the same file waits for it, or lines in flight would be read twice).
+  // Files another input of the same scope holds are not opened (InputSet: an input started while
+  // another drains the same file waits for it, or lines in flight would be read twice).
   void setHeldElsewhere(std::function<bool(uint64_t dev, uint64_t inode)> held) { held_elsewhere_ = std::move(held); }
 
  private:
@@ -95,6 +95,7 @@ class Prospector {
   Registry* registry_;
   ProspectorOptions options_;
   TimeSource& time_;
+  std::string scope_;
   Scanner scanner_;
   std::vector<std::unique_ptr<Harvester>> harvesters_;
   std::vector<Draining> draining_;
