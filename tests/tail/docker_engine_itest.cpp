@@ -274,7 +274,8 @@ TEST_F(DockerEngine, AutodiscoverPicksUpAHintedContainerAndStopsAfterItsLastLine
       << tailLog();
   ASSERT_EQ(shell("docker exec " + container_ + " touch /tmp/go; echo $?"), "0\n");
   ASSERT_EQ(shell("docker wait " + container_), "0\n");
-  ASSERT_EQ(shell("docker rm " + container_ + " >/dev/null; echo $?"), "0\n");
+  // The container died: its input stops (cleanup_timeout) once it has read everything, and its
+  // state stays in the registry while the container's files do.
   ASSERT_TRUE(logship::testing::pollUntil(
       [&] {
         return tailLog().find("stopped input drained: every event it read is acknowledged input=" + input) !=
@@ -282,6 +283,14 @@ TEST_F(DockerEngine, AutodiscoverPicksUpAHintedContainerAndStopsAfterItsLastLine
       },
       60s, 100ms))
       << tailLog();
+  const fs::path registry = dir_ / "data" / "registry" / "logship-tail" / "registry.json";
+  ASSERT_TRUE(logship::testing::pollUntil(
+      [&] {
+        return fs::exists(registry) && logship::testing::readFile(registry).find(container_) != std::string::npos;
+      },
+      30s, 100ms))
+      << tailLog();
+  ASSERT_EQ(shell("docker rm " + container_ + " >/dev/null; echo $?"), "0\n");
   const auto values = consume(kLines, 60s);
   simdjson::dom::parser parser;
   std::map<std::string, int> copies;
@@ -302,6 +311,15 @@ TEST_F(DockerEngine, AutodiscoverPicksUpAHintedContainerAndStopsAfterItsLastLine
   // The input stopped only after the last line: its stop is logged after the read of all of them.
   const std::string log = tailLog();
   EXPECT_NE(log.find("input stopped: its files drain"), std::string::npos) << log;
+  // `docker rm` deleted the container's directory: its state leaves the registry (no input holds
+  // it any more), so the registry does not grow with every container the node ran.
+  EXPECT_TRUE(logship::testing::pollUntil(
+      [&] {
+        return tailLog().find("state forgotten") != std::string::npos && fs::exists(registry) &&
+               logship::testing::readFile(registry).find(container_) == std::string::npos;
+      },
+      60s, 200ms))
+      << logship::testing::readFile(registry) << tailLog();
   container_.clear();  // removed already
   EXPECT_EQ(tailer.terminate(60s), 0);
 }

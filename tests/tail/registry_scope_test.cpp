@@ -112,11 +112,11 @@ TEST(RegistryCleaner, ForgetsUnheldStatesWhoseDirectoryIsGone) {
   fs::create_directories(dir / "c2");
   fs::create_directories(dir / "c3");
   Registry r((dir / "data").string());
-  r.update(stateOf(1, 5, "", (dir / "c1" / "a.log").string()));        // dir stays: kept
-  r.update(stateOf(2, 5, "", (dir / "gone" / "b.log").string()));      // never existed: forgotten
-  r.update(stateOf(3, 5, "s", (dir / "c2" / "c.log").string()));       // dir removed, held: kept
-  r.update(stateOf(4, 5, "s", (dir / "c3" / "d.log").string()));       // dir removed, clean_removed false
-  r.update(stateOf(5, 5, "", (dir / "c2" / "e.log").string()));        // dir removed: forgotten
+  r.update(stateOf(1, 5, "", (dir / "c1" / "a.log").string()));    // dir stays: kept
+  r.update(stateOf(2, 5, "", (dir / "gone" / "b.log").string()));  // never existed: forgotten
+  r.update(stateOf(3, 5, "s", (dir / "c2" / "c.log").string()));   // dir removed, held: kept
+  r.update(stateOf(4, 5, "s", (dir / "c3" / "d.log").string()));   // dir removed, clean_removed false
+  r.update(stateOf(5, 5, "", (dir / "c2" / "e.log").string()));    // dir removed: forgotten
   fs::remove_all(dir / "c2");
   fs::remove_all(dir / "c3");
   RegistryCleaner cleaner;
@@ -133,7 +133,8 @@ void appendDocker(const fs::path& p, const std::string& stream, int from, int to
   std::ofstream f(p, std::ios::app);
   for (int i = from; i < to; ++i)
     f << R"({"log":")" << stream << " " << i << R"(\n","stream":")" << stream
-      << R"(","time":"2024-05-01T10:00:00.000000001Z"})" << "\n";
+      << R"(","time":"2024-05-01T10:00:00.000000001Z"})"
+      << "\n";
 }
 
 InputSpec streamInput(const std::string& id, const fs::path& glob, ContainerConfig::Stream stream) {
