@@ -1,8 +1,8 @@
 #pragma once
 // Forgets registry states nothing can need again. A running input forgets a deleted file itself
 // (clean_removed, prospector.cpp); this covers the states no input holds any more: the input of a
-// container that autodiscover stopped, or of a config that was reloaded away. Filebeat keeps those
-// forever, so its registry grows with every container a node ever ran. Here a state no input
+// container that autodiscover stopped, or of a config that was reloaded away. Filebeat kept those
+// for years (beats#13140: its registry grew with every container a node ran). Here a state no input
 // holds is forgotten once the directory of its file's last known path is gone (`docker rm`
 // deletes /var/lib/docker/containers/<id>/, the kubelet /var/log/pods/<pod>/): rotation keeps a
 // file in its directory, so a state whose directory exists is kept. A running input of the same
