@@ -135,7 +135,9 @@ int main(int argc, char** argv) {
   uint64_t offset = 0;
   size_t in_bytes = 0;
   std::optional<ContainerParser> parser;
-  if (container) parser.emplace(input.container, input.max_bytes);
+  if (container)
+    parser.emplace(input.container, input.max_bytes,
+                   /*keep_escaped=*/true);  // as the harvester: no multiline, filters, JSON
   const ContainerParser::Emit ship = [&](const Message& m) { shipper.ship(m, ctx, file); };
   const ContainerParser::Skip skip = [&](uint64_t end) { acks.skip(file, end); };
   const auto start = std::chrono::steady_clock::now();

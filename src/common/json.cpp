@@ -296,6 +296,53 @@ size_t decodeString(std::string_view in, char* out, size_t& written) {
   }
 }
 
+namespace {
+
+// The characters after a backslash that make a short escape (shortEscape's), as a table: the
+// check runs for every `\"` of a Docker line.
+struct ShortEscapes {
+  bool valid[256] = {};
+  ShortEscapes() {
+    for (const char c : {'"', '\\', '/', 'b', 'f', 'n', 'r', 't'}) valid[static_cast<unsigned char>(c)] = true;
+  }
+};
+const ShortEscapes kShortEscapes;
+
+// The escape at p (its backslash): its length, or 0 when it is invalid, cut short, or a surrogate's.
+inline __attribute__((always_inline)) size_t checkEscape(const char* p, const char* end) {
+  if (end - p < 2) return 0;
+  if (p[1] != 'u') return kShortEscapes.valid[static_cast<unsigned char>(p[1])] ? 2 : 0;
+  const int32_t cp = hex4(p + 2, end);
+  return cp < 0 || (cp >= 0xD800 && cp < 0xE000) ? 0 : 6;  // surrogates: decodeString pairs or replaces them
+}
+
+}  // namespace
+
+size_t checkString(std::string_view in) {
+  const char* p = in.data();
+  const char* const end = p + in.size();
+  while (true) {
+    if (end - p >= static_cast<std::ptrdiff_t>(kBlock)) {
+      const BlockMask mask = blockMask<false>(p);
+      if (!mask) {
+        p += kBlock;
+        continue;
+      }
+      p += firstIn(mask);
+    } else {
+      while (p < end && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20) ++p;
+      if (p == end) return 0;
+    }
+    if (*p == '"') break;
+    if (*p != '\\') return 0;  // a raw control character
+    const size_t len = checkEscape(p, end);
+    if (len == 0) return 0;
+    p += len;
+  }
+  const std::string_view body(in.data(), static_cast<size_t>(p - in.data()));
+  return validUtf8(body) ? body.size() + 1 : 0;
+}
+
 bool appendEscaped(std::string& out, std::string_view s) {
   // Most strings (keys, paths, plain messages) need nothing: one scan, one append.
   const size_t clean = firstAttention(s);

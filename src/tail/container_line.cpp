@@ -56,6 +56,29 @@ bool skipContainer(Cursor& c, char close, bool object, int depth) {
   }
 }
 
+// The escaped body ends with a `\uXXXX` escape.
+bool endsWithUnicodeEscape(std::string_view body) {
+  return body.size() >= 6 && json::endsWithEscape(body.substr(0, body.size() - 4), 'u');
+}
+
+// Docker's `log` kept escaped: checked to be a JSON string whose body can be copied as it is.
+// A body ending in a \u escape (before or after a `\n`) is decoded instead: the line ending it may
+// spell (\u000a, \u000d) would otherwise decide differently whether the line is partial, or what
+// stripping the newline leaves.
+bool checkString(Cursor& c, std::string_view& body) {
+  c.skipSpace();
+  if (c.done() || *c.p != '"') return false;
+  const size_t used = json::checkString(std::string_view(c.p + 1, static_cast<size_t>(c.end - c.p - 1)));
+  if (used == 0) return false;
+  const std::string_view checked(c.p + 1, used - 1);
+  if (endsWithUnicodeEscape(checked) ||
+      (json::endsWithEscape(checked, 'n') && endsWithUnicodeEscape(checked.substr(0, checked.size() - 2))))
+    return false;
+  body = checked;
+  c.p += used + 1;
+  return true;
+}
+
 // Any JSON value (keys Docker may add one day); numbers and literals are checked loosely: they
 // are skipped, never copied into the event.
 bool skipValue(Cursor& c, int depth) {
@@ -182,6 +205,7 @@ bool ContainerLineDecoder::timestamp(std::string_view in, char (&text)[24], int6
 
 bool ContainerLineDecoder::decode(std::string_view raw, ContainerLine& out) {
   out.content = {};
+  out.escaped = {};
   out.stream = {};
   out.attrs = {};
   out.partial = false;
@@ -208,7 +232,10 @@ bool ContainerLineDecoder::decodeDocker(std::string_view raw, ContainerLine& out
                                  : key == "stream" ? &out.stream
                                  : key == "time"   ? &time
                                                    : nullptr;
-      if (target) {
+      if (target == &out.content && keep_escaped_ && checkString(c, out.escaped)) {
+        // checked, kept escaped (a `log` checkString refuses is decoded below, as without keep_escaped)
+      } else if (target) {
+        if (target == &out.content) out.escaped = {};  // a second `log` key, decoded
         if (!isNull(c) && !scanString(c, *target))
           return fail("decoding docker JSON: log, stream and time must be strings");
       } else if (key == "attrs") {
@@ -227,8 +254,20 @@ bool ContainerLineDecoder::decodeDocker(std::string_view raw, ContainerLine& out
   c.skipSpace();
   if (!c.done()) return fail("decoding docker JSON: data after the object");
   if (!timestamp(time, out.timestamp, out.timestamp_ms)) return fail("parsing docker timestamp");
-  out.partial = out.content.empty() || out.content.back() != '\n';
+  out.partial =
+      out.escaped.empty() ? out.content.empty() || out.content.back() != '\n' : !json::endsWithEscape(out.escaped, 'n');
   return true;
+}
+
+void ContainerLineDecoder::unescape(ContainerLine& out) {
+  if (out.escaped.empty()) return;
+  // Not scratch_: the line's stream (and time) may be decoded there.
+  if (unescaped_.size() < out.escaped.size()) unescaped_.resize(out.escaped.size());
+  size_t written = 0;
+  // The closing quote follows the body in the raw line: decodeString stops there.
+  json::decodeString(std::string_view(out.escaped.data(), out.escaped.size() + 1), unescaped_.data(), written);
+  out.content = std::string_view(unescaped_.data(), written);
+  out.escaped = {};
 }
 
 bool ContainerLineDecoder::decodeCri(std::string_view raw, ContainerLine& out) {

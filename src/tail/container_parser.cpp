@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "logship/common/json.h"
+
 namespace logship::tail {
 
 void OwnedContainerMeta::assign(const ContainerMeta& m) {
@@ -16,8 +18,8 @@ void OwnedContainerMeta::assign(const ContainerMeta& m) {
   view_.error = m.error;
 }
 
-ContainerParser::ContainerParser(const ContainerConfig& config, uint64_t max_bytes)
-    : config_(config), max_bytes_(max_bytes), decoder_(config.format, config.cri_flags) {}
+ContainerParser::ContainerParser(const ContainerConfig& config, uint64_t max_bytes, bool keep_escaped)
+    : config_(config), max_bytes_(max_bytes), decoder_(config.format, config.cri_flags, keep_escaped) {}
 
 uint64_t ContainerParser::rawLineLimit(uint64_t max_bytes) {
   // JSON escaping at most sextuples a byte (\u0000); ordinary text grows far less. Filebeat reads
@@ -46,6 +48,15 @@ std::string_view stripNewline(std::string_view s) {
   if (!s.empty() && s.back() == '\n') {
     s.remove_suffix(1);
     if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
+  }
+  return s;
+}
+
+// stripNewline on escaped text: a trailing `\n` escape, then a `\r` before it.
+std::string_view stripEscapedNewline(std::string_view s) {
+  if (json::endsWithEscape(s, 'n')) {
+    s.remove_suffix(2);
+    if (json::endsWithEscape(s, 'r')) s.remove_suffix(2);
   }
   return s;
 }
@@ -83,12 +94,31 @@ void ContainerParser::feed(const Line& line, const Emit& emit, const Skip& skip)
     emit(raw);
     return;
   }
+  const bool joins = config_.combine_partial && line_.partial;
+  if (!line_.escaped.empty()) {
+    const std::string_view body = stripEscapedNewline(line_.escaped);
+    // Decoded text is never longer than escaped text: under max_bytes escaped, nothing is cut.
+    if (!pending_ && !joins && body.size() <= max_bytes_) {
+      quoted_.assign(1, '"');
+      quoted_.append(body);
+      quoted_.push_back('"');
+      Message m;
+      m.text = quoted_;
+      m.json_string = true;
+      m.truncated = line.truncated;
+      m.offset = line.offset;
+      m.end_offset = line.end_offset;
+      finish(m, ContainerMeta{line_.stream, line_.attrs, std::string_view(line_.timestamp, 24), line_.timestamp_ms, {}},
+             emit, skip);
+      return;
+    }
+    decoder_.unescape(line_);
+  }
   std::string_view content = line_.content;
   // LineReader took "\r\n" off the raw line; a CRI `P` part keeps its "\r" (Filebeat strips only "\n").
   if (line_.partial && !line.truncated && line.end_offset - line.offset == line.text.size() + 2 &&
       content.data() + content.size() == line.text.data() + line.text.size())
     content = std::string_view(content.data(), content.size() + 1);
-  const bool joins = config_.combine_partial && line_.partial;
   ContainerMeta meta{line_.stream, line_.attrs, std::string_view(line_.timestamp, 24), line_.timestamp_ms, {}};
   if (!pending_ && !joins) {  // one line, one event: no copy
     Message m;

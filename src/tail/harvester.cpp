@@ -19,7 +19,11 @@ void Harvester::makeStages(uint64_t offset) {
   const uint64_t raw_limit = in.container.enabled ? ContainerParser::rawLineLimit(in.max_bytes) : in.max_bytes;
   reader_ = std::make_unique<LineReader>(fd_, offset, raw_limit);
   container_.reset();
-  if (in.container.enabled) container_.emplace(in.container, in.max_bytes);
+  // Only the encoder reads a message no multiline, line filter or JSON decoding looks at: Docker's
+  // escaped `log` can go out as it is (processors read raw strings like decoded JSON values).
+  const bool keep_escaped =
+      !in.multiline.enabled && !in.json.enabled && in.include_lines.empty() && in.exclude_lines.empty();
+  if (in.container.enabled) container_.emplace(in.container, in.max_bytes, keep_escaped);
   multiline_.reset();
   json_text_.reset();
   if (in.multiline.enabled) multiline_.emplace(in.multiline, in.max_bytes);

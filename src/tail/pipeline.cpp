@@ -264,7 +264,7 @@ PipelineOutcome Pipeline::process(const Message& message, const HarvesterContext
       noteDecodeError(message, ctx);
     }
   } else {
-    event_.append("message", message.text, Entry::Kind::kString);
+    event_.append("message", message.text, message.json_string ? Entry::Kind::kRaw : Entry::Kind::kString);
   }
   if (filter_.active() && !filter_.keep(filter_text)) {
     metrics_.filtered->inc();
@@ -320,6 +320,10 @@ void Pipeline::shrinkToFit(const Message& message) {
   // the encoded text longer than the raw one, so cut, re-encode and repeat until it fits.
   for (int attempt = 0; attempt < 8 && payload_.size() > max_event_bytes_; ++attempt) {
     const Entry* msg = event_.find("message");
+    if (msg && msg->kind == Entry::Kind::kRaw && message.json_string && msg->isString()) {
+      event_.setString("message", event_.arena().copy(Event::text(*msg, shrink_scratch_)));  // Docker's, kept escaped
+      msg = event_.find("message");
+    }
     if (!msg || msg->kind != Entry::Kind::kString || msg->value.empty()) return;
     // Escaping makes encoded text longer than raw text: scale the raw length by how far over we are.
     const double fit = static_cast<double>(max_event_bytes_ - std::min<size_t>(max_event_bytes_, 256)) /

@@ -157,3 +157,36 @@ TEST(JsonTest, DecodeStringAgreesWithSimdjsonOnLongStringsAcrossBlocks) {
 
 }  // namespace
 }  // namespace logship::json
+
+namespace logship::json {
+namespace {
+
+// checkString accepts exactly the bodies decodeString reads that can be copied into JSON as
+// they are, and says how much of the input the string took, as decodeString does.
+TEST(JsonCheckString, AcceptsCopyableBodiesAndMeasuresThemLikeDecodeString) {
+  for (const std::string& body :
+       {std::string(R"(plain)"), std::string(R"(q\"b\\s\/f\bn\nr\rt\tf\f)"), std::string(R"(\u003c\u00e9\uFFFD)"),
+        std::string("\xe6\x97\xa5 utf-8"), std::string(40, 'x') + R"(\")" + std::string(40, 'y'), std::string()}) {
+    const std::string in = body + "\" trailing";
+    std::string out(in.size(), '\0');
+    size_t written = 0;
+    EXPECT_EQ(checkString(in), body.size() + 1) << body;
+    EXPECT_EQ(decodeString(in, out.data(), written), body.size() + 1) << body;
+  }
+  for (const std::string& bad :
+       {std::string(R"(bad \x escape")"), std::string("raw \x01 control\""), std::string(R"(\u12)") + "\"",
+        std::string(R"(lone \ud800")"), std::string(R"(pair \ud83d\ude00")"), std::string("bad \xff utf8\""),
+        std::string(40, 'x') + "\xc3\"", std::string("unterminated"), std::string(R"(ends in \)")})
+    EXPECT_EQ(checkString(bad), 0u) << bad;
+}
+
+TEST(JsonCheckString, EndsWithEscapeCountsTheBackslashes) {
+  EXPECT_TRUE(endsWithEscape(R"(a\n)", 'n'));
+  EXPECT_FALSE(endsWithEscape(R"(a\\n)", 'n'));  // an escaped backslash, then n
+  EXPECT_TRUE(endsWithEscape(R"(a\\\n)", 'n'));
+  EXPECT_FALSE(endsWithEscape("n", 'n'));
+  EXPECT_FALSE(endsWithEscape(R"(a\r)", 'n'));
+}
+
+}  // namespace
+}  // namespace logship::json

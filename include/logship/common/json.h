@@ -30,6 +30,21 @@ void appendUtf8(std::string& out, uint32_t cp);
 // control character. A lone surrogate escape becomes U+FFFD (as Go's decoder).
 size_t decodeString(std::string_view in, char* out, size_t& written);
 
+// Checks the JSON string body at `in` as decodeString reads it, without decoding: returns how much
+// of `in` it took, closing quote included, when the body can be copied into JSON output as it is
+// (valid escapes, no raw control character, valid UTF-8); 0 otherwise, and also for a \u escape of
+// a surrogate (decodeString pairs or replaces those).
+size_t checkString(std::string_view in);
+
+// The escaped string body `body` ends with the escape `\<e>` (its backslash not itself escaped):
+// endsWithEscape(R"(a\n)", 'n') is true, endsWithEscape(R"(a\\n)", 'n') false.
+inline bool endsWithEscape(std::string_view body, char e) {
+  if (body.size() < 2 || body.back() != e) return false;
+  size_t backslashes = 0;
+  for (size_t i = body.size() - 1; i-- > 0 && body[i] == '\\';) ++backslashes;
+  return backslashes % 2 == 1;
+}
+
 // True when `s` is valid UTF-8 (SIMD-accelerated).
 bool validUtf8(std::string_view s);
 

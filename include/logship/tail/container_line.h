@@ -21,6 +21,9 @@ using ContainerFormat = ContainerConfig::Format;
 // unescaped `log`) and are valid until the next decode.
 struct ContainerLine {
   std::string_view content;  // the log text; Docker: decoded, trailing newline kept
+  // keep_escaped: Docker's `log` as it is in the line, the JSON string's body without its quotes
+  // (`content` stays empty until unescape()); empty when the line was decoded.
+  std::string_view escaped;
   std::string_view stream;
   std::string_view attrs;   // Docker `attrs` as raw JSON object text; empty: none or {}
   char timestamp[24] = {};  // `2024-05-01T10:00:00.123Z` (UTC, milliseconds, as Filebeat writes it)
@@ -31,9 +34,15 @@ struct ContainerLine {
 
 class ContainerLineDecoder {
  public:
-  ContainerLineDecoder(ContainerFormat format, bool cri_flags) : format_(format), cri_flags_(cri_flags) {}
+  // keep_escaped: a Docker `log` that can be copied into the event as it is (json::checkString)
+  // is only checked, not decoded (ContainerLine::escaped): the text is escaped again when the event
+  // is encoded, so a message no stage reads as text need not be decoded at all.
+  ContainerLineDecoder(ContainerFormat format, bool cri_flags, bool keep_escaped = false)
+      : format_(format), cri_flags_(cri_flags), keep_escaped_(keep_escaped) {}
   // Returns false (and sets out.error) when the line is not a container log line.
   bool decode(std::string_view raw, ContainerLine& out);
+  // Decodes out.escaped into out.content (it was checked: this cannot fail).
+  void unescape(ContainerLine& out);
 
  private:
   bool decodeDocker(std::string_view raw, ContainerLine& out);
@@ -44,7 +53,9 @@ class ContainerLineDecoder {
 
   ContainerFormat format_;
   bool cri_flags_;
-  std::string scratch_;  // the decoded strings of the current line
+  bool keep_escaped_;
+  std::string scratch_;    // the decoded strings of the current line
+  std::string unescaped_;  // unescape()'s
   static constexpr int64_t kNoSecond = INT64_MIN;
   char second_text_[19] = {};  // `YYYY-MM-DDTHH:MM:SS` of the last timestamp, and its value
   int64_t second_seconds_ = kNoSecond;

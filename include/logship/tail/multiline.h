@@ -35,6 +35,9 @@ struct Message {
   // message's last line, as libbeat's field merge lets later lines win), while `text` is what
   // multiline matched and joined (JsonMessageText). Empty otherwise.
   std::string_view json = {};
+  // `text` is a JSON string literal, quotes included: Docker's escaped `log` kept as it is (the
+  // container parser's keep_escaped), shipped as raw JSON.
+  bool json_string = false;
 };
 
 class Multiline {

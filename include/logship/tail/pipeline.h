@@ -133,6 +133,7 @@ class Pipeline {
   int64_t ts_ms_ = -1;
   std::string ts_text_;
   size_t max_event_bytes_ = 0;
+  std::string shrink_scratch_;
 };
 
 }  // namespace logship::tail
