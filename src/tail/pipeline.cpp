@@ -164,13 +164,13 @@ void Pipeline::stampReadTime() {
 
 // Filebeat logs every line it cannot decode unless ignore_decoding_error is set; a file of
 // plain text would flood the log, so after the first ten only every thousandth is logged.
-void Pipeline::noteDecodeError(const Message& message, const HarvesterContext& ctx) {
+void Pipeline::noteDecodeError(const Message& message, const HarvesterContext& ctx, std::string_view why) {
   metrics_.json_errors->inc();
   if (!input_.json.log_errors) return;
   const uint64_t n = metrics_.json_errors->value();
   if (n > 10 && n % 1000 != 0) return;
   log::warn(*log::get("tail"), "cannot decode JSON, shipped as text",
-            {{"file", ctx.path}, {"offset", message.offset}, {"error", json_->error()}, {"errors_so_far", n}});
+            {{"file", ctx.path}, {"offset", message.offset}, {"error", why}, {"errors_so_far", n}});
 }
 
 void Pipeline::addContainerFields(const Message& message, const HarvesterContext& ctx) {
@@ -227,11 +227,11 @@ bool Pipeline::expandDecodedKeys(size_t first) {
   auto& entries = event_.entries();
   for (size_t i = first; i < entries.size(); ++i)
     if (!entries[i].removed) members.push_back(entries[i]);
-  std::string error;
-  if (!processors::expandKeys(members, event_.arena(), leaves, error)) {
+  expand_error_.clear();
+  if (!processors::expandKeys(members, event_.arena(), leaves, expand_error_)) {
     entries.resize(first);
     if (input_.json.add_error_key) {
-      event_.setString("error.message", event_.arena().copy(error));
+      event_.setString("error.message", event_.arena().copy(expand_error_));
       event_.setString("error.type", "json");
     }
     return false;
@@ -257,11 +257,12 @@ PipelineOutcome Pipeline::process(const Message& message, const HarvesterContext
     // expand_keys merges the members itself: they are appended as they are, colliding or not.
     // Decoded before multiline, the line's fields come from its (last) JSON line.
     const std::string_view source = message.json.empty() ? message.text : message.json;
-    if (json_->decode(source, event_, input_.json.expand_keys) && finishDecoded(first_decoded)) {
+    const bool decoded = json_->decode(source, event_, input_.json.expand_keys);
+    if (decoded && finishDecoded(first_decoded)) {
       if (!input_.json.message_key.empty()) filter_text = messageKeyText(message);
     } else {
       event_.setString("message", message.text);
-      noteDecodeError(message, ctx);
+      noteDecodeError(message, ctx, decoded ? std::string_view(expand_error_) : json_->error());
     }
   } else {
     event_.append("message", message.text, message.json_string ? Entry::Kind::kRaw : Entry::Kind::kString);

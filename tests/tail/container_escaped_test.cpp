@@ -33,7 +33,10 @@ struct Feeder {
     Line l{kept, offset, offset + kept.size() + 1, false};
     offset = l.end_offset;
     parser.feed(
-        l, [this](const Message& m) { out.push_back({std::string(m.text), m.json_string, m.offset, m.end_offset, m.truncated}); },
+        l,
+        [this](const Message& m) {
+          out.push_back({std::string(m.text), m.json_string, m.offset, m.end_offset, m.truncated});
+        },
         [](uint64_t) {});
   }
   ContainerParser parser;
@@ -59,10 +62,10 @@ TEST(ContainerEscaped, LinesThatMustBeDecodedAreDecoded) {
   Feeder f(16);
   f.feed(docker(R"(part one, )"));  // partial: joined with the next, decoded
   f.feed(docker(R"(part \"two\"\n)"));
-  f.feed(docker(R"(\"\"\"\"\"\"\"\"\"\n)"));  // 18 escaped bytes > max_bytes, 9 decoded: not cut
+  f.feed(docker(R"(\"\"\"\"\"\"\"\"\"\n)"));     // 18 escaped bytes > max_bytes, 9 decoded: not cut
   f.feed(docker(R"(newline spelt out\u000a)"));  // not partial, as the decoded text says
   f.feed(docker(R"(lone \ud800\n)"));            // a surrogate: decodeString's U+FFFD
-  f.feed(docker("bad utf8 \xff\\n"));             // checked invalid: decoded, the encoder cleans it
+  f.feed(docker("bad utf8 \xff\\n"));            // checked invalid: decoded, the encoder cleans it
   ASSERT_EQ(f.out.size(), 5u);
   EXPECT_EQ(f.out[0].text, "part one, part \"");  // joined, then cut at max_bytes
   EXPECT_TRUE(f.out[0].truncated);

@@ -5,8 +5,12 @@
 
 #include <simdjson.h>
 
+#include <spdlog/sinks/ostream_sink.h>
+
+#include <sstream>
 #include <string>
 
+#include "logship/common/logging.h"
 #include "tail/processor_pipeline.h"
 
 namespace logship::tail {
@@ -101,10 +105,22 @@ TEST(PipelineExpandKeys, DottedKeysAndObjectsMergeIntoOneTree) {
   EXPECT_NE(payload.find(R"("level":"info")"), std::string::npos) << payload;
   EXPECT_NE(payload.find(R"("message":"m")"), std::string::npos) << payload;
   EXPECT_EQ(payload.find("\"svc\"", payload.find("\"svc\"") + 1), std::string::npos) << payload;  // one svc
-  // A value and an object at one key: a decoding error, the line shipped as text.
+  // A value and an object at one key: a decoding error, the line shipped as text, and the log
+  // line says why (the conflict, not the decoder's error of an earlier line).
+  auto logger = log::get("tail");
+  const auto saved = logger->sinks();
+  std::ostringstream logged;
+  logger->sinks() = {std::make_shared<spdlog::sinks::ostream_sink_mt>(logged)};
+  pipeline.payload("not json");
   const std::string conflict = pipeline.payload(R"({"a":1,"a.b":2})");
+  logger->flush();
+  logger->sinks() = saved;
   EXPECT_NE(conflict.find(R"("message":"{\"a\":1,\"a.b\":2}")"), std::string::npos) << conflict;
   EXPECT_NE(conflict.find(R"(found conflicting key)"), std::string::npos) << conflict;
+  const std::string text = logged.str();
+  const size_t second = text.find("cannot decode JSON", text.find("cannot decode JSON") + 1);
+  ASSERT_NE(second, std::string::npos) << text;
+  EXPECT_NE(text.find("found conflicting key", second), std::string::npos) << text;
 }
 
 }  // namespace

@@ -76,7 +76,8 @@ class Pipeline {
   // lines were decoded before it, without its line ending for the log input.
   std::string_view messageKeyText(const Message& message);
   bool expandDecodedKeys(size_t first);
-  void noteDecodeError(const Message& message, const HarvesterContext& ctx);
+  // `why`: the decoder's error, or expandDecodedKeys' (the line was JSON, its keys conflict).
+  void noteDecodeError(const Message& message, const HarvesterContext& ctx, std::string_view why);
   // stream, docker.attrs and the container's time as @timestamp, or the parse error.
   void addContainerFields(const Message& message, const HarvesterContext& ctx);
   void shrinkToFit(const Message& message);
@@ -134,6 +135,7 @@ class Pipeline {
   std::string ts_text_;
   size_t max_event_bytes_ = 0;
   std::string shrink_scratch_;
+  std::string expand_error_;  // expandDecodedKeys' last conflict
 };
 
 }  // namespace logship::tail
