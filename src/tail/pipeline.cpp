@@ -198,7 +198,8 @@ std::string_view Pipeline::messageKeyText(const Message& message) {
   std::string_view text = message.json.empty() ? decoded : message.text;  // what multiline joined
   if (input_.json.strip_message_newline) text = stripLineEnding(text);
   // libbeat's MergeJSONFields writes the (joined, stripped) text back to the key.
-  const bool changed = text.data() != decoded.data() || text.size() != decoded.size();
+  // Compared by content: decoded before multiline, a single line's text is a copy of the value.
+  const bool changed = text != decoded;
   if (changed && (!decoded.empty() || message.lines > 1)) event_.setString(message_key_path_, text);
   return text;
 }
