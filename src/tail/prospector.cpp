@@ -36,8 +36,35 @@ Prospector::~Prospector() = default;
 void Prospector::scan(Clock::time_point now) {
   scanned_ = true;
   waiting_.clear();
+  bool complete = true;
   for (const auto& f : scanner_.scan()) {
-    if (!consider(f, now)) break;
+    if (!consider(f, now)) {
+      complete = false;  // harvester_limit: files not looked at may have moved
+      break;
+    }
+  }
+  if (complete && registry_ && input_.clean_removed) forgetRemovedStates();
+}
+
+void Prospector::forgetRemovedStates() {
+  std::vector<std::string> gone;
+  for (const auto& [key, s] : registry_->states()) {
+    if (s.scope != scope_ || s.path.empty() || holds(s.identity.dev, s.identity.inode) ||
+        (held_elsewhere_ && held_elsewhere_(s.identity.dev, s.identity.inode)) || !scanner_.matches(s.path))
+      continue;
+    struct stat st {};
+    if (::stat(s.path.c_str(), &st) == 0) {
+      if (static_cast<uint64_t>(st.st_dev) == s.identity.dev && static_cast<uint64_t>(st.st_ino) == s.identity.inode)
+        continue;  // still there
+    } else if (errno != ENOENT && errno != ENOTDIR) {
+      continue;  // cannot tell
+    }
+    gone.push_back(key);
+  }
+  for (const auto& key : gone) {
+    log::info(*log::get("registry"), "removed file forgotten (clean_removed)",
+              {{"file", registry_->states().at(key).path}, {"closed", true}});
+    registry_->erase(key);
   }
 }
 
@@ -82,6 +109,10 @@ bool Prospector::consider(const FoundFile& f, Clock::time_point now) {
   if (options_.once && done_once_.count(f.path)) return true;
   if (input_.harvester_limit > 0 && harvesters_.size() >= static_cast<size_t>(input_.harvester_limit)) return false;
   const FileState* state = registry_ ? registry_->find(scope_, FileIdentity{f.dev, f.inode, 0, 0}) : nullptr;
+  // A closed file found under a new name (rotated): its state follows, so that clean_removed
+  // (forgetRemovedStates) judges the file where it is now, not where it was.
+  if (state && state->path != f.path && !options_.from_start)
+    registry_->update(FileState{state->identity, f.path, state->offset, now_ms, scope_});
   if (state && state->offset == f.size) return true;  // fully shipped, unchanged
   if (!state && !options_.from_start && input_.ignore_older.count() > 0 &&
       now_ms - f.mtime_ms > input_.ignore_older.count())

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include <fnmatch.h>
 #include <glob.h>
 #include <sys/stat.h>
 
@@ -46,6 +47,13 @@ Scanner::~Scanner() = default;
 bool Scanner::excluded(const std::string& path) const {
   for (const auto& re : exclude_) {
     if (re2::RE2::PartialMatch(path, *re)) return true;
+  }
+  return false;
+}
+
+bool Scanner::matches(const std::string& path) const {
+  for (const auto& g : globs_) {
+    if (::fnmatch(g.c_str(), path.c_str(), FNM_PATHNAME) == 0) return !excluded(path);
   }
   return false;
 }

@@ -280,6 +280,43 @@ TEST(Prospector, RemovedFileIsClosedAfterItsData) {
   EXPECT_EQ(rig.messages(), expected(0, 3));
 }
 
+// Files closed (inactive) before they were rotated or deleted: Filebeat's clean_removed judges
+// every state of the input after each scan, so the registry does not keep one state per rotation.
+TEST(Prospector, CleanRemovedForgetsClosedFilesThatAreGoneAndFollowsRenames) {
+  for (const bool clean : {true, false}) {
+    TempDir dir, data;
+    InputConfig in;
+    in.paths = {(dir / "app.log*").string()};
+    in.clean_removed = clean;
+    Rig rig(dir.path(), data.path(), in);
+    append(dir / "app.log", lines(0, 2));
+    append(dir / "other.log", lines(2, 4));  // not this input's: never judged
+    rig.pump();
+    rig.clock.advance(std::chrono::minutes(6));  // past close_inactive
+    rig.pump();
+    ASSERT_EQ(rig.prospector->openFiles(), 0u);
+    ASSERT_EQ(rig.registry->states().size(), 1u);
+    // Rotated while closed: the state follows the file to app.log.1; the new app.log is read.
+    fs::rename(dir / "app.log", dir / "app.log.1");
+    append(dir / "app.log", lines(4, 5));
+    rig.pump();
+    std::vector<std::string> paths;
+    for (const auto& [key, state] : rig.registry->states()) paths.push_back(fs::path(state.path).filename());
+    std::sort(paths.begin(), paths.end());
+    EXPECT_EQ(paths, (std::vector<std::string>{"app.log", "app.log.1"})) << "clean_removed=" << clean;
+    // app.log.1 deleted while closed: forgotten at the next scan (kept without clean_removed).
+    rig.clock.advance(std::chrono::minutes(6));
+    rig.pump();
+    fs::remove(dir / "app.log.1");
+    rig.pump();
+    EXPECT_EQ(rig.registry->states().size(), clean ? 1u : 2u) << "clean_removed=" << clean;
+    // Nothing was read twice.
+    auto got = rig.messages();
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, (std::vector<std::string>{"line 0", "line 1", "line 4"})) << "clean_removed=" << clean;
+  }
+}
+
 TEST(Prospector, CleanRemovedForgetsDeletedFilesOnceShipped) {
   for (const bool clean : {true, false}) {
     TempDir dir, data;

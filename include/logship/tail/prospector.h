@@ -84,6 +84,11 @@ class Prospector {
   // than at the next scan_frequency.
   void recheckWaiting(Clock::time_point now);
   void close(size_t index, const char* reason, Clock::time_point now);
+  // Filebeat's clean_removed for files no harvester has open, after a complete scan (which has
+  // brought renamed files' paths up to date): a state of this input's scope whose path the input
+  // matches, whose file is not held, and which is gone from that path (or the path is another
+  // file now) is forgotten. Without it, each rotated file closed before its deletion stayed.
+  void forgetRemovedStates();
   void checkAtEof(size_t index, Clock::time_point now);
   // copytruncate: ship what is pending, then read the file again from offset 0.
   // False when the rewritten file has no first line yet (nothing changed; retried later).

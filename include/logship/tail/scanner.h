@@ -28,6 +28,9 @@ class Scanner {
   // Sorted by path, each file once (even when several patterns match it).
   std::vector<FoundFile> scan() const;
   bool excluded(const std::string& path) const;
+  // `path` is one scan() would find by name (a pattern matches it, exclude_files does not):
+  // Filebeat's matchesFile, which decides which registry states an input looks after.
+  bool matches(const std::string& path) const;
 
   // `a/**/b` -> `a/b`, `a/*/b`, ..., up to `max_depth` levels.
   static std::vector<std::string> expandRecursive(const std::string& pattern, int max_depth = 8);
