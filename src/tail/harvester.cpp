@@ -7,7 +7,7 @@ namespace logship::tail {
 
 Harvester::Harvester(const Shipper& shipper, int fd, std::string path, const FileIdentity& identity, uint64_t offset,
                      AckTracker::FileId ack_file, Clock::time_point now)
-    : shipper_(shipper), fd_(fd), identity_(identity), ack_file_(ack_file), last_activity_(now) {
+    : shipper_(shipper), fd_(fd), identity_(identity), ack_file_(ack_file), last_activity_(now), opened_at_(now) {
   ctx_.path = std::move(path);
   ctx_.file_hash = identity.hash();
   makeStages(offset);

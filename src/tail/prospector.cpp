@@ -220,6 +220,10 @@ void Prospector::checkAtEof(size_t index, Clock::time_point now) {
     case Harvester::Change::kNone:
       break;
   }
+  if (input_.close_eof) {
+    close(index, "eof (close_eof)", now);  // opened again by a scan once the file has grown
+    return;
+  }
   if (input_.close_inactive.count() > 0 && now - h.lastActivity() >= input_.close_inactive)
     close(index, "inactive", now);
 }
@@ -247,6 +251,12 @@ bool Prospector::restartTruncated(size_t index, Clock::time_point now) {
 
 void Prospector::tick(Clock::time_point now) {
   for (size_t i = harvesters_.size(); i-- > 0;) {
+    // Filebeat's close_timeout: a harvester's lifetime, reading or not (a multiline event in
+    // progress is shipped as far as read, as in Filebeat); the next scan opens the file again.
+    if (input_.close_timeout.count() > 0 && now - harvesters_[i]->openedAt() >= input_.close_timeout) {
+      close(i, "close_timeout", now);
+      continue;
+    }
     harvesters_[i]->flushMultiline(now, false);
     if (harvesters_[i]->state() != Harvester::State::kReading) {
       checkAtEof(i, now);

@@ -150,6 +150,8 @@ InputConfig parseInput(const Node& n, std::vector<std::string>& warnings, bool l
     in.close_inactive = n.child("close_inactive").duration(milliseconds(300000));
     in.close_renamed = n.child("close_renamed").boolean(false);
     in.close_removed = n.child("close_removed").boolean(true);
+    in.close_eof = n.child("close_eof").boolean(false);
+    in.close_timeout = n.child("close_timeout").duration(milliseconds(0));
     in.max_bytes = n.child("max_bytes").bytes(10 * 1024 * 1024);
     parseMultiline(n.child("multiline"), in.multiline);
     parseJsonLogInput(n.child("json"), in.json);
@@ -165,6 +167,9 @@ InputConfig parseInput(const Node& n, std::vector<std::string>& warnings, bool l
     in.close_inactive = state.child("inactive").duration(milliseconds(300000));
     in.close_renamed = state.child("renamed").boolean(false);
     in.close_removed = state.child("removed").boolean(true);
+    const Node reader = n.child("close").child("reader");
+    in.close_eof = reader.child("on_eof").boolean(false);
+    in.close_timeout = reader.child("after_interval").duration(milliseconds(0));
     in.max_bytes = n.child("message_max_bytes").bytes(10 * 1024 * 1024);
     const auto parsers = n.child("parsers").items();
     bool ndjson_seen = false;

@@ -317,6 +317,30 @@ TEST(Prospector, CleanRemovedForgetsClosedFilesThatAreGoneAndFollowsRenames) {
   }
 }
 
+// close_eof: the harvester closes at every end of file and a later scan continues where the
+// acknowledged lines end; close_timeout: closed after its lifetime even while lines keep coming.
+TEST(Prospector, CloseEofAndCloseTimeoutCloseAndResumeWithoutDuplicates) {
+  for (const bool eof : {true, false}) {
+    TempDir dir, data;
+    InputConfig in;
+    if (eof)
+      in.close_eof = true;
+    else
+      in.close_timeout = std::chrono::seconds(30);
+    Rig rig(dir.path(), data.path(), in);
+    append(dir / "app.log", lines(0, 3));
+    rig.pump();
+    EXPECT_EQ(rig.prospector->openFiles(), eof ? 0u : 1u) << "close_eof=" << eof;
+    rig.clock.advance(std::chrono::seconds(31));
+    append(dir / "app.log", lines(3, 5));
+    rig.pump();  // close_timeout: closed at the first tick past 30 s, opened again by the next scan
+    append(dir / "app.log", lines(5, 6));
+    rig.pump();
+    EXPECT_EQ(rig.messages(), expected(0, 6)) << "close_eof=" << eof;
+    EXPECT_GE(rig.metrics.counter("logship_tail_files_opened_total", "").value(), 2u) << "close_eof=" << eof;
+  }
+}
+
 TEST(Prospector, CleanRemovedForgetsDeletedFilesOnceShipped) {
   for (const bool clean : {true, false}) {
     TempDir dir, data;

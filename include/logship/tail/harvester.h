@@ -72,6 +72,7 @@ class Harvester {
   // errno of the failed read when state() is kError, else 0.
   int readErrno() const { return reader_->lastErrno(); }
   Clock::time_point lastActivity() const { return last_activity_; }
+  Clock::time_point openedAt() const { return opened_at_; }  // close_timeout counts from here
   int fd() const { return fd_; }
   uint64_t linesRead() const { return lines_read_; }
 
@@ -94,6 +95,7 @@ class Harvester {
   std::optional<JsonMessageText> json_text_;  // lines decoded before multiline: what it matches
   State state_ = State::kReading;
   Clock::time_point last_activity_;
+  Clock::time_point opened_at_;
   uint64_t lines_read_ = 0;
 };
 

@@ -83,6 +83,8 @@ struct InputConfig {
   bool tail_files = false;       // start at the end of files seen for the first time
   milliseconds scan_frequency{10000};
   milliseconds close_inactive{300000};
+  bool close_eof = false;         // close_eof / close.reader.on_eof: closed at every EOF
+  milliseconds close_timeout{0};  // close_timeout / close.reader.after_interval: 0 off
   bool close_renamed = false;
   bool close_removed = true;
   bool clean_removed = true;
