@@ -43,15 +43,21 @@ void Prospector::scan(Clock::time_point now) {
       break;
     }
   }
-  if (complete && registry_ && input_.clean_removed) forgetRemovedStates();
+  if (complete && registry_ && (input_.clean_removed || input_.clean_inactive.count() > 0)) forgetRemovedStates();
 }
 
 void Prospector::forgetRemovedStates() {
-  std::vector<std::string> gone;
+  std::vector<std::pair<std::string, const char*>> gone;  // key, why
+  const int64_t now_ms = time_.unixMillis();
   for (const auto& [key, s] : registry_->states()) {
     if (s.scope != scope_ || s.path.empty() || holds(s.identity.dev, s.identity.inode) ||
         (held_elsewhere_ && held_elsewhere_(s.identity.dev, s.identity.inode)) || !scanner_.matches(s.path))
       continue;
+    if (input_.clean_inactive.count() > 0 && now_ms - s.updated_ms > input_.clean_inactive.count()) {
+      gone.emplace_back(key, "clean_inactive");  // unchanged that long; ignore_older keeps it unread
+      continue;
+    }
+    if (!input_.clean_removed) continue;
     struct stat st {};
     if (::stat(s.path.c_str(), &st) == 0) {
       if (static_cast<uint64_t>(st.st_dev) == s.identity.dev && static_cast<uint64_t>(st.st_ino) == s.identity.inode)
@@ -59,11 +65,11 @@ void Prospector::forgetRemovedStates() {
     } else if (errno != ENOENT && errno != ENOTDIR) {
       continue;  // cannot tell
     }
-    gone.push_back(key);
+    gone.emplace_back(key, "clean_removed");
   }
-  for (const auto& key : gone) {
-    log::info(*log::get("registry"), "removed file forgotten (clean_removed)",
-              {{"file", registry_->states().at(key).path}, {"closed", true}});
+  for (const auto& [key, why] : gone) {
+    log::info(*log::get("registry"), "file state forgotten",
+              {{"file", registry_->states().at(key).path}, {"reason", why}});
     registry_->erase(key);
   }
 }

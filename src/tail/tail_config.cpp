@@ -152,6 +152,15 @@ InputConfig parseInput(const Node& n, std::vector<std::string>& warnings, bool l
     in.close_removed = n.child("close_removed").boolean(true);
     in.close_eof = n.child("close_eof").boolean(false);
     in.close_timeout = n.child("close_timeout").duration(milliseconds(0));
+    // Filebeat's log input refuses what would forget the state of a file it still reads.
+    in.clean_inactive = n.child("clean_inactive").duration(milliseconds(0));
+    if (in.clean_inactive.count() > 0 && in.ignore_older.count() == 0)
+      n.child("clean_inactive").fail("ignore_older must be enabled when clean_inactive is used");
+    if (in.clean_inactive.count() > 0 && in.clean_inactive <= in.ignore_older + in.scan_frequency)
+      n.child("clean_inactive")
+          .fail(
+              "clean_inactive must be > ignore_older + scan_frequency to make sure only files which are not "
+              "monitored anymore are removed");
     in.max_bytes = n.child("max_bytes").bytes(10 * 1024 * 1024);
     parseMultiline(n.child("multiline"), in.multiline);
     parseJsonLogInput(n.child("json"), in.json);
@@ -167,6 +176,11 @@ InputConfig parseInput(const Node& n, std::vector<std::string>& warnings, bool l
     in.close_inactive = state.child("inactive").duration(milliseconds(300000));
     in.close_renamed = state.child("renamed").boolean(false);
     in.close_removed = state.child("removed").boolean(true);
+    // filestream's clean_inactive: -1 (or any negative value) turns it off; not checked against
+    // ignore_older, as filestream does not either.
+    const Node clean = n.child("clean_inactive");
+    const bool clean_off = clean.exists() && clean.str().rfind('-', 0) == 0;
+    in.clean_inactive = clean_off ? milliseconds(0) : clean.duration(milliseconds(0));
     const Node reader = n.child("close").child("reader");
     in.close_eof = reader.child("on_eof").boolean(false);
     in.close_timeout = reader.child("after_interval").duration(milliseconds(0));

@@ -341,6 +341,28 @@ TEST(Prospector, CloseEofAndCloseTimeoutCloseAndResumeWithoutDuplicates) {
   }
 }
 
+// clean_inactive: the state of a file unchanged that long is forgotten, and ignore_older (which
+// it requires) keeps the old file unread: nothing is read twice.
+TEST(Prospector, CleanInactiveForgetsStatesOfFilesUnchangedThatLong) {
+  TempDir dir, data;
+  InputConfig in;
+  in.ignore_older = std::chrono::hours(1);
+  in.clean_inactive = std::chrono::hours(2);
+  Rig rig(dir.path(), data.path(), in);
+  append(dir / "old.log", lines(0, 2));
+  rig.pump();
+  rig.clock.advance(std::chrono::minutes(6));  // closed as inactive
+  rig.pump();
+  ASSERT_EQ(rig.registry->states().size(), 1u);
+  rig.clock.advance(std::chrono::minutes(90));
+  rig.pump();
+  EXPECT_EQ(rig.registry->states().size(), 1u);  // 96 minutes unchanged: kept
+  rig.clock.advance(std::chrono::minutes(30));
+  rig.pump();
+  EXPECT_TRUE(rig.registry->states().empty());  // over 2 hours: forgotten
+  EXPECT_EQ(rig.messages(), expected(0, 2));    // and not read again (older than ignore_older)
+}
+
 TEST(Prospector, CleanRemovedForgetsDeletedFilesOnceShipped) {
   for (const bool clean : {true, false}) {
     TempDir dir, data;

@@ -88,6 +88,8 @@ class Prospector {
   // brought renamed files' paths up to date): a state of this input's scope whose path the input
   // matches, whose file is not held, and which is gone from that path (or the path is another
   // file now) is forgotten. Without it, each rotated file closed before its deletion stayed.
+  // clean_inactive: such a state unchanged for longer is forgotten too (ignore_older, which
+  // Filebeat requires with it, keeps the old file unread).
   void forgetRemovedStates();
   void checkAtEof(size_t index, Clock::time_point now);
   // copytruncate: ship what is pending, then read the file again from offset 0.

@@ -88,7 +88,8 @@ struct InputConfig {
   bool close_renamed = false;
   bool close_removed = true;
   bool clean_removed = true;
-  int harvester_limit = 0;  // 0: unlimited
+  milliseconds clean_inactive{0};  // 0: off; states of files unchanged this long are forgotten
+  int harvester_limit = 0;         // 0: unlimited
   uint64_t max_bytes = 10 * 1024 * 1024;
   MultilineConfig multiline;
   JsonConfig json;
