@@ -42,17 +42,7 @@ bool ContainerParser::wanted(std::string_view stream) const {
 
 namespace {
 
-// The line terminator Docker keeps in `log` (and a CRI text's own "\r"): removed as Filebeat's
-// StripNewline does ("\n" or "\r\n").
-std::string_view stripNewline(std::string_view s) {
-  if (!s.empty() && s.back() == '\n') {
-    s.remove_suffix(1);
-    if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
-  }
-  return s;
-}
-
-// stripNewline on escaped text: a trailing `\n` escape, then a `\r` before it.
+// stripLineEnding (line_reader.h) on escaped text: a trailing `\n` escape, then a `\r` before it.
 std::string_view stripEscapedNewline(std::string_view s) {
   if (json::endsWithEscape(s, 'n')) {
     s.remove_suffix(2);
@@ -122,7 +112,7 @@ void ContainerParser::feed(const Line& line, const Emit& emit, const Skip& skip)
   ContainerMeta meta{line_.stream, line_.attrs, std::string_view(line_.timestamp, 24), line_.timestamp_ms, {}};
   if (!pending_ && !joins) {  // one line, one event: no copy
     Message m;
-    const std::string_view text = stripNewline(content);
+    const std::string_view text = stripLineEnding(content);
     m.text = text.substr(0, std::min<uint64_t>(text.size(), max_bytes_));
     m.truncated = line.truncated || m.text.size() < text.size();
     m.offset = line.offset;
@@ -144,7 +134,7 @@ void ContainerParser::feed(const Line& line, const Emit& emit, const Skip& skip)
   buffer_.append(content.substr(0, fits ? content.size() : room));
   if (!fits) joined_.truncated = true;
   if (joins) return;
-  if (fits) buffer_.resize(stripNewline(buffer_).size());  // a cut message has lost its end anyway
+  if (fits) buffer_.resize(stripLineEnding(buffer_).size());  // a cut message has lost its end anyway
   emitPending(emit, skip);
 }
 

@@ -43,6 +43,16 @@ TEST(LineReader, SplitsLinesWithOffsetsAndWaitsForNewline) {
   EXPECT_EQ(lines[2].end_offset, 7u);
 }
 
+// libbeat's StripNewline (auto line terminator): one "\n" or "\r\n"; a "\r" without its "\n" stays.
+TEST(LineReader, StripLineEndingTakesOffOneNewlineWithItsCarriageReturn) {
+  EXPECT_EQ(stripLineEnding("a\n"), "a");
+  EXPECT_EQ(stripLineEnding("a\r\n"), "a");
+  EXPECT_EQ(stripLineEnding("a\n\n"), "a\n");
+  EXPECT_EQ(stripLineEnding("a\r"), "a\r");
+  EXPECT_EQ(stripLineEnding("\r\n"), "");
+  EXPECT_EQ(stripLineEnding(""), "");
+}
+
 TEST(LineReader, ReadErrorKeepsItsErrno) {
   TempDir dir;
   const int fd = ::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY);  // read(2) on a directory: EISDIR

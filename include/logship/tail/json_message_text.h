@@ -8,6 +8,7 @@
 
 #include <simdjson.h>
 
+#include "logship/tail/line_reader.h"
 #include "logship/tail/tail_config.h"
 
 namespace logship::tail {
@@ -24,12 +25,5 @@ class JsonMessageText {
   simdjson::dom::parser parser_;
   std::string unescaped_;
 };
-
-// `text` without one trailing "\n" or "\r\n" (libbeat's StripNewline).
-inline std::string_view stripLineEnding(std::string_view text) {
-  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
-  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-  return text;
-}
 
 }  // namespace logship::tail

@@ -9,6 +9,15 @@
 
 namespace logship::tail {
 
+// `text` without one trailing "\n" or "\r\n" (libbeat's StripNewline, auto line terminator: a "\r"
+// goes only with the "\n" after it): Docker's `log` text and the log input's JSON message_key text.
+inline std::string_view stripLineEnding(std::string_view text) {
+  if (text.empty() || text.back() != '\n') return text;
+  text.remove_suffix(1);
+  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  return text;
+}
+
 struct Line {
   std::string_view text;    // without "\n" / "\r\n"
   uint64_t offset = 0;      // of the first byte
