@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <set>
 
-#include <fnmatch.h>
-
 #include "logship/common/logging.h"
 #include "logship/tail/registry_cleaner.h"
 
@@ -100,11 +98,8 @@ void InputSet::forgetOrphanStates(Clock::time_point now) {
   cleaner.held = [this](const FileState& s) { return held(s.scope, s.identity.dev, s.identity.inode, nullptr); };
   cleaner.kept = [this](const FileState& s) {
     for (const auto& e : running_) {
-      const InputConfig& in = *e->spec.config;
-      if (in.clean_removed || e->prospector->scope() != s.scope) continue;
-      for (const auto& pattern : in.paths) {
-        if (::fnmatch(pattern.c_str(), s.path.c_str(), 0) == 0) return true;
-      }
+      if (!e->spec.config->clean_removed && e->prospector->scope() == s.scope && e->prospector->matches(s.path))
+        return true;
     }
     return false;
   };

@@ -209,5 +209,27 @@ TEST(InputSet, StatesOfAStoppedInputGoWhenTheirDirectoryIsRemoved) {
   EXPECT_TRUE(rig.registry->states().empty());
 }
 
+// A running input with clean_removed: false keeps the states of its files even when their
+// directory is gone (an unmounted share), held or not.
+TEST(InputSet, CleanRemovedFalseKeepsStatesWhoseDirectoryIsGone) {
+  TempDir dir;
+  fs::create_directories(dir / "share");
+  appendDocker(dir / "share" / "a.log", "stdout", 0, 2);
+  SetRig rig(dir / "data", true);
+  auto spec = SetRig::spec("share", dir / "share" / "*.log");
+  auto in = std::make_shared<InputConfig>(*spec.config);
+  in->clean_removed = false;
+  in->close_removed = false;
+  in->close_inactive = std::chrono::seconds(1);  // closed at the next pump: the state is not held
+  spec.config = in;
+  rig.set->apply({spec}, rig.clock.monotonicTime());
+  rig.pump();
+  ASSERT_EQ(rig.set->openFiles(), 0u);
+  ASSERT_EQ(rig.registry->states().size(), 1u);
+  fs::remove_all(dir / "share");
+  rig.pump();
+  EXPECT_EQ(rig.registry->states().size(), 1u);
+}
+
 }  // namespace
 }  // namespace logship::tail

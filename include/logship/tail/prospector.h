@@ -62,6 +62,8 @@ class Prospector {
   bool drained() const { return harvesters_.empty() && draining_.empty(); }
   // The registry scope of this input's states (state_scope.h).
   const std::string& scope() const { return scope_; }
+  // The input's paths find a file at `path` (Scanner::matches).
+  bool matches(const std::string& path) const { return scanner_.matches(path); }
   // This input has the file (device, inode) open or waits for its acknowledgements.
   bool holds(uint64_t dev, uint64_t inode) const;
   // Files another input of the same scope holds are not opened (InputSet: an input started while
